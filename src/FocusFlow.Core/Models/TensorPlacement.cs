@@ -1,0 +1,19 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FocusFlow.Core.Models;
+
+/// <summary>Where a model's weights live and in which precision.</summary>
+public sealed record TensorPlacement(Device Device, ScalarType DType)
+{
+    public static TensorPlacement CpuFloat32 => new(torch.CPU, ScalarType.Float32);
+
+    /// <summary>
+    /// An uninitialised parameter: weights are always loaded from a checkpoint, so random
+    /// initialisation would only cost time (seconds for a full-size model).
+    /// </summary>
+    public Parameter Parameter(params long[] shape) =>
+        new(torch.empty(shape, DType, Device), requires_grad: false);
+
+    public override string ToString() => $"{Device.type.ToString().ToLowerInvariant()}/{DType.ToString().ToLowerInvariant()}";
+}
