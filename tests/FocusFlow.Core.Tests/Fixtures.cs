@@ -1,0 +1,29 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace FocusFlow.Core.Tests;
+
+/// <summary>Paths into tests/fixtures (a copy of the shared reference fixtures) and scratch folders.</summary>
+public static class Fixtures
+{
+    public static string Root { get; } = typeof(Fixtures).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "FixturesDir").Value!;
+
+    public static string Path(params string[] parts) => System.IO.Path.Combine(new[] { Root }.Concat(parts).ToArray());
+
+    public static string TinySd3 => Path("tiny-sd3");
+    public static string Reference(string file) => Path("tiny-sd3-ref", file);
+
+    public static JsonElement Meta { get; } = JsonDocument.Parse(File.ReadAllText(Reference("meta.json"))).RootElement;
+}
+
+/// <summary>A temporary folder removed after the test.</summary>
+public sealed class TempDir : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("focusflow-test-").FullName;
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}
