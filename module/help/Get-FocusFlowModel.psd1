@@ -1,0 +1,35 @@
+@{
+    Synopsis    = 'Lists the components of a Stable Diffusion 3 model folder.'
+    Description = @'
+Reads a diffusers model folder (the folder holding model_index.json, as save_pretrained writes it and
+the Hugging Face hub serves it) and returns one object per component: transformer, vae, the three text
+encoders, their tokenizers and the scheduler.
+
+For each component you get its class, the number of parameters and their dtype (read from the
+safetensors headers, without loading any weights) and its size on disk. Components listed in
+model_index.json but missing from the folder are shown as absent: SD3 works without text_encoder_3 (T5).
+'@
+    Parameters  = @{
+        Path = 'The model folder: the one holding model_index.json. Accepts pipeline input, including the output of Get-Item and Get-ChildItem.'
+    }
+    Inputs      = 'System.String, System.IO.DirectoryInfo'
+    Outputs     = 'One FocusFlow.Core.IO.Models.ComponentSummary per component: Name, ClassName, Library, Present, ParameterCount, DType, SizeOnDisk, WeightFiles, FolderPath.'
+    Examples    = @(
+        @{
+            Title   = 'List a downloaded model'
+            Code    = 'Get-FocusFlowModel -Path ~/models/stable-diffusion-3-medium-diffusers'
+            Remarks = 'Shows a table of the nine components with their parameter counts, precision and size on disk.'
+        }
+        @{
+            Title   = 'Total size of the weights'
+            Code    = 'Get-FocusFlowModel ./sd3 | Measure-Object SizeOnDisk -Sum'
+            Remarks = 'Adds up the size of every component folder.'
+        }
+        @{
+            Title   = 'Check that the optional T5 encoder is there'
+            Code    = "Get-FocusFlowModel ./sd3 | Where-Object Name -eq 'text_encoder_3' | Select-Object Present, ParameterCount"
+            Remarks = 'SD3 runs without T5 (use -NoT5 when editing); this tells whether the folder has it.'
+        }
+    )
+    Links       = @('Get-FocusFlowDevice')
+}

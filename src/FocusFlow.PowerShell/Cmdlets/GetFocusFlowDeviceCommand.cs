@@ -1,0 +1,23 @@
+using System.Management.Automation;
+using FocusFlow.Core.Runtime;
+
+namespace FocusFlow.PowerShell.Cmdlets;
+
+/// <summary>Loads LibTorch and lists the devices this build can compute on.</summary>
+[Cmdlet(VerbsCommon.Get, "FocusFlowDevice")]
+[OutputType(typeof(DeviceInfo))]
+public sealed class GetFocusFlowDeviceCommand : PSCmdlet
+{
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            foreach (var device in DeviceInfo.Probe())
+                WriteObject(device);
+        }
+        catch (TorchRuntimeException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "LibTorchUnavailable", ErrorCategory.ResourceUnavailable, null));
+        }
+    }
+}
