@@ -1,0 +1,47 @@
+using System.Text.Json;
+
+namespace FocusFlow.Core.IO.Models;
+
+/// <summary>
+/// Typed reads from a component's config.json with the library's defaults for absent keys; a value of
+/// the wrong kind is an error naming the key, so a broken config does not silently become a default.
+/// </summary>
+public static class ConfigJson
+{
+    public static bool Has(this JsonElement config, string key) =>
+        config.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    public static int GetInt(this JsonElement config, string key, int? fallback = null) =>
+        Read(config, key, fallback, v => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null);
+
+    public static long GetLong(this JsonElement config, string key, long? fallback = null) =>
+        Read(config, key, fallback, v => v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var i) ? i : null);
+
+    public static double GetDouble(this JsonElement config, string key, double? fallback = null) =>
+        Read(config, key, fallback, v => v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null);
+
+    public static bool GetBool(this JsonElement config, string key, bool? fallback = null) =>
+        Read(config, key, fallback, v => v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null);
+
+    public static string? GetStringOrNull(this JsonElement config, string key) =>
+        config.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public static string GetString(this JsonElement config, string key, string? fallback = null) =>
+        GetStringOrNull(config, key) ?? fallback ?? throw new InvalidDataException($"config.json: '{key}' is missing or not a string.");
+
+    public static int[] GetIntArray(this JsonElement config, string key, int[]? fallback = null)
+    {
+        if (!config.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+            return fallback ?? throw new InvalidDataException($"config.json: '{key}' is missing.");
+        if (v.ValueKind != JsonValueKind.Array)
+            throw new InvalidDataException($"config.json: '{key}' should be a list of integers, not {v.GetRawText()}.");
+        return v.EnumerateArray().Select(e => e.TryGetInt32(out var i) ? i : throw new InvalidDataException($"config.json: '{key}' should be a list of integers.")).ToArray();
+    }
+
+    static T Read<T>(JsonElement config, string key, T? fallback, Func<JsonElement, T?> read) where T : struct
+    {
+        if (!config.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+            return fallback ?? throw new InvalidDataException($"config.json: '{key}' is missing.");
+        return read(v) ?? throw new InvalidDataException($"config.json: '{key}' has the value {v.GetRawText()}, which is not a {typeof(T).Name.ToLowerInvariant()}.");
+    }
+}
