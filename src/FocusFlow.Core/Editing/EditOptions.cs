@@ -1,0 +1,77 @@
+namespace FocusFlow.Core.Editing;
+
+/// <summary>
+/// Everything that decides an edit besides the image and prompts. Start from <see cref="Defaults"/>
+/// (the published evaluation's values for the method) and change what you need with <c>with</c>.
+/// </summary>
+public sealed record EditOptions
+{
+    public EditMethod Method { get; init; } = EditMethod.FocusFlow;
+    /// <summary>Scheduler steps T.</summary>
+    public int Steps { get; init; } = 60;
+    /// <summary>Steps from the noisy end that take part (FlowEdit/FocusFlow: ODE + sampling; SDEdit: strength).</summary>
+    public int NMax { get; init; } = 60;
+    /// <summary>Last steps run as plain sampling (FlowEdit/FocusFlow).</summary>
+    public int NMin { get; init; } = 15;
+    /// <summary>Noise samples averaged per ODE step.</summary>
+    public int NAvg { get; init; } = 4;
+    public double SourceGuidance { get; init; } = 3.5;
+    public double TargetGuidance { get; init; } = 21.5;
+    public string NegativePrompt { get; init; } = "";
+    public long Seed { get; init; }
+    public BlendMode BlendMode { get; init; } = BlendMode.Delta;
+    public MaskOptions Mask { get; init; } = new();
+
+    /// <summary>The published evaluation's settings for <paramref name="method"/> (60 steps).</summary>
+    public static EditOptions Defaults(EditMethod method) => method switch
+    {
+        EditMethod.FocusFlow => new EditOptions { Method = method, NMax = 60, NMin = 15, NAvg = 4, SourceGuidance = 3.5, TargetGuidance = 21.5 },
+        EditMethod.FlowEdit => new EditOptions { Method = method, NMax = 33, NMin = 0, NAvg = 4, SourceGuidance = 3.5, TargetGuidance = 16.5 },
+        EditMethod.SDEdit => new EditOptions { Method = method, NMax = 25, NMin = 0, NAvg = 1, SourceGuidance = 3.5, TargetGuidance = 13.5 },
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown editing method."),
+    };
+
+    /// <summary>The seed of the mask samples (the edit's seed unless set).</summary>
+    public long MaskSeed => Mask.Seed ?? Seed;
+
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> for the first impossible value, naming the
+    /// parameter (as the cmdlets call it) and the allowed range.
+    /// </summary>
+    public EditOptions Validate()
+    {
+        Check(Steps >= 1, nameof(Steps), Steps, "must be at least 1");
+        Check(NMax >= 0 && NMax <= Steps, nameof(NMax), NMax, $"must be between 0 and Steps ({Steps})");
+        if (Method != EditMethod.SDEdit)
+        {
+            Check(NMin >= 0 && NMin <= NMax, nameof(NMin), NMin, $"must be between 0 and NMax ({NMax})");
+            Check(NAvg >= 1, nameof(NAvg), NAvg, "must be at least 1");
+        }
+        CheckGuidance(SourceGuidance, nameof(SourceGuidance));
+        CheckGuidance(TargetGuidance, nameof(TargetGuidance));
+        if (Method == EditMethod.FocusFlow)
+        {
+            var m = Mask;
+            Check(m.Strength > 0 && m.Strength <= 1, "MaskStrength", m.Strength, "must be greater than 0 and at most 1");
+            Check(m.Samples >= 1, "MaskSamples", m.Samples, "must be at least 1");
+            CheckGuidance(m.Guidance, "MaskGuidance");
+            CheckKernel(m.Blur, "MaskBlur");
+            CheckKernel(m.Dilate, "MaskDilate");
+            Check(m.Threshold >= 0 && m.Threshold <= 1, "MaskThreshold", m.Threshold, "must be between 0 and 1");
+            Check(m.QuantileLow >= 0 && m.QuantileLow < m.QuantileHigh && m.QuantileHigh <= 1, "MaskQuantile",
+                $"{m.QuantileLow}..{m.QuantileHigh}", "must satisfy 0 <= low < high <= 1");
+        }
+        return this;
+    }
+
+    static void CheckGuidance(double value, string name) =>
+        Check(value >= 0 && double.IsFinite(value), name, value, "must be a finite number of at least 0");
+
+    static void CheckKernel(int value, string name) =>
+        Check(value >= 0 && (value <= 1 || value % 2 == 1), name, value, "must be an odd kernel size (1, 3, 5, ...), or 0 for none");
+
+    static void Check(bool ok, string name, object value, string rule)
+    {
+        if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}; got {value}.");
+    }
+}

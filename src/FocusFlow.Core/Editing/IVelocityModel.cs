@@ -1,0 +1,12 @@
+using static TorchSharp.torch;
+
+namespace FocusFlow.Core.Editing;
+
+/// <summary>The flow model: velocity for latents at timesteps (0..1000) under text conditioning.</summary>
+public interface IVelocityModel
+{
+    /// <summary>Precision the model computes in; inputs are cast to it and outputs back to float32.</summary>
+    ScalarType DType { get; }
+    Device Device { get; }
+    Tensor Forward(Tensor latents, Tensor encoderHiddenStates, Tensor pooled, Tensor timestep);
+}
