@@ -7,8 +7,15 @@ namespace FocusFlow.Core.IO.Safetensors;
 /// <summary>Writes tensors to a safetensors file (latents for research and debugging, test data).</summary>
 public static class SafetensorsWriter
 {
-    /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/>; the caller decides about atomicity.</summary>
+    /// <summary>Writes <paramref name="tensors"/> to a new file at <paramref name="path"/> (see AtomicFile for safe replacement).</summary>
     public static void Write(string path, IReadOnlyList<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        Write(stream, tensors, metadata);
+    }
+
+    /// <summary>Writes <paramref name="tensors"/> in safetensors format to <paramref name="stream"/>.</summary>
+    public static void Write(Stream stream, IReadOnlyList<(string Name, Tensor Tensor)> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var header = new Dictionary<string, object>();
         if (metadata is { Count: > 0 }) header["__metadata__"] = metadata;
@@ -32,7 +39,6 @@ public static class SafetensorsWriter
             var json = JsonSerializer.SerializeToUtf8Bytes(header);
             // Pad the header with spaces so the data section is 8-byte aligned, as the reference writer does.
             int padded = (json.Length + 7) / 8 * 8;
-            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
             stream.Write(BitConverter.GetBytes((ulong)padded));
             stream.Write(json);
             for (int i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');

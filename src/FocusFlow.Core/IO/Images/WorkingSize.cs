@@ -1,0 +1,36 @@
+namespace FocusFlow.Core.IO.Images;
+
+/// <summary>
+/// The size an image is edited at. SD3 needs sides that are multiples of 16 (VAE /8, then patches of 2).
+/// Policy:
+/// - no size given: the image's own size, scaled down if its longest side exceeds <see cref="DefaultMaxSide"/>
+///   (SD3 is trained around one megapixel), each side then rounded to the nearest multiple of 16;
+/// - one number: the longest side, aspect ratio kept, then rounded the same way;
+/// - two numbers: width and height, each rounded to the nearest multiple of 16.
+/// The image is resized (not cropped) to that size, so nothing of the picture is lost.
+/// </summary>
+public static class WorkingSize
+{
+    public const int DefaultMaxSide = 1024;
+    public const int Multiple = 16;
+
+    public static (int Width, int Height) For(int width, int height, IReadOnlyList<int>? size = null)
+    {
+        if (width < 1 || height < 1) throw new ArgumentException($"The image has no pixels ({width}x{height}).");
+        if (size is { Count: > 2 } || size?.Any(s => s < Multiple) == true)
+            throw new ArgumentOutOfRangeException("Size", string.Join(",", size!),
+                $"Size must be one number (the longest side) or two (width, height), each at least {Multiple}; got {string.Join(",", size!)}.");
+        double w = width, h = height;
+        if (size is { Count: 2 })
+            (w, h) = (size[0], size[1]);
+        else
+        {
+            int longest = size is { Count: 1 } ? size[0] : Math.Min(DefaultMaxSide, Math.Max(width, height));
+            double scale = (double)longest / Math.Max(width, height);
+            (w, h) = (width * scale, height * scale);
+        }
+        return (Snap(w), Snap(h));
+    }
+
+    static int Snap(double side) => Math.Max(Multiple, (int)Math.Round(side / Multiple, MidpointRounding.AwayFromZero) * Multiple);
+}
