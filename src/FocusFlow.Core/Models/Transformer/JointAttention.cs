@@ -21,6 +21,10 @@ public sealed class JointAttention : nn.Module<Tensor, Tensor?, (Tensor Image, T
     readonly long _heads, _headDim;
     readonly bool _contextPreOnly;
 
+    /// <param name="dim">Token width.</param>
+    /// <param name="heads">Number of heads.</param>
+    /// <param name="headDim">Width of one head.</param>
+    /// <param name="placement">Device and dtype of the weights.</param>
     /// <param name="withContext">Text tokens take part (add_*_proj); false for the image-only attn2.</param>
     /// <param name="contextPreOnly">The last block: text keys and values are used, but no text output is made.</param>
     /// <param name="rmsQkNorm">SD3.5: RMSNorm (eps 1e-6) over each head of queries and keys.</param>

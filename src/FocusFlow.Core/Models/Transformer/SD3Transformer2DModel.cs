@@ -24,6 +24,8 @@ public sealed class SD3Transformer2DModel : nn.Module<Tensor, Tensor, Tensor, Te
     public TensorPlacement Placement { get; }
 
     /// <summary>Builds the network with uninitialised weights (on torch.META: no memory at all).</summary>
+    /// <param name="config">The architecture.</param>
+    /// <param name="placement">Device and dtype of the weights.</param>
     /// <param name="computePositionTable">Fill the position table; unnecessary when the checkpoint carries pos_embed.pos_embed.</param>
     public SD3Transformer2DModel(SD3TransformerConfig config, TensorPlacement placement, bool computePositionTable = true)
         : base(nameof(SD3Transformer2DModel))

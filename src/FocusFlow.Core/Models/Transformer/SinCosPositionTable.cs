@@ -10,7 +10,10 @@ namespace FocusFlow.Core.Models.Transformer;
 /// </summary>
 public static class SinCosPositionTable
 {
-    /// <summary>Fills <paramref name="table"/> ([1, grid*grid, dim], any dtype/device) with the table.</summary>
+    /// <summary>Fills a position table with its values.</summary>
+    /// <param name="table">[1, grid*grid, D], any dtype and device (nothing is done on the meta device).</param>
+    /// <param name="grid">Side of the square grid (pos_embed_max_size).</param>
+    /// <param name="interpolationScale">diffusers' interpolation_scale (1 for SD3).</param>
     /// <param name="baseSize">Grid positions are scaled by baseSize/grid (diffusers: sample_size / patch_size).</param>
     public static void Fill(Tensor table, int grid, int baseSize, double interpolationScale = 1.0)
     {
