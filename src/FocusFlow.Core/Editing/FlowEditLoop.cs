@@ -1,3 +1,4 @@
+using FocusFlow.Core.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ namespace FocusFlow.Core.Editing;
 public static class FlowEditLoop
 {
     /// <param name="mask">Soft mask [H, W] (latent resolution), or null for plain FlowEdit.</param>
-    public static Tensor Run(GuidedVelocityField field, Tensor xSrc, Schedule schedule, EditOptions options, Tensor? mask, EditRun run)
+    public static Tensor Run(GuidedVelocityField field, Tensor xSrc, FlowMatchSchedule schedule, EditOptions options, Tensor? mask, EditRun run)
     {
         using var noGrad = torch.no_grad();
         int T = schedule.Steps;
@@ -28,7 +29,7 @@ public static class FlowEditLoop
 
         for (int i = first; i < T; i++)
         {
-            float ti = schedule.T(i), tNext = schedule.T(i + 1), t = schedule.Timesteps[i];
+            float ti = Time(schedule, i), tNext = Time(schedule, i + 1), t = schedule.Timesteps[i];
             if (T - i > options.NMin)
             {
                 using var scope = torch.NewDisposeScope();
@@ -78,4 +79,7 @@ public static class FlowEditLoop
         zEdit.Dispose();
         return xTar;
     }
+
+    /// <summary>t_i = t/1000 in float32 as FlowEdit uses it; 0 after the last step.</summary>
+    static float Time(FlowMatchSchedule schedule, int i) => i < schedule.Steps ? schedule.Timesteps[i] / 1000f : 0f;
 }

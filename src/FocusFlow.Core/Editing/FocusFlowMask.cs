@@ -42,7 +42,7 @@ public sealed class EditMask : IDisposable
 /// </summary>
 public static class FocusFlowMask
 {
-    public static EditMask Compute(GuidedVelocityField field, Tensor xSrc, Schedule schedule, EditOptions options, EditRun run)
+    public static EditMask Compute(GuidedVelocityField field, Tensor xSrc, FlowMatchSchedule schedule, EditOptions options, EditRun run)
     {
         using var noGrad = torch.no_grad();
         var mo = options.Mask;
@@ -66,6 +66,13 @@ public static class FocusFlowMask
         acc.div_(mo.Samples);
         var (soft, binary) = PostProcess(acc, mo);
         return new EditMask(acc, soft, binary, t);
+    }
+
+    /// <summary>A mask the user gave (already soft, [h, w] in [0, 1]) in place of the automatic one.</summary>
+    public static EditMask FromSoft(Tensor soft, double threshold)
+    {
+        var binary = (soft >= threshold).to(ScalarType.Float32);
+        return new EditMask(null, soft, binary, null);
     }
 
     /// <summary>Clip to quantiles, normalise to [0, 1], dilate, blur, threshold. <paramref name="raw"/> is [H, W].</summary>

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace FocusFlow.Core.Editing;
 /// </summary>
 public static class SdEditLoop
 {
-    public static Tensor Run(GuidedVelocityField field, Tensor xSrc, Schedule schedule, EditOptions options, EditRun run)
+    public static Tensor Run(GuidedVelocityField field, Tensor xSrc, FlowMatchSchedule schedule, EditOptions options, EditRun run)
     {
         using var noGrad = torch.no_grad();
         int T = schedule.Steps;

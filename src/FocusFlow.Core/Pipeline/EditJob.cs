@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.IO;
+using FocusFlow.Core.IO.Images;
+using FocusFlow.Core.IO.Safetensors;
+using SixLabors.ImageSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FocusFlow.Core.Pipeline;
+
+/// <summary>One image file in, the edited PNG (and, when asked, its mask, overlay and latents) out.</summary>
+public sealed record EditJobRequest
+{
+    public required string Source { get; init; }
+    public required string SourcePrompt { get; init; }
+    public required string TargetPrompt { get; init; }
+    public required EditOptions Options { get; init; }
+    /// <summary>The edited PNG's path (see <see cref="OutputNaming"/>).</summary>
+    public required string Output { get; init; }
+    public bool Overwrite { get; init; }
+    /// <summary>Also write x.mask.png and x.overlay.png (FocusFlow).</summary>
+    public bool SaveMask { get; init; }
+    /// <summary>Also write x.latents.safetensors (x_src, out, and for FocusFlow mask_soft, mask_bin).</summary>
+    public bool SaveLatents { get; init; }
+    /// <summary>A mask image (white = edit) to use instead of FocusFlow's automatic mask.</summary>
+    public string? MaskImage { get; init; }
+    /// <summary>Working size: null, one number (longest side) or two (width, height); see <see cref="WorkingSize"/>.</summary>
+    public IReadOnlyList<int>? Size { get; init; }
+}
+
+/// <summary>What an edit produced, for the table view, Export-Csv and Measure-EditQuality.</summary>
+public sealed record EditJobResult(
+    string Source, string Output, string? Mask, string? Overlay, string? Latents,
+    EditMethod Method, string SourcePrompt, string TargetPrompt, string NegativePrompt, long Seed,
+    int Width, int Height, double? MaskCoverage, double Seconds, int ModelCalls, string Model, string Device)
+{
+    /// <summary>The target prompt under the name Measure-EditQuality binds to.</summary>
+    public string Prompt => TargetPrompt;
+}
+
+public static class EditJob
+{
+    /// <summary>The files a request will write, so they can be checked (and kept) before any work is done.</summary>
+    public static IReadOnlyList<string> PlannedOutputs(EditJobRequest request)
+    {
+        var files = new List<string> { request.Output };
+        if (request.SaveMask && request.Options.Method == EditMethod.FocusFlow)
+            files.AddRange(new[] { OutputNaming.Mask(request.Output), OutputNaming.Overlay(request.Output) });
+        if (request.SaveLatents) files.Add(OutputNaming.Latents(request.Output));
+        return files;
+    }
+
+    public static EditJobResult Run(Sd3Pipeline pipeline, EditJobRequest request, EditObserver observer)
+    {
+        var clock = Stopwatch.StartNew();
+        request.Options.Validate();
+        var planned = PlannedOutputs(request);
+        if (!request.Overwrite)
+            foreach (var f in planned.Where(File.Exists)) throw new OutputExistsException(f);
+
+        using var original = ImageLoader.Load(request.Source);
+        var (width, height) = WorkingSize.For(original.Width, original.Height, request.Size);
+        using var image = ImageTensors.Resized(original, width, height);
+        if (width != original.Width || height != original.Height)
+            observer.Verbose?.Invoke($"{request.Source}: {original.Width}x{original.Height} edited at {width}x{height}.");
+        using var userMask = request.MaskImage is null ? null : MaskImages.LoadUserMask(request.MaskImage, height / 8, width / 8);
+
+        using var outcome = ImageEditor.Edit(pipeline, image, request.SourcePrompt, request.TargetPrompt, request.Options, userMask, observer);
+        observer.Progress?.Report(new EditProgress(EditPhase.Saving, 0, 1));
+        AtomicFile.Write(request.Output, s => outcome.Image.SaveAsPng(s), request.Overwrite);
+        string? maskPath = null, overlayPath = null, latentsPath = null;
+        if (request.SaveMask && outcome.Mask is not null)
+        {
+            maskPath = OutputNaming.Mask(request.Output);
+            overlayPath = OutputNaming.Overlay(request.Output);
+            using (var maskImage = MaskImages.ToGrayscale(outcome.Mask.Soft, width, height))
+                AtomicFile.Write(maskPath, s => maskImage.SaveAsPng(s), request.Overwrite);
+            using (var overlay = MaskImages.Overlay(image, outcome.Mask.Soft))
+                AtomicFile.Write(overlayPath, s => overlay.SaveAsPng(s), request.Overwrite);
+        }
+        if (request.SaveLatents)
+        {
+            latentsPath = OutputNaming.Latents(request.Output);
+            var tensors = new List<(string, Tensor)> { ("x_src", outcome.SourceLatent), ("out", outcome.Latent) };
+            if (outcome.Mask is not null)
+            {
+                tensors.Add(("mask_soft", outcome.Mask.Soft));
+                tensors.Add(("mask_bin", outcome.Mask.Binary));
+            }
+            var metadata = Metadata(request, pipeline);
+            AtomicFile.Write(latentsPath, s => SafetensorsWriter.Write(s, tensors, metadata), request.Overwrite);
+        }
+        observer.Progress?.Report(new EditProgress(EditPhase.Saving, 1, 1));
+        var o = request.Options;
+        return new EditJobResult(Path.GetFullPath(request.Source), request.Output, maskPath, overlayPath, latentsPath,
+            o.Method, request.SourcePrompt, request.TargetPrompt, o.NegativePrompt, o.Seed, width, height,
+            outcome.Mask?.Coverage, Math.Round(clock.Elapsed.TotalSeconds, 2), outcome.ModelCalls,
+            pipeline.Model.RootPath, pipeline.Placement.ToString());
+    }
+
+    static Dictionary<string, string> Metadata(EditJobRequest r, Sd3Pipeline p)
+    {
+        var o = r.Options;
+        var inv = CultureInfo.InvariantCulture;
+        return new Dictionary<string, string>
+        {
+            ["method"] = o.Method.ToString(), ["source"] = Path.GetFullPath(r.Source), ["source_prompt"] = r.SourcePrompt,
+            ["target_prompt"] = r.TargetPrompt, ["negative_prompt"] = o.NegativePrompt, ["seed"] = o.Seed.ToString(inv),
+            ["steps"] = o.Steps.ToString(inv), ["n_max"] = o.NMax.ToString(inv), ["n_min"] = o.NMin.ToString(inv),
+            ["n_avg"] = o.NAvg.ToString(inv), ["cfg_src"] = o.SourceGuidance.ToString(inv), ["cfg_tar"] = o.TargetGuidance.ToString(inv),
+            ["blend"] = o.BlendMode.ToString(), ["model"] = p.Model.RootPath,
+        };
+    }
+}

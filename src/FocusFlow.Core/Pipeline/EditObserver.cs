@@ -1,0 +1,17 @@
+using FocusFlow.Core.Editing;
+
+namespace FocusFlow.Core.Pipeline;
+
+/// <summary>
+/// What the surfaces (cmdlets, MSBuild tasks) hear during an edit: progress per step, warnings, verbose
+/// notes. Callbacks run on the calling thread. Cancellation stops the edit within one step.
+/// </summary>
+public sealed record EditObserver
+{
+    public IProgress<EditProgress>? Progress { get; init; }
+    public Action<string>? Warning { get; init; }
+    public Action<string>? Verbose { get; init; }
+    public CancellationToken Cancellation { get; init; }
+
+    public static EditObserver None { get; } = new();
+}

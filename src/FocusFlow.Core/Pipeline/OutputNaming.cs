@@ -1,0 +1,30 @@
+using FocusFlow.Core.Editing;
+
+namespace FocusFlow.Core.Pipeline;
+
+/// <summary>
+/// Where an edit's files go. The edited image is a PNG: beside the source as <c>name.method.png</c>, in a
+/// given folder under that name, or at a given .png path. Companions sit beside it: for <c>x.png</c>,
+/// <c>x.mask.png</c>, <c>x.overlay.png</c> and <c>x.latents.safetensors</c>.
+/// </summary>
+public static class OutputNaming
+{
+    /// <param name="outputPath">null (beside the source), an existing folder or a path ending in a separator (into it), or a .png file.</param>
+    public static string ForSource(string sourcePath, string? outputPath, EditMethod method, string suffix = "")
+    {
+        var fileName = $"{Path.GetFileNameWithoutExtension(sourcePath)}.{method.ToString().ToLowerInvariant()}{suffix}.png";
+        if (string.IsNullOrEmpty(outputPath))
+            return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourcePath))!, fileName);
+        if (Directory.Exists(outputPath) || outputPath.EndsWith(Path.DirectorySeparatorChar) || outputPath.EndsWith(Path.AltDirectorySeparatorChar))
+            return Path.Combine(Path.GetFullPath(outputPath), fileName);
+        if (!string.Equals(Path.GetExtension(outputPath), ".png", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"Edited images are written as PNG: name the output file .png (got {outputPath}), or give a folder.", "OutputPath");
+        return Path.GetFullPath(outputPath);
+    }
+
+    public static string Mask(string output) => Companion(output, ".mask.png");
+    public static string Overlay(string output) => Companion(output, ".overlay.png");
+    public static string Latents(string output) => Companion(output, ".latents.safetensors");
+
+    static string Companion(string output, string extension) => Path.ChangeExtension(output, null) + extension;
+}

@@ -1,0 +1,14 @@
+using FocusFlow.Core.Runtime;
+
+namespace FocusFlow.Core.Pipeline;
+
+/// <summary>How a model is loaded: where it computes, in which precision, and whether T5 takes part.</summary>
+public sealed record PipelineOptions
+{
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+    public Precision Precision { get; init; } = Precision.Float32;
+    /// <summary>False leaves the T5 encoder out (its part of the prompt embedding is zeros): less memory, weaker prompts.</summary>
+    public bool UseT5 { get; init; } = true;
+    /// <summary>Free the text encoders after each encoding; they are reloaded for a prompt not seen before.</summary>
+    public bool ReleaseTextEncoders { get; init; }
+}

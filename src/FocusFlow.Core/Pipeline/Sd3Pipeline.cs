@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.IO.Images;
+using FocusFlow.Core.IO.Models;
+using FocusFlow.Core.Models;
+using FocusFlow.Core.Models.Transformer;
+using FocusFlow.Core.Models.Vae;
+using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Sampling;
+using FocusFlow.Core.Text;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FocusFlow.Core.Pipeline;
+
+/// <summary>
+/// A loaded Stable Diffusion 3 model: transformer, VAE, scheduler and (loaded on first use) the text
+/// encoders. The weights are shared and read-only; load it once and run every edit of a session on it.
+/// Edits on one pipeline run one at a time.
+/// </summary>
+public sealed class Sd3Pipeline : IDisposable
+{
+    readonly object _textGate = new();
+    readonly PromptCache _prompts = new(capacity: 16);
+    Sd3PromptEncoder? _text;
+    bool _disposed;
+
+    public DiffusersModelFolder Model { get; }
+    public PipelineOptions Options { get; }
+    public TensorPlacement Placement { get; }
+    public SD3Transformer2DModel Transformer { get; }
+    public AutoencoderKL Vae { get; }
+    public FlowMatchEulerDiscreteScheduler Scheduler { get; }
+    public TimeSpan LoadTime { get; }
+    /// <summary>Serialises edits: the models hold no per-edit state, but one edit already uses every core.</summary>
+    public object EditLock { get; } = new();
+    internal IVelocityModel Velocity { get; }
+
+    Sd3Pipeline(DiffusersModelFolder model, PipelineOptions options, TensorPlacement placement,
+        SD3Transformer2DModel transformer, AutoencoderKL vae, FlowMatchEulerDiscreteScheduler scheduler, TimeSpan loadTime)
+    {
+        Model = model;
+        Options = options;
+        Placement = placement;
+        Transformer = transformer;
+        Vae = vae;
+        Scheduler = scheduler;
+        LoadTime = loadTime;
+        Velocity = new TransformerVelocity(transformer);
+    }
+
+    /// <summary>Loads a diffusers SD3/SD3.5 folder; the text encoders follow on the first prompt.</summary>
+    public static Sd3Pipeline Load(string modelFolder, PipelineOptions options, Action<string>? verbose = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var model = DiffusersModelFolder.Open(modelFolder);
+        var device = TorchRuntime.Resolve(options.Device);
+        var placement = new TensorPlacement(device, TorchRuntime.ToScalarType(options.Precision));
+        verbose?.Invoke($"Loading {model.RootPath} on {placement}.");
+        var scheduler = FlowMatchEulerDiscreteScheduler.Load(model.Require("scheduler").FolderPath);
+        var transformer = SD3Transformer2DModel.Load(model.Require("transformer").FolderPath, placement);
+        try
+        {
+            // The VAE is small; in float32 it avoids the fp16 overflow diffusers guards against with force_upcast.
+            var vaePlacement = placement with { DType = ScalarType.Float32 };
+            var vae = AutoencoderKL.Load(model.Require("vae").FolderPath, vaePlacement);
+            verbose?.Invoke($"Transformer and VAE loaded in {clock.Elapsed.TotalSeconds:F1} s.");
+            return new Sd3Pipeline(model, options, placement, transformer, vae, scheduler, clock.Elapsed);
+        }
+        catch
+        {
+            transformer.Dispose();
+            throw;
+        }
+    }
+
+    public FlowMatchSchedule Schedule(int steps) => Scheduler.SetTimesteps(steps);
+
+    /// <summary>
+    /// The guidance batch for a source and a target prompt (negative prompt for both unconditional rows).
+    /// Prompts seen before come from a cache; the text encoders load on first need.
+    /// </summary>
+    public GuidanceConditioning Encode(string sourcePrompt, string targetPrompt, string negativePrompt, Action<string>? onWarning = null, Action<string>? verbose = null)
+    {
+        lock (_textGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var negative = EncodeCached(negativePrompt, onWarning, verbose);
+            var source = EncodeCached(sourcePrompt, onWarning, verbose);
+            var target = EncodeCached(targetPrompt, onWarning, verbose);
+            if (Options.ReleaseTextEncoders) ReleaseTextEncoders();
+            var sequence = torch.cat(new[] { negative.Sequence, source.Sequence, negative.Sequence, target.Sequence }, 0);
+            var pooled = torch.cat(new[] { negative.Pooled, source.Pooled, negative.Pooled, target.Pooled }, 0);
+            return new GuidanceConditioning(sequence, pooled);
+        }
+    }
+
+    PromptEmbedding EncodeCached(string prompt, Action<string>? onWarning, Action<string>? verbose) =>
+        _prompts.GetOrAdd(prompt, p =>
+        {
+            if (_text is null || _text.EncodersReleased)
+            {
+                _text?.Dispose();
+                var clock = Stopwatch.StartNew();
+                _text = Sd3PromptEncoder.Load(Model, Placement, Options.UseT5, onWarning);
+                verbose?.Invoke($"Text encoders loaded in {clock.Elapsed.TotalSeconds:F1} s{(_text.UsesT5 ? "" : " (without T5)")}.");
+            }
+            return _text.Encode(p, onWarning);
+        });
+
+    /// <summary>Frees the text encoders (about 10 GB at full size in float16); they reload for a new prompt.</summary>
+    public void ReleaseTextEncoders()
+    {
+        lock (_textGate)
+        {
+            _text?.Dispose();
+            _text = null;
+        }
+    }
+
+    /// <summary>x0 of an image (already at its working size): float32 [1, 16, H/8, W/8] on the compute device.</summary>
+    public Tensor ImageToLatent(Image<Rgb24> image)
+    {
+        using var noGrad = torch.no_grad();
+        using var pixels = ImageTensors.ToModelInput(image);
+        using var onDevice = pixels.to(Placement.Device);
+        using var latent = Vae.ImageToLatent(onDevice);
+        return latent.to(ScalarType.Float32, Placement.Device);
+    }
+
+    /// <summary>The 8-bit image of a latent x0.</summary>
+    public Image<Rgb24> LatentToImage(Tensor x0)
+    {
+        using var noGrad = torch.no_grad();
+        using var unit = Vae.LatentToImage(x0.to(ScalarType.Float32));
+        return ImageTensors.ToImage(unit);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _prompts.Dispose();
+        _text?.Dispose();
+        Transformer.Dispose();
+        Vae.Dispose();
+    }
+}
