@@ -1,0 +1,24 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FocusFlow.Core.Text;
+
+/// <summary>transformers' activation functions by their config name (hidden_act, dense_act_fn).</summary>
+public static class Activations
+{
+    public static Func<Tensor, Tensor> Get(string name, string configKey) => name switch
+    {
+        // CLIP's original approximation, x * sigmoid(1.702 x), computed as transformers does.
+        "quick_gelu" => x =>
+        {
+            using var scaled = x * 1.702;
+            using var gate = torch.sigmoid(scaled);
+            return x * gate;
+        },
+        "gelu" => x => nn.functional.gelu(x),
+        // gelu_new (T5 v1.1) is the tanh approximation, the same function as gelu_pytorch_tanh.
+        "gelu_new" or "gelu_pytorch_tanh" => x => nn.functional.gelu(x, TorchSharp.Modules.GELU.Approximate.tanh),
+        "relu" => x => nn.functional.relu(x),
+        _ => throw new NotSupportedException($"config.json: {configKey} '{name}' is not supported (supported: quick_gelu, gelu, gelu_new, gelu_pytorch_tanh, relu)."),
+    };
+}
