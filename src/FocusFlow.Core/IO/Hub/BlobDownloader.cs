@@ -123,7 +123,11 @@ internal sealed class BlobDownloader
             }
             catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
             {
-                throw new TimeoutException($"no data for {_options.Timeout.TotalSeconds:0} s", e);
+                throw new TransferInterruptedException($"no data for {_options.Timeout.TotalSeconds:0} s", e);
+            }
+            catch (IOException e)
+            {
+                throw new TransferInterruptedException(e.Message, e);
             }
             if (n == 0) break;
             if (have + n > file.Size)
@@ -134,7 +138,7 @@ internal sealed class BlobDownloader
             progress.Transferred(n);
         }
         if (have < file.Size)
-            throw new IOException($"the connection closed after {have} of {file.Size} bytes");
+            throw new TransferInterruptedException($"the connection closed after {have} of {file.Size} bytes");
         return have;
     }
 
@@ -152,9 +156,15 @@ internal sealed class BlobDownloader
         }
     }
 
+    /// <summary>
+    /// Failures worth resuming after: the connection broke or stalled, or the hub could not be reached or was
+    /// briefly unavailable. A failing disk or a refusal (401, 404) is not retried.
+    /// </summary>
     static bool IsTransient(Exception e) =>
-        e is IOException or HttpRequestException or TimeoutException && e is not HubException
-        || e is HubException { Kind: HubErrorKind.Network, StatusCode: null or >= 500 or 408 or 429 };
+        e is TransferInterruptedException || e is HubException { Kind: HubErrorKind.Network, StatusCode: null or >= 500 or 408 or 429 };
+
+    /// <summary>The response body stopped before its end (a reset, a stall, a closed connection).</summary>
+    sealed class TransferInterruptedException(string message, Exception? inner = null) : Exception(message, inner);
 
     HubException Corrupt(HubFileMetadata file, string incomplete, string why) =>
         new(HubErrorKind.Corrupt,

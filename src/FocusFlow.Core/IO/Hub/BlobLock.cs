@@ -7,8 +7,6 @@ namespace FocusFlow.Core.IO.Hub;
 /// </summary>
 internal sealed class BlobLock : IDisposable
 {
-    // ERROR_SHARING_VIOLATION: what .NET reports for a file another handle holds exclusively (an flock on Unix).
-    const int SharingViolation = unchecked((int)0x80070020);
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
     readonly FileStream _handle;
 
@@ -24,12 +22,20 @@ internal sealed class BlobLock : IDisposable
             {
                 return new BlobLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
-            catch (IOException e) when (e.HResult == SharingViolation)
+            catch (IOException e) when (IsHeldElsewhere(e))
             {
                 await Task.Delay(Poll, ct).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>
+    /// The open failed because another handle holds the lock: ERROR_SHARING_VIOLATION on Windows; on Unix .NET
+    /// reports the errno of the refused flock, EWOULDBLOCK (11 on Linux, 35 on the BSDs and macOS).
+    /// </summary>
+    static bool IsHeldElsewhere(IOException e) =>
+        OperatingSystem.IsWindows() ? e.HResult == unchecked((int)0x80070020)
+        : e.HResult == (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? 35 : 11);
 
     public void Dispose() => _handle.Dispose();
 }

@@ -67,7 +67,7 @@ public sealed class HubRepoCache
         var pointer = PointerPath(commit, repoFile);
         var folder = Path.GetDirectoryName(pointer)!;
         Directory.CreateDirectory(folder);
-        if (File.Exists(pointer) || new FileInfo(pointer).LinkTarget is not null)
+        if (File.Exists(pointer)) // true for a link whose blob is gone, which is replaced too
             File.Delete(pointer);
         try
         {

@@ -7,9 +7,12 @@ namespace FocusFlow.Core.IO.Hub;
 /// </summary>
 public static class ModelResolver
 {
-    /// <summary>Blocking form of <see cref="ResolveAsync"/>, for cmdlets and MSBuild tasks.</summary>
+    /// <summary>
+    /// Blocking form of <see cref="ResolveAsync"/>, for cmdlets and MSBuild tasks. It runs on the thread pool (so a
+    /// caller's synchronisation context cannot deadlock it); <paramref name="progress"/> is called on that thread.
+    /// </summary>
     public static string Resolve(string model, HubOptions options, IProgress<DownloadProgress>? progress = null, CancellationToken ct = default) =>
-        ResolveAsync(model, options, progress, ct).GetAwaiter().GetResult();
+        Task.Run(() => ResolveAsync(model, options, progress, ct), CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>The local folder (the one holding model_index.json) of <paramref name="model"/>: a folder path or <c>org/name[@revision]</c>.</summary>
     public static async Task<string> ResolveAsync(string model, HubOptions options, IProgress<DownloadProgress>? progress = null, CancellationToken ct = default)

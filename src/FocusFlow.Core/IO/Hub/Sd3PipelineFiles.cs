@@ -85,7 +85,7 @@ public static class Sd3PipelineFiles
     /// </summary>
     public static IReadOnlyList<string> Missing(string snapshotFolder, bool includeT5, string? variant)
     {
-        if (!File.Exists(Path.Combine(snapshotFolder, ModelIndex)))
+        if (!FileLinks.FileExists(Path.Combine(snapshotFolder, ModelIndex)))
             return new[] { ModelIndex };
         DiffusersModelFolder folder;
         try
@@ -100,7 +100,7 @@ public static class Sd3PipelineFiles
         foreach (var name in NeededComponents(folder, includeT5))
         {
             var dir = Path.Combine(snapshotFolder, name);
-            bool Has(string file) => File.Exists(Path.Combine(dir, file));
+            bool Has(string file) => FileLinks.FileExists(Path.Combine(dir, file));
             if (IsScheduler(name))
             {
                 if (!Has("scheduler_config.json")) missing.Add($"{name}/scheduler_config.json");
@@ -129,7 +129,7 @@ public static class Sd3PipelineFiles
         try
         {
             return SafetensorsWeights.ReadWeightMap(entry).Values.Distinct(StringComparer.Ordinal)
-                .Where(s => !File.Exists(Path.Combine(dir, s))).Select(s => $"{component}/{s}").ToList();
+                .Where(s => !FileLinks.FileExists(Path.Combine(dir, s))).Select(s => $"{component}/{s}").ToList();
         }
         catch (IOException)
         {

@@ -76,7 +76,7 @@ internal sealed class SnapshotDownloader
         var wanted = new List<HubFileMetadata>();
         foreach (var file in files.Distinct(StringComparer.Ordinal))
         {
-            if (File.Exists(_cache.PointerPath(commit, file))) continue;
+            if (FileLinks.FileExists(_cache.PointerPath(commit, file))) continue;
             wanted.Add(await client.GetFileMetadataAsync(commit, file, ct).ConfigureAwait(false));
         }
         var toDownload = wanted.Where(m => !File.Exists(_cache.BlobPath(m.Etag))).ToList();

@@ -13,7 +13,7 @@ public static class WeightFileLocator
         if (!IsShardIndex(found)) return new[] { found };
         // The index names its shards; list those that are there (opening the weights reports a missing one).
         return SafetensorsWeights.ReadWeightMap(found).Values.Distinct(StringComparer.Ordinal)
-            .Select(n => Path.Combine(folder, n)).Where(File.Exists).Append(found)
+            .Select(n => Path.Combine(folder, n)).Where(FileLinks.FileExists).Append(found)
             .OrderBy(f => f, StringComparer.Ordinal).ToList();
     }
 
@@ -27,7 +27,8 @@ public static class WeightFileLocator
     public static string? TryLocate(string folder, string? variant = null)
     {
         if (!Directory.Exists(folder)) return null;
-        var name = Choose(Directory.GetFiles(folder).Select(f => Path.GetFileName(f)).ToList(), variant);
+        // A snapshot link whose blob is gone does not count.
+        var name = Choose(Directory.GetFiles(folder).Where(FileLinks.FileExists).Select(f => Path.GetFileName(f)).ToList(), variant);
         return name is null ? null : Path.Combine(folder, name);
     }
 
