@@ -28,7 +28,11 @@ internal sealed class BlobDownloader
     {
         var blob = _cache.BlobPath(file.Etag);
         using var blobLock = await BlobLock.AcquireAsync(_cache.LockPath(file.Etag), ct).ConfigureAwait(false);
-        if (File.Exists(blob)) return (blob, false); // another process finished it while we waited
+        if (File.Exists(blob))
+        {
+            progress.FileCompleted(); // another process finished it while we waited
+            return (blob, false);
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
         var incomplete = _cache.IncompletePath(file.Etag);
         try
