@@ -12,7 +12,7 @@ public sealed record ComponentSummary(
         if (!component.IsPresent)
             return new ComponentSummary(component.Name, component.ClassName, component.Library, false, null, null, 0, Array.Empty<string>(), component.FolderPath);
 
-        long size = Directory.EnumerateFiles(component.FolderPath, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        long size = Directory.EnumerateFiles(component.FolderPath, "*", SearchOption.AllDirectories).Sum(FileLinks.FileLength); // hub cache snapshots are links into blobs/
         var files = WeightFileLocator.WeightFiles(component.FolderPath);
         long? parameters = null;
         string? dtype = null;

@@ -33,29 +33,33 @@ public sealed class SafetensorsWeights : ITensorSource
         path = Path.GetFullPath(path);
         if (Directory.Exists(path))
             path = WeightFileLocator.Locate(path, variant);
-        if (path.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase))
+        if (WeightFileLocator.IsShardIndex(path))
             return OpenSharded(path);
         var file = SafetensorsFile.Open(path);
         return new SafetensorsWeights(path, new List<SafetensorsFile> { file }, file.Names.ToDictionary(n => n, _ => file, StringComparer.Ordinal));
     }
 
-    static SafetensorsWeights OpenSharded(string indexPath)
+    /// <summary>The <c>weight_map</c> of a shard index: tensor name to shard file name.</summary>
+    public static IReadOnlyDictionary<string, string> ReadWeightMap(string indexPath)
     {
         if (!File.Exists(indexPath))
             throw new FileNotFoundException($"Shard index not found: {indexPath}", indexPath);
-        Dictionary<string, string> weightMap;
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(indexPath));
             if (!doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
                 throw new SafetensorsException(indexPath, "the shard index has no 'weight_map' object: the file is corrupt.");
-            weightMap = map.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
+            return map.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.Ordinal);
         }
         catch (JsonException e)
         {
             throw new SafetensorsException(indexPath, $"the shard index is not valid JSON ({e.Message}).", e);
         }
+    }
 
+    static SafetensorsWeights OpenSharded(string indexPath)
+    {
+        var weightMap = ReadWeightMap(indexPath);
         var dir = Path.GetDirectoryName(indexPath)!;
         var shards = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
         var byTensor = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
