@@ -15,7 +15,8 @@ Set-StrictMode -Version Latest
 $module = Import-Module $ModulePath -PassThru -Force
 $moduleDir = Split-Path $ModulePath
 $helpSource = Join-Path $PSScriptRoot '../module/help'
-$common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+# WhatIf and Confirm are documented like the cmdlet's own parameters; the other common ones are not.
+$common = [System.Management.Automation.PSCmdlet]::CommonParameters
 
 function Esc([string] $s) { [System.Security.SecurityElement]::Escape($s) }
 
@@ -26,8 +27,24 @@ function Paras([string] $text) {
 
 function TypeName([type] $t) {
     if ($t.IsArray) { return (TypeName $t.GetElementType()) + '[]' }
+    $underlying = [Nullable]::GetUnderlyingType($t)
+    if ($underlying) { return TypeName $underlying }
     if ($t -eq [System.Management.Automation.SwitchParameter]) { return 'SwitchParameter' }
     return $t.Name
+}
+
+function ParameterOrder($cmd, [string] $name) {
+    # Positional parameters by position, then mandatory ones, then the rest in declaration order with the
+    # shared base class's parameters first, as a reader would list them.
+    $meta = $cmd.Parameters[$name]
+    $attr = $meta.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] } | Select-Object -First 1
+    $property = $cmd.ImplementingType.GetProperty($name)
+    $depth = 0
+    if ($property) { for ($t = $property.DeclaringType; $t.BaseType; $t = $t.BaseType) { $depth++ } }
+    $position = if ($attr -and $attr.Position -ge 0) { $attr.Position } else { 999 }
+    $mandatory = if ($attr -and $attr.Mandatory) { 0 } else { 1 }
+    $token = if ($property) { $property.MetadataToken } else { [int]::MaxValue }
+    '{0:D4}{1}{2:D3}{3:D10}' -f $position, $mandatory, $depth, $token
 }
 
 $problems = [System.Collections.Generic.List[string]]::new()
@@ -38,7 +55,7 @@ foreach ($cmd in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
     $file = Join-Path $helpSource "$($cmd.Name).psd1"
     if (-not (Test-Path $file)) { $problems.Add("$($cmd.Name): no help file $file"); continue }
     $h = Import-PowerShellDataFile $file
-    $parameters = $cmd.Parameters.Values | Where-Object { $_.Name -notin $common }
+    $parameters = $cmd.Parameters.Values | Where-Object { $_.Name -notin $common } | Sort-Object { ParameterOrder $cmd $_.Name }
     foreach ($p in $parameters) {
         if (-not $h.Parameters.ContainsKey($p.Name)) { $problems.Add("$($cmd.Name): parameter -$($p.Name) has no description") }
     }
@@ -54,7 +71,7 @@ foreach ($cmd in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
     [void]$sb.Append('<command:syntax>')
     foreach ($set in $cmd.ParameterSets) {
         [void]$sb.Append("<command:syntaxItem><maml:name>$($cmd.Name)</maml:name>")
-        foreach ($sp in ($set.Parameters | Where-Object { $_.Name -notin $common })) {
+        foreach ($sp in ($set.Parameters | Where-Object { $_.Name -notin $common } | Sort-Object { ParameterOrder $cmd $_.Name })) {
             $pos = if ($sp.Position -ge 0) { $sp.Position } else { 'named' }
             $isSwitch = $sp.ParameterType -eq [System.Management.Automation.SwitchParameter]
             [void]$sb.Append("<command:parameter required=`"$($sp.IsMandatory.ToString().ToLower())`" position=`"$pos`" pipelineInput=`"$($sp.ValueFromPipeline -or $sp.ValueFromPipelineByPropertyName)`"><maml:name>$($sp.Name)</maml:name>")
@@ -89,7 +106,7 @@ foreach ($cmd in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
     if ($h.ContainsKey('Inputs')) {
         [void]$sb.Append("<command:inputTypes><command:inputType><dev:type><maml:name>$(Esc $h.Inputs)</maml:name></dev:type></command:inputType></command:inputTypes>")
     }
-    $outputs = ($cmd.OutputType.Name | Select-Object -Unique) -join ', '
+    $outputs = (@($cmd.OutputType) | ForEach-Object { $_.Name } | Select-Object -Unique) -join ', '
     [void]$sb.Append("<command:returnValues><command:returnValue><dev:type><maml:name>$(Esc $outputs)</maml:name></dev:type><maml:description>$(Paras $h.Outputs)</maml:description></command:returnValue></command:returnValues>")
     if ($h.ContainsKey('Notes')) { [void]$sb.Append("<maml:alertSet><maml:alert>$(Paras $h.Notes)</maml:alert></maml:alertSet>") }
 

@@ -10,6 +10,10 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('FocusFlow.Format.ps1xml')
     CmdletsToExport      = @(
+        'Invoke-FocusFlowEdit'
+        'Get-FocusFlowMask'
+        'Import-FocusFlowModel'
+        'Remove-FocusFlowModel'
         'Get-FocusFlowModel'
         'Get-FocusFlowDevice'
     )

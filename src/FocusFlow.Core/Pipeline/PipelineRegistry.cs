@@ -1,3 +1,5 @@
+using FocusFlow.Core.Runtime;
+
 namespace FocusFlow.Core.Pipeline;
 
 /// <summary>
@@ -14,6 +16,8 @@ public static class PipelineRegistry
 
     public static Sd3Pipeline GetOrLoad(string modelFolder, PipelineOptions options, Action<string>? verbose = null)
     {
+        // Auto names whichever device is there; key by the device it picks, so Auto and that device share one load.
+        options = options with { Device = TorchRuntime.Resolve(options.Device).type == TorchSharp.DeviceType.CUDA ? ComputeDevice.Cuda : ComputeDevice.Cpu };
         var key = (Normalize(modelFolder), options);
         lock (Gate)
         {

@@ -1,0 +1,55 @@
+@{
+    Synopsis    = 'Shows where FocusFlow would edit an image: the automatic mask of two prompts.'
+    Description = @'
+Runs FocusFlow's first phase alone. The source image is noised several times at an intermediate level and
+the model's velocities for the source and the target prompt are compared; where they disagree is where
+the edit will happen. The disagreement is clipped to its 1st and 99th percentiles, normalised to 0..1,
+optionally dilated, blurred and thresholded.
+
+The mask is written as an 8-bit grayscale PNG at the image's working size (beside the source as
+name.mask.png by default); -Overlay also writes the source with the mask tinted red. The result object
+tells the mask's coverage: the share of pixels in the binary mask. Use it to tune -MaskThreshold,
+-MaskBlur and -MaskDilate before a long edit, or to hand-correct a mask for Invoke-FocusFlowEdit -Mask.
+'@
+    Parameters  = @{
+        Path          = 'Image files. Wildcards are expanded. Accepts pipeline input: strings, and objects with a Path property.'
+        LiteralPath   = 'Image files taken literally. Bound from FullName and PSPath of pipeline objects.'
+        From          = 'The source prompt: what the image shows now.'
+        To            = 'The target prompt: what should change.'
+        Model         = 'The Stable Diffusion 3 model: a diffusers folder or a Hugging Face id (see Invoke-FocusFlowEdit).'
+        OutputPath    = 'A folder for the masks (named name.mask.png), or the .png file to write for one image. Default: beside each source.'
+        Steps         = 'Scheduler steps T; with -MaskStrength it sets the noise level of the samples (default 60).'
+        NegativePrompt = 'The negative prompt for guidance (default: empty).'
+        Seed          = 'Seed; the mask samples use -MaskSeed, which defaults to it. Default: random, reported in the output.'
+        MaskStrength  = 'Noise level of the samples as a share of the schedule, greater than 0 and at most 1 (default 0.5).'
+        MaskSamples   = 'Noisy samples averaged (default 10).'
+        MaskGuidance  = 'Guidance for both prompts (default 6).'
+        MaskBlur      = 'Box blur, an odd kernel size in latent pixels; 0 or 1 for none (default 5).'
+        MaskDilate    = 'Dilation, an odd kernel size in latent pixels; 0 or 1 for none (default 0).'
+        MaskThreshold = 'Threshold of the binary mask, between 0 and 1 (default 0.5); Coverage counts the pixels at or above it.'
+        MaskSeed      = 'Seed of the samples (sample k uses MaskSeed + 100k). Default: -Seed.'
+        Size          = 'Working size: the longest side, or width and height; rounded to multiples of 16 (see Invoke-FocusFlowEdit).'
+        Device        = 'Auto, Cpu or Cuda.'
+        Precision     = 'Float32, Float16 or BFloat16.'
+        NoT5          = 'Leave out the T5 text encoder.'
+        Overlay       = 'Also write name.overlay.png: the source with the mask tinted red.'
+        Force         = 'Overwrite existing files.'
+        WhatIf        = 'Shows what would be written, without loading the model.'
+        Confirm       = 'Asks before each image.'
+    }
+    Inputs      = 'System.String, System.IO.FileInfo, or objects with Path, FullName or PSPath properties.'
+    Outputs     = 'FocusFlow.Core.Pipeline.MaskJobResult: Source, Mask, Overlay, Coverage, SourcePrompt, TargetPrompt, Seed, MaskSeed, Width, Height, Seconds.'
+    Examples    = @(
+        @{
+            Title   = 'Look at the mask before editing'
+            Code    = "Get-FocusFlowMask cat.png -From 'a cat' -To 'a tiger' -Overlay -Seed 1"
+            Remarks = 'Writes cat.mask.png and cat.overlay.png and returns the coverage.'
+        }
+        @{
+            Title   = 'Find a threshold that covers about a third of the image'
+            Code    = "0.3, 0.5, 0.7 | ForEach-Object { Get-FocusFlowMask cat.png 'a cat' 'a tiger' -Seed 1 -MaskThreshold `$_ -OutputPath ""mask-`$_.png"" -Force } | Select-Object Mask, Coverage"
+            Remarks = 'The same seed gives the same soft mask; only the binary mask (and Coverage) changes with the threshold.'
+        }
+    )
+    Links       = @('Invoke-FocusFlowEdit')
+}

@@ -1,0 +1,35 @@
+@{
+    Synopsis    = 'Loads a Stable Diffusion 3 model once for the session and makes it the default.'
+    Description = @'
+Finds the model (a diffusers folder, or a Hugging Face id looked up in the Hugging Face cache and
+downloaded into it when missing), loads the transformer and VAE on the chosen device and precision, and
+keeps them for the rest of the session. Invoke-FocusFlowEdit and Get-FocusFlowMask without -Model then
+use it, with its device and precision. The text encoders load on the first prompt; prompts already seen
+are not encoded again.
+
+Without -Model it loads $env:FOCUSFLOW_MODEL, else stabilityai/stable-diffusion-3-medium-diffusers.
+Importing the same model with the same options again returns the loaded one at once.
+'@
+    Parameters  = @{
+        Model               = 'A diffusers model folder, or a Hugging Face id (org/name[@revision]). Tab completion offers loaded models and models in the Hugging Face cache.'
+        Device              = 'Auto (CUDA when usable, else CPU), Cpu or Cuda.'
+        Precision           = 'Float32 (default), Float16 or BFloat16. With Float16/BFloat16 a download prefers the fp16 files.'
+        NoT5                = 'Do not load (or download) the T5 encoder.'
+        ReleaseTextEncoders = 'Free the text encoders after each encoding to save memory; they reload for a prompt not seen before.'
+    }
+    Inputs      = 'System.String (a folder or an id).'
+    Outputs     = 'FocusFlow.PowerShell.Cmdlets.LoadedModel: Name, Path, Device, Precision, UsesT5, LoadSeconds, TransformerParameters.'
+    Examples    = @(
+        @{
+            Title   = 'Load SD3 medium on the GPU in half precision'
+            Code    = 'Import-FocusFlowModel stabilityai/stable-diffusion-3-medium-diffusers -Device Cuda -Precision Float16'
+            Remarks = 'Downloads it into ~/.cache/huggingface/hub if diffusers has not already; later edits need no -Model.'
+        }
+        @{
+            Title   = 'Use a local folder without T5'
+            Code    = 'Import-FocusFlowModel ./models/sd3.5-medium -NoT5'
+            Remarks = 'Every following edit uses this model without the T5 encoder.'
+        }
+    )
+    Links       = @('Remove-FocusFlowModel', 'Invoke-FocusFlowEdit', 'Get-FocusFlowModel')
+}

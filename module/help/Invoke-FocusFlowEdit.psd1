@@ -1,0 +1,106 @@
+@{
+    Synopsis    = 'Edits images from a source and a target prompt: only what the prompts disagree about changes.'
+    Description = @'
+Invoke-FocusFlowEdit turns each input image into an edited PNG. You describe the image as it is (-From,
+"a cat sitting") and as you want it (-To, "a tiger sitting"). With the default method, FocusFlow, the
+command first finds where the two prompts disagree (an automatic mask, at latent resolution), then runs
+FlowEdit's inversion-free ODE with the source and target velocities blended by that mask: the masked
+region changes, the rest stays where it was. FlowEdit (no mask) and SDEdit (noise, then sample with the
+target prompt) are available as baselines with -Method.
+
+Images come from -Path (wildcards), -LiteralPath, or the pipeline: file objects from Get-ChildItem,
+strings, and any object with a Path, FullName or PSPath property; -From, -To, -Seed, -Method,
+-NegativePrompt, -OutputPath and -Mask also bind from properties, so a CSV of cases can drive a run
+(Import-Csv cases.csv | Invoke-FocusFlowEdit). Any common format is read (PNG, JPEG, WebP, BMP, GIF,
+TIFF), EXIF orientation is honoured and transparency is flattened onto white.
+
+Images are edited at a working size whose sides are multiples of 16: their own size, scaled down to
+1024 on the longest side if larger, each side rounded to the nearest multiple of 16; -Size sets the
+longest side (one number) or width and height (two numbers). The result is written as a PNG at the
+working size: by default beside the source as name.method.png, or into the folder or at the .png path
+given by -OutputPath. -SaveMask adds x.mask.png (the mask, 8-bit grayscale) and x.overlay.png (the
+source with the mask tinted red); -SaveLatents adds x.latents.safetensors (float32 x_src, out, and for
+FocusFlow mask_soft and mask_bin).
+
+The model is loaded once per session (see Import-FocusFlowModel) and reused by every item. Existing
+files are never overwritten without -Force; outputs are written under a temporary name and renamed, so
+an interrupted run (Ctrl+C stops within one step) leaves no half-written file. An item that fails (a
+missing or damaged image, an impossible value) is reported as an error and the next item goes on.
+
+Unset options take the published evaluation's values for the method: 60 steps; FocusFlow n_max 60,
+n_min 15, n_avg 4, guidance 3.5 / 21.5, mask strength 0.5, 10 mask samples, mask guidance 6, blur 5;
+FlowEdit n_max 33, n_min 0, n_avg 4, guidance 3.5 / 16.5; SDEdit n_max 25, guidance 13.5. Without
+-Seed a random seed is chosen and reported in the result, so any edit can be repeated exactly.
+'@
+    Parameters  = @{
+        Path           = 'Image files to edit. Wildcards are expanded. Accepts pipeline input: strings, and objects with a Path property.'
+        LiteralPath    = 'Image files to edit, taken literally (no wildcards). Bound from the FullName and PSPath properties of pipeline objects such as Get-ChildItem output.'
+        From           = 'The source prompt: what the image shows now, e.g. "a cat sitting on a sofa".'
+        To             = 'The target prompt: what it should show, e.g. "a tiger sitting on a sofa". Only what differs from -From is meant to change.'
+        Method         = 'FocusFlow (automatic mask + masked velocity blending, the default), FlowEdit (no mask) or SDEdit (noise and resample with the target prompt).'
+        Model          = 'The Stable Diffusion 3 / 3.5 model: a diffusers folder, or a Hugging Face id (org/name[@revision]) found in the Hugging Face cache or downloaded into it. Default: the model of Import-FocusFlowModel, else $env:FOCUSFLOW_MODEL, else stabilityai/stable-diffusion-3-medium-diffusers.'
+        OutputPath     = 'A folder for the results (they are named name.method.png), or the .png file to write when editing one image. Default: beside each source.'
+        Steps          = 'Scheduler steps T (default 60).'
+        NMax           = 'How many steps from the noisy end take part. FlowEdit/FocusFlow: 0 <= NMin <= NMax <= Steps; SDEdit: the edit strength. Default 60 (FocusFlow), 33 (FlowEdit), 25 (SDEdit).'
+        NMin           = 'The last steps run as plain sampling with the target prompt (FlowEdit/FocusFlow). Default 15 (FocusFlow), 0 (FlowEdit).'
+        NAvg           = 'Noise samples averaged per ODE step (FlowEdit/FocusFlow); more is smoother and slower. Default 4.'
+        SourceGuidance = 'Classifier-free guidance of the source prompt (default 3.5).'
+        TargetGuidance = 'Classifier-free guidance of the target prompt (default 21.5 FocusFlow, 16.5 FlowEdit, 13.5 SDEdit).'
+        NegativePrompt = 'The negative prompt for both guidance rows (default: empty).'
+        Seed           = 'Seed of the edit''s noise. The same seed, image, prompts and options give the same result on any device. Default: random, reported in the output.'
+        MaskStrength   = 'Noise level of the mask samples as a share of the schedule, greater than 0 and at most 1 (default 0.5).'
+        MaskSamples    = 'Noisy samples averaged to measure the disagreement (default 10).'
+        MaskGuidance   = 'Guidance for both prompts while measuring the mask (default 6).'
+        MaskBlur       = 'Box blur of the mask, an odd kernel size in latent pixels; 0 or 1 for none (default 5).'
+        MaskDilate     = 'Dilation of the mask, an odd kernel size in latent pixels; 0 or 1 for none (default 0).'
+        MaskThreshold  = 'Soft mask values at or above this are in the binary mask, between 0 and 1 (default 0.5).'
+        MaskSeed       = 'Seed of the mask samples (sample k uses MaskSeed + 100k). Default: -Seed.'
+        BlendMode      = 'How FocusFlow integrates the blend: Delta (default; M * (V_tar - V_src), nothing moves outside the mask) or Raw (the blend itself, as the published reference implementation does).'
+        Mask           = 'A mask image to use instead of the automatic mask (FocusFlow only): white = edit, black = keep; resized bilinearly to latent resolution.'
+        Size           = 'Working size: one number for the longest side (aspect kept) or two for width and height; rounded to multiples of 16. Default: the image''s size, at most 1024 on the longest side.'
+        Device         = 'Auto (CUDA if this build and machine have it, else CPU), Cpu or Cuda.'
+        Precision      = 'Float32 (default), Float16 or BFloat16 for the transformer and text encoders; the VAE always runs in Float32.'
+        NoT5           = 'Leave out the T5 text encoder (its part of the prompt embedding is zeros): far less memory, weaker prompt following.'
+        SaveMask       = 'Also write x.mask.png and x.overlay.png beside the output (FocusFlow).'
+        SaveLatents    = 'Also write x.latents.safetensors beside the output: float32 x_src and out, and for FocusFlow mask_soft and mask_bin.'
+        Force          = 'Overwrite existing output files.'
+        WhatIf         = 'Shows what would be edited and written, without loading the model or writing anything.'
+        Confirm        = 'Asks before each image.'
+    }
+    Inputs      = 'System.String, System.IO.FileInfo, or any object with Path, FullName or PSPath (and optionally From, To, Seed, Method) properties.'
+    Outputs     = 'FocusFlow.Core.Pipeline.EditJobResult: Source, Output, Mask, Overlay, Latents, Method, SourcePrompt, TargetPrompt (also as Prompt), NegativePrompt, Seed, Width, Height, MaskCoverage, Seconds, ModelCalls, Model, Device. It pipes into Measure-EditQuality and Export-Csv.'
+    Notes       = 'Full-size SD3 medium needs about 8 GB of memory in float16 (more with T5 in float32); use -Precision Float16 on a GPU, -NoT5 to save memory. Get-FocusFlowDevice shows what this build can use.'
+    Examples    = @(
+        @{
+            Title   = 'Turn the cat into a tiger in every PNG of a folder'
+            Code    = 'Get-ChildItem *.png | Invoke-FocusFlowEdit -From cat -To tiger'
+            Remarks = 'Writes name.focusflow.png beside each image, using the session''s model (downloaded into the Hugging Face cache the first time).'
+        }
+        @{
+            Title   = 'Keep the mask and repeat an edit exactly'
+            Code    = "Invoke-FocusFlowEdit -Path cat.png -From 'a cat sitting' -To 'a tiger sitting' -Seed 42 -SaveMask -OutputPath out/"
+            Remarks = 'Writes out/cat.focusflow.png, out/cat.focusflow.mask.png and out/cat.focusflow.overlay.png. The same seed gives the same picture again.'
+        }
+        @{
+            Title   = 'Compare the three methods on one image'
+            Code    = "'FocusFlow', 'FlowEdit', 'SDEdit' | ForEach-Object { Invoke-FocusFlowEdit cat.png 'a cat' 'a lego cat' -Method `$_ -Seed 7 -OutputPath out/ }"
+            Remarks = 'One output per method (cat.focusflow.png, cat.flowedit.png, cat.sdedit.png), all from the same noise.'
+        }
+        @{
+            Title   = 'Drive a batch from a CSV and measure it'
+            Code    = 'Import-Csv cases.csv | Invoke-FocusFlowEdit -OutputPath out/ | Measure-EditQuality | Export-Csv scores.csv'
+            Remarks = 'cases.csv has the columns Path, From and To (and optionally Seed, Method). Each result binds to Measure-EditQuality by property name.'
+        }
+        @{
+            Title   = 'See what would happen'
+            Code    = 'Get-ChildItem photos/*.jpg | Invoke-FocusFlowEdit -From dog -To wolf -WhatIf'
+            Remarks = 'Lists each edit and the file it would write; loads no model and writes nothing.'
+        }
+        @{
+            Title   = 'Use your own mask on a GPU in half precision'
+            Code    = 'Invoke-FocusFlowEdit room.jpg -From "a red sofa" -To "a green sofa" -Mask sofa-mask.png -Device Cuda -Precision Float16'
+            Remarks = 'The white area of sofa-mask.png is edited; the rest is kept.'
+        }
+    )
+    Links       = @('Get-FocusFlowMask', 'Import-FocusFlowModel', 'Measure-EditQuality')
+}

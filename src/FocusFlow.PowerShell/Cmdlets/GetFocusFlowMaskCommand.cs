@@ -1,0 +1,39 @@
+using System.Management.Automation;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Pipeline;
+using FocusFlow.PowerShell.Infrastructure;
+
+namespace FocusFlow.PowerShell.Cmdlets;
+
+/// <summary>Computes FocusFlow's automatic mask (where the prompts disagree) without editing.</summary>
+[Cmdlet(VerbsCommon.Get, "FocusFlowMask", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[OutputType(typeof(MaskJobResult))]
+public sealed class GetFocusFlowMaskCommand : ImageCommandBase
+{
+    [Parameter] public SwitchParameter Overlay { get; set; }
+
+    protected override string Activity => "FocusFlow: mask";
+
+    protected override void ProcessRecord() => ForEachInput(file =>
+    {
+        var options = BuildOptions(EditMethod.FocusFlow).Validate();
+        var request = new MaskJobRequest
+        {
+            Source = file,
+            SourcePrompt = From,
+            TargetPrompt = To,
+            Options = options,
+            Output = MaskJob.OutputFor(file, OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath)),
+            Overwrite = Force,
+            SaveOverlay = Overlay,
+            Size = Size,
+        };
+        ClaimOutput(request.Output);
+        if (!Force)
+            foreach (var existing in new[] { request.Output, Overlay ? MaskJob.OverlayFor(request.Output) : null }.OfType<string>().Where(File.Exists))
+                throw new Core.IO.OutputExistsException(existing);
+        if (!ShouldProcess(file, $"Mask for '{From}' -> '{To}' (seed {options.MaskSeed}), writing {request.Output}"))
+            return;
+        WriteObject(MaskJob.Run(Pipeline(), request, Observer(file)));
+    });
+}

@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Runtime;
+using FocusFlow.PowerShell.Infrastructure;
+
+namespace FocusFlow.PowerShell.Cmdlets;
+
+/// <summary>Loads a model once for the session and makes it the default of the other FocusFlow commands.</summary>
+[Cmdlet(VerbsData.Import, "FocusFlowModel")]
+[OutputType(typeof(LoadedModel))]
+public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    [Alias("Path", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string? Model { get; set; }
+
+    [Parameter] public ComputeDevice Device { get; set; } = ComputeDevice.Auto;
+    [Parameter] public Precision Precision { get; set; } = Precision.Float32;
+    [Parameter] public SwitchParameter NoT5 { get; set; }
+
+    /// <summary>Free the text encoders after each encoding (they reload for a new prompt).</summary>
+    [Parameter] public SwitchParameter ReleaseTextEncoders { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var spec = FocusFlowSession.DefaultModel(Model);
+        var options = new PipelineOptions { Device = Device, Precision = Precision, UseT5 = !NoT5, ReleaseTextEncoders = ReleaseTextEncoders };
+        try
+        {
+            var pipeline = LoadPipeline(spec, options);
+            FocusFlowSession.Imported = (spec, options);
+            WriteObject(LoadedModel.Of(spec, pipeline));
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            ThrowTerminatingError(ErrorMapping.ToRecord(e, spec));
+        }
+    }
+}

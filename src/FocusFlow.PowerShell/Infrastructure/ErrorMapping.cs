@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using FocusFlow.Core.IO;
+using FocusFlow.Core.IO.Hub;
+using FocusFlow.Core.IO.Images;
+using FocusFlow.Core.IO.Models;
+using FocusFlow.Core.IO.Safetensors;
+using FocusFlow.Core.Runtime;
+
+namespace FocusFlow.PowerShell.Infrastructure;
+
+/// <summary>Turns engine exceptions into error records with the category and id a PowerShell user can filter on.</summary>
+internal static class ErrorMapping
+{
+    public static ErrorRecord ToRecord(Exception e, object? target)
+    {
+        var (id, category) = e switch
+        {
+            ImageLoadException { InnerException: FileNotFoundException } => ("ImageNotFound", ErrorCategory.ObjectNotFound),
+            ImageLoadException => ("ImageUnreadable", ErrorCategory.InvalidData),
+            OutputExistsException => ("OutputExists", ErrorCategory.ResourceExists),
+            ArgumentException => ("InvalidParameter", ErrorCategory.InvalidArgument),
+            HubException h => h.Kind switch
+            {
+                HubErrorKind.AccessDenied => ("ModelAccessDenied", ErrorCategory.PermissionDenied),
+                HubErrorKind.NotFound => ("ModelNotFound", ErrorCategory.ObjectNotFound),
+                HubErrorKind.Offline or HubErrorKind.Network => ("ModelUnavailable", ErrorCategory.ConnectionError),
+                HubErrorKind.Corrupt => ("ModelDownloadCorrupt", ErrorCategory.InvalidData),
+                _ => ("ModelInvalid", ErrorCategory.InvalidArgument),
+            },
+            ModelFolderException => ("ModelFolderInvalid", ErrorCategory.InvalidArgument),
+            SafetensorsException => ("WeightsUnreadable", ErrorCategory.InvalidData),
+            FileNotFoundException or DirectoryNotFoundException => ("FileNotFound", ErrorCategory.ObjectNotFound),
+            TorchRuntimeException => ("LibTorchUnavailable", ErrorCategory.ResourceUnavailable),
+            UnauthorizedAccessException => ("AccessDenied", ErrorCategory.PermissionDenied),
+            IOException => ("FileError", ErrorCategory.WriteError),
+            InvalidDataException => ("InvalidData", ErrorCategory.InvalidData),
+            _ => ("UnexpectedError", ErrorCategory.NotSpecified),
+        };
+        return new ErrorRecord(e, id, category, target);
+    }
+}

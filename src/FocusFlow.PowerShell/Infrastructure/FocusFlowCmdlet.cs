@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.IO.Hub;
+using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Runtime;
+
+namespace FocusFlow.PowerShell.Infrastructure;
+
+/// <summary>
+/// What every FocusFlow cmdlet shares: Ctrl+C cancels the running step, engine errors become error records,
+/// models are found by name and loaded once per session, progress is written from the pipeline thread.
+/// </summary>
+public abstract class FocusFlowCmdlet : PSCmdlet
+{
+    readonly CancellationTokenSource _stop = new();
+    static int _nextActivityId = 7100;
+
+    protected CancellationToken Stopping => _stop.Token;
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    protected void WriteItemError(Exception e, object? target) => WriteError(ErrorMapping.ToRecord(e, target));
+
+    /// <summary>A fresh progress activity id, so nested and concurrent bars do not overwrite each other.</summary>
+    protected static int NewActivityId() => Interlocked.Increment(ref _nextActivityId);
+
+    /// <summary>
+    /// The local folder of a model given by path or Hugging Face id, downloading it into the Hugging Face cache
+    /// if needed. Download progress is pumped onto this thread, where Write-Progress is allowed.
+    /// </summary>
+    protected string ResolveModelFolder(string spec, HubOptions options)
+    {
+        if (FocusFlowSession.ResolvedFolder(spec) is { } known && Directory.Exists(known)) return known;
+        var updates = new BlockingCollection<DownloadProgress>();
+        var task = ModelResolver.ResolveAsync(spec, options, new Progress(updates), Stopping);
+        int activity = NewActivityId();
+        try
+        {
+            while (!task.IsCompleted)
+            {
+                if (updates.TryTake(out var p, 200))
+                {
+                    var record = new ProgressRecord(activity, $"Downloading {spec}", p.ToString())
+                    {
+                        PercentComplete = Math.Clamp((int)(p.Fraction * 100), 0, 100),
+                    };
+                    WriteProgress(record);
+                }
+            }
+        }
+        finally
+        {
+            WriteProgress(new ProgressRecord(activity, $"Downloading {spec}", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+        var folder = task.GetAwaiter().GetResult();
+        FocusFlowSession.RememberResolved(spec, folder);
+        return folder;
+    }
+
+    /// <summary>The loaded pipeline for a model name or folder, loading it on first use in this session.</summary>
+    protected Sd3Pipeline LoadPipeline(string spec, PipelineOptions options)
+    {
+        var hub = new HubOptions
+        {
+            IncludeT5 = options.UseT5,
+            Variant = options.Precision == Precision.Float32 ? null : "fp16",
+        };
+        var folder = ResolveModelFolder(spec, hub);
+        int before = PipelineRegistry.LoadCount;
+        int activity = NewActivityId();
+        WriteProgress(new ProgressRecord(activity, "FocusFlow", $"Loading {spec}"));
+        try
+        {
+            var pipeline = PipelineRegistry.GetOrLoad(folder, options, WriteVerbose);
+            if (PipelineRegistry.LoadCount > before)
+                WriteVerbose($"Model {folder} loaded on {pipeline.Placement} in {pipeline.LoadTime.TotalSeconds:F1} s.");
+            return pipeline;
+        }
+        finally
+        {
+            WriteProgress(new ProgressRecord(activity, "FocusFlow", "Loaded") { RecordType = ProgressRecordType.Completed });
+        }
+    }
+
+    /// <summary>Expands -Path (wildcards) or takes -LiteralPath as is; unmatched patterns are errors for that item.</summary>
+    protected IEnumerable<string> ResolveInputFiles(string[]? paths, string[]? literalPaths)
+    {
+        if (literalPaths is not null)
+        {
+            foreach (var p in literalPaths) yield return GetUnresolvedProviderPathFromPSPath(p);
+            yield break;
+        }
+        foreach (var p in paths ?? Array.Empty<string>())
+        {
+            Collection<string>? resolved = null;
+            try
+            {
+                resolved = GetResolvedProviderPathFromPSPath(p, out _);
+            }
+            catch (ItemNotFoundException)
+            {
+            }
+            if (resolved is null || resolved.Count == 0)
+            {
+                var missing = GetUnresolvedProviderPathFromPSPath(p);
+                WriteItemError(new Core.IO.Images.ImageLoadException(missing,
+                    WildcardPattern.ContainsWildcardCharacters(p) ? $"No file matches {p}." : $"Image not found: {missing}.",
+                    new FileNotFoundException(null, missing)), p);
+                continue;
+            }
+            foreach (var r in resolved) yield return r;
+        }
+    }
+
+    /// <summary>Reports engine progress as a child bar of <paramref name="parentActivity"/>.</summary>
+    protected IProgress<EditProgress> StepProgress(int parentActivity, string label) => new StepProgressWriter(this, parentActivity, label);
+
+    sealed class StepProgressWriter : IProgress<EditProgress>
+    {
+        readonly FocusFlowCmdlet _cmdlet;
+        readonly int _parent, _id = NewActivityId();
+        readonly string _label;
+
+        public StepProgressWriter(FocusFlowCmdlet cmdlet, int parent, string label)
+        {
+            _cmdlet = cmdlet;
+            _parent = parent;
+            _label = label;
+        }
+
+        public void Report(EditProgress p)
+        {
+            var record = new ProgressRecord(_id, _label, $"{p.Phase}: step {p.Step} of {p.Total}")
+            {
+                ParentActivityId = _parent,
+                PercentComplete = p.Total > 0 ? Math.Clamp(100 * p.Step / p.Total, 0, 100) : -1,
+            };
+            _cmdlet.WriteProgress(record);
+        }
+    }
+
+    sealed class Progress : IProgress<DownloadProgress>
+    {
+        readonly BlockingCollection<DownloadProgress> _queue;
+        public Progress(BlockingCollection<DownloadProgress> queue) => _queue = queue;
+        public void Report(DownloadProgress value) => _queue.Add(value);
+    }
+}

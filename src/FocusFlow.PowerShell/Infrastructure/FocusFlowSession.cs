@@ -1,0 +1,64 @@
+using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Runtime;
+
+namespace FocusFlow.PowerShell.Infrastructure;
+
+/// <summary>
+/// What this PowerShell session remembers between commands: the model imported last (the default for
+/// later edits) and the folders model names resolved to.
+/// </summary>
+internal static class FocusFlowSession
+{
+    public const string DefaultModelId = "stabilityai/stable-diffusion-3-medium-diffusers";
+    public const string ModelVariable = "FOCUSFLOW_MODEL";
+
+    static readonly object Gate = new();
+    static readonly Dictionary<string, string> Resolved = new(StringComparer.Ordinal);
+
+    /// <summary>Set by Import-FocusFlowModel: the model and load options later commands use by default.</summary>
+    public static (string Model, PipelineOptions Options)? Imported { get; set; }
+
+    /// <summary>-Model if given, else the imported model, else $env:FOCUSFLOW_MODEL, else SD3 medium.</summary>
+    public static string DefaultModel(string? given)
+    {
+        if (!string.IsNullOrWhiteSpace(given)) return given;
+        if (Imported is { } imported) return imported.Model;
+        var fromEnvironment = Environment.GetEnvironmentVariable(ModelVariable);
+        return string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultModelId : fromEnvironment;
+    }
+
+    public static string? ResolvedFolder(string spec)
+    {
+        lock (Gate) return Resolved.TryGetValue(spec, out var f) ? f : null;
+    }
+
+    public static void RememberResolved(string spec, string folder)
+    {
+        lock (Gate) Resolved[spec] = folder;
+    }
+
+    /// <summary>Model names and folders worth offering in tab completion.</summary>
+    public static IEnumerable<string> KnownModels()
+    {
+        lock (Gate)
+        {
+            var names = new List<string>();
+            if (Imported is { } i) names.Add(i.Model);
+            names.AddRange(Resolved.Keys);
+            names.AddRange(PipelineRegistry.All.Select(p => p.Model.RootPath));
+            return names.Distinct().ToList();
+        }
+    }
+
+    /// <summary>Load options for a command: explicit values win, then the imported model's, then the defaults.</summary>
+    public static PipelineOptions Options(ComputeDevice? device, Precision? precision, bool noT5)
+    {
+        var baseline = Imported?.Options ?? new PipelineOptions();
+        return baseline with
+        {
+            Device = device ?? baseline.Device,
+            Precision = precision ?? baseline.Precision,
+            UseT5 = baseline.UseT5 && !noT5,
+        };
+    }
+}

@@ -1,0 +1,32 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using FocusFlow.Core.IO.Hub;
+
+namespace FocusFlow.PowerShell.Infrastructure;
+
+/// <summary>Tab completion for -Model: loaded and imported models, and SD3 models in the Hugging Face cache.</summary>
+public sealed class ModelCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var prefix = wordToComplete.Trim('\'', '"');
+        var candidates = FocusFlowSession.KnownModels().Concat(CachedModels()).Append(FocusFlowSession.DefaultModelId).Distinct();
+        foreach (var name in candidates.Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+            yield return new CompletionResult(name.Contains(' ') ? $"'{name}'" : name, name, CompletionResultType.ParameterValue, name);
+    }
+
+    static IEnumerable<string> CachedModels()
+    {
+        string cache;
+        try { cache = new HubOptions().CacheDir; }
+        catch (Exception) { yield break; }
+        if (!Directory.Exists(cache)) yield break;
+        foreach (var dir in Directory.EnumerateDirectories(cache, "models--*"))
+        {
+            var parts = Path.GetFileName(dir)["models--".Length..].Split("--", 2);
+            if (parts.Length == 2) yield return $"{parts[0]}/{parts[1]}";
+        }
+    }
+}
