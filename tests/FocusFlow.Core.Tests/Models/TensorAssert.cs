@@ -23,4 +23,13 @@ public static class TensorAssert
         Assert.True(diff <= tolerance, $"{what}: max abs difference {diff:E3} exceeds {tolerance:E1}");
         return diff;
     }
+
+    /// <summary>Cosine similarity of the two tensors as flat vectors, in float64.</summary>
+    public static double Cosine(Tensor a, Tensor b)
+    {
+        using var a64 = a.to(ScalarType.Float64).flatten();
+        using var b64 = b.to(ScalarType.Float64).flatten();
+        using var c = nn.functional.cosine_similarity(a64, b64, 0);
+        return c.item<double>();
+    }
 }

@@ -23,6 +23,9 @@ public sealed class SD3Transformer2DModel : nn.Module<Tensor, Tensor, Tensor, Te
     public SD3TransformerConfig Config { get; }
     public TensorPlacement Placement { get; }
 
+    /// <summary>What <see cref="Load(string, TensorPlacement)"/> found in the checkpoint, unexpected tensors included; null for a module built directly.</summary>
+    public WeightLoadReport? LoadReport { get; private set; }
+
     /// <summary>Builds the network with uninitialised weights (on torch.META: no memory at all).</summary>
     /// <param name="config">The architecture.</param>
     /// <param name="placement">Device and dtype of the weights.</param>
@@ -73,6 +76,7 @@ public sealed class SD3Transformer2DModel : nn.Module<Tensor, Tensor, Tensor, Te
             model.Dispose();
             throw;
         }
+        model.LoadReport = report;
         model.eval();
         return model;
     }

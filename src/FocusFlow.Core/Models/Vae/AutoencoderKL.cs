@@ -21,6 +21,9 @@ public sealed class AutoencoderKL : nn.Module
     public AutoencoderKLConfig Config { get; }
     public TensorPlacement Placement { get; }
 
+    /// <summary>What <see cref="Load(string, TensorPlacement)"/> found in the checkpoint, unexpected tensors included; null for a module built directly.</summary>
+    public WeightLoadReport? LoadReport { get; private set; }
+
     /// <summary>Tiling and slicing; automatic by default.</summary>
     public VaeMemoryOptions Memory { get; set; } = VaeMemoryOptions.Automatic;
 
@@ -55,6 +58,7 @@ public sealed class AutoencoderKL : nn.Module
             model.Dispose();
             throw;
         }
+        model.LoadReport = report;
         model.eval();
         return model;
     }

@@ -9,7 +9,7 @@ public sealed class VaeDecoder : nn.Module<Tensor, Tensor>
 {
     readonly Conv2d conv_in;
     readonly UNetMidBlock2D mid_block;
-    readonly TorchSharp.Modules.ModuleList<UpDecoderBlock2D> up_blocks;
+    readonly TorchSharp.Modules.ModuleList<ResnetStackBlock> up_blocks;
     readonly GroupNorm conv_norm_out;
     readonly Conv2d conv_out;
 
@@ -20,7 +20,7 @@ public sealed class VaeDecoder : nn.Module<Tensor, Tensor>
         conv_in = new Conv2d(config.LatentChannels, reversed[0], 3, placement, padding: 1);
         mid_block = new UNetMidBlock2D(reversed[0], groups, config.MidBlockAddAttention, placement);
         up_blocks = nn.ModuleList(Enumerable.Range(0, reversed.Length)
-            .Select(i => new UpDecoderBlock2D(i == 0 ? reversed[0] : reversed[i - 1], reversed[i], config.LayersPerBlock + 1, groups,
+            .Select(i => ResnetStackBlock.UpDecoder(i == 0 ? reversed[0] : reversed[i - 1], reversed[i], config.LayersPerBlock + 1, groups,
                 addUpsample: i < reversed.Length - 1, placement))
             .ToArray());
         conv_norm_out = new GroupNorm(groups, reversed[^1], placement, 1e-6);

@@ -11,7 +11,7 @@ namespace FocusFlow.Core.Models.Vae;
 public sealed class VaeEncoder : nn.Module<Tensor, Tensor>
 {
     readonly Conv2d conv_in;
-    readonly TorchSharp.Modules.ModuleList<DownEncoderBlock2D> down_blocks;
+    readonly TorchSharp.Modules.ModuleList<ResnetStackBlock> down_blocks;
     readonly UNetMidBlock2D mid_block;
     readonly GroupNorm conv_norm_out;
     readonly Conv2d conv_out;
@@ -22,7 +22,7 @@ public sealed class VaeEncoder : nn.Module<Tensor, Tensor>
         long groups = config.NormNumGroups;
         conv_in = new Conv2d(config.InChannels, ch[0], 3, placement, padding: 1);
         down_blocks = nn.ModuleList(Enumerable.Range(0, ch.Count)
-            .Select(i => new DownEncoderBlock2D(i == 0 ? ch[0] : ch[i - 1], ch[i], config.LayersPerBlock, groups, addDownsample: i < ch.Count - 1, placement))
+            .Select(i => ResnetStackBlock.DownEncoder(i == 0 ? ch[0] : ch[i - 1], ch[i], config.LayersPerBlock, groups, addDownsample: i < ch.Count - 1, placement))
             .ToArray());
         mid_block = new UNetMidBlock2D(ch[^1], groups, config.MidBlockAddAttention, placement);
         conv_norm_out = new GroupNorm(groups, ch[^1], placement, 1e-6);

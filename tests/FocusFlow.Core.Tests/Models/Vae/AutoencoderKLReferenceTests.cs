@@ -25,20 +25,25 @@ public class AutoencoderKLReferenceTests
 
     void Report(string what, double diff) => _output.WriteLine($"{what}: max abs diff {diff:E3}");
 
+    void AssertPosterior(AutoencoderKL vae, Tensor image, string source)
+    {
+        using var expectedMean = Reference("latent_mean");
+        using var expectedStd = Reference("latent_std");
+        var (mean, std) = vae.Encode(image);
+        using (mean) using (std)
+        {
+            Report($"mean from {source}", TensorAssert.Close(expectedMean, mean, Tolerance, $"posterior mean from {source}"));
+            Report($"std from {source}", TensorAssert.Close(expectedStd, std, Tolerance, $"posterior std from {source}"));
+        }
+    }
+
     [Fact]
     public void PosteriorOfTheStoredImageMatchesDiffusers()
     {
         using var vae = AutoencoderKL.Load(Folder, TensorPlacement.CpuFloat32, out var report);
         Assert.True(report.IsExact, report.ToString());
         using var image = Reference("image");
-        using var expectedMean = Reference("latent_mean");
-        using var expectedStd = Reference("latent_std");
-        var (mean, std) = vae.Encode(image);
-        using (mean) using (std)
-        {
-            Report("mean", TensorAssert.Close(expectedMean, mean, Tolerance, "posterior mean"));
-            Report("std", TensorAssert.Close(expectedStd, std, Tolerance, "posterior std"));
-        }
+        AssertPosterior(vae, image, "the stored image tensor");
     }
 
     [Fact]
@@ -48,14 +53,7 @@ public class AutoencoderKLReferenceTests
         using var fromPng = PngTensor.ReadMinus1To1(Fixtures.Reference("source.png"));
         Report("source.png vs stored image tensor", TensorAssert.Close(image, fromPng, 1e-6, "source.png pixels"));
         using var vae = AutoencoderKL.Load(Folder, TensorPlacement.CpuFloat32);
-        using var expectedMean = Reference("latent_mean");
-        using var expectedStd = Reference("latent_std");
-        var (mean, std) = vae.Encode(fromPng);
-        using (mean) using (std)
-        {
-            Report("mean from png", TensorAssert.Close(expectedMean, mean, Tolerance, "posterior mean from source.png"));
-            Report("std from png", TensorAssert.Close(expectedStd, std, Tolerance, "posterior std from source.png"));
-        }
+        AssertPosterior(vae, fromPng, "source.png");
     }
 
     [Fact]
