@@ -9,9 +9,10 @@ region changes, the rest stays where it was. FlowEdit (no mask) and SDEdit (nois
 target prompt) are available as baselines with -Method.
 
 Images come from -Path (wildcards), -LiteralPath, or the pipeline: file objects from Get-ChildItem,
-strings, and any object with a Path, FullName or PSPath property; -From, -To, -Seed, -Method,
--NegativePrompt, -OutputPath and -Mask also bind from properties, so a CSV of cases can drive a run
-(Import-Csv cases.csv | Invoke-FocusFlowEdit). Any common format is read (PNG, JPEG, WebP, BMP, GIF,
+strings, and any object with a Path, FullName or PSPath property. The prompts and the per-edit options
+(From, To, Method, Seed, Steps, NMax, NMin, NAvg, SourceGuidance, TargetGuidance, NegativePrompt,
+BlendMode, Mask*, OutputPath) also bind from properties of the same name, so a CSV of cases, one row
+per edit with its own settings, can drive a run (Import-Csv cases.csv | Invoke-FocusFlowEdit). Any common format is read (PNG, JPEG, WebP, BMP, GIF,
 TIFF), EXIF orientation is honoured and transparency is flattened onto white.
 
 Images are edited at a working size whose sides are multiples of 16: their own size, scaled down to

@@ -22,14 +22,26 @@ public sealed record EditOptions
     public BlendMode BlendMode { get; init; } = BlendMode.Delta;
     public MaskOptions Mask { get; init; } = new();
 
-    /// <summary>The published evaluation's settings for <paramref name="method"/> (60 steps).</summary>
-    public static EditOptions Defaults(EditMethod method) => method switch
+    /// <summary>The step count the published settings were made for.</summary>
+    public const int PublishedSteps = 60;
+
+    /// <summary>
+    /// The published evaluation's settings for <paramref name="method"/>. With another step count, n_max and
+    /// n_min keep their share of the schedule (rounded), so a shorter run edits the same part of it.
+    /// </summary>
+    public static EditOptions Defaults(EditMethod method, int? steps = null)
     {
-        EditMethod.FocusFlow => new EditOptions { Method = method, NMax = 60, NMin = 15, NAvg = 4, SourceGuidance = 3.5, TargetGuidance = 21.5 },
-        EditMethod.FlowEdit => new EditOptions { Method = method, NMax = 33, NMin = 0, NAvg = 4, SourceGuidance = 3.5, TargetGuidance = 16.5 },
-        EditMethod.SDEdit => new EditOptions { Method = method, NMax = 25, NMin = 0, NAvg = 1, SourceGuidance = 3.5, TargetGuidance = 13.5 },
-        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown editing method."),
-    };
+        var o = method switch
+        {
+            EditMethod.FocusFlow => new EditOptions { Method = method, NMax = 60, NMin = 15, NAvg = 4, SourceGuidance = 3.5, TargetGuidance = 21.5 },
+            EditMethod.FlowEdit => new EditOptions { Method = method, NMax = 33, NMin = 0, NAvg = 4, SourceGuidance = 3.5, TargetGuidance = 16.5 },
+            EditMethod.SDEdit => new EditOptions { Method = method, NMax = 25, NMin = 0, NAvg = 1, SourceGuidance = 3.5, TargetGuidance = 13.5 },
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown editing method."),
+        };
+        if (steps is not int t || t == PublishedSteps || t < 1) return o;
+        int Scale(int n) => (int)Math.Round((double)n * t / PublishedSteps, MidpointRounding.AwayFromZero);
+        return o with { Steps = t, NMax = Scale(o.NMax), NMin = Scale(o.NMin) };
+    }
 
     /// <summary>The seed of the mask samples (the edit's seed unless set).</summary>
     public long MaskSeed => Mask.Seed ?? Seed;
@@ -72,6 +84,7 @@ public sealed record EditOptions
 
     static void Check(bool ok, string name, object value, string rule)
     {
-        if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{name} {rule}; got {value}.");
+        if (!ok) throw new OptionOutOfRangeException(name, value, $"{name} {rule}; got {value}.");
     }
 }
+

@@ -13,12 +13,12 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public EditMethod Method { get; set; } = EditMethod.FocusFlow;
 
-    [Parameter] public int? NMax { get; set; }
-    [Parameter] public int? NMin { get; set; }
-    [Parameter] public int? NAvg { get; set; }
-    [Parameter] public double? SourceGuidance { get; set; }
-    [Parameter] public double? TargetGuidance { get; set; }
-    [Parameter] public BlendMode BlendMode { get; set; } = BlendMode.Delta;
+    [Parameter(ValueFromPipelineByPropertyName = true)] public int? NMax { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public int? NMin { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public int? NAvg { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public double? SourceGuidance { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public double? TargetGuidance { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public BlendMode BlendMode { get; set; } = BlendMode.Delta;
 
     /// <summary>A mask image (white = edit) instead of the automatic mask.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -44,17 +44,17 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
     [ValidateNotNullOrEmpty]
     public string? OutputPath { get; set; }
 
-    [Parameter] public int? Steps { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public int? Steps { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public string? NegativePrompt { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public long? Seed { get; set; }
 
-    [Parameter] public double? MaskStrength { get; set; }
-    [Parameter] public int? MaskSamples { get; set; }
-    [Parameter] public double? MaskGuidance { get; set; }
-    [Parameter] public int? MaskBlur { get; set; }
-    [Parameter] public int? MaskDilate { get; set; }
-    [Parameter] public double? MaskThreshold { get; set; }
-    [Parameter] public long? MaskSeed { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public double? MaskStrength { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public int? MaskSamples { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public double? MaskGuidance { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public int? MaskBlur { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public int? MaskDilate { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public double? MaskThreshold { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public long? MaskSeed { get; set; }
 
     [Parameter]
     [ValidateCount(1, 2)]
@@ -76,11 +76,10 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
     /// <summary>The method's published defaults with every option the user set, and a random seed when none was given.</summary>
     protected EditOptions BuildOptions(EditMethod method)
     {
-        var d = EditOptions.Defaults(method);
+        var d = EditOptions.Defaults(method, Steps);
         var m = d.Mask;
         return d with
         {
-            Steps = Steps ?? d.Steps,
             NegativePrompt = NegativePrompt ?? d.NegativePrompt,
             Seed = Seed ?? Random.Shared.Next(),
             Mask = m with

@@ -1,3 +1,4 @@
+using FocusFlow.Core;
 using FocusFlow.Core.Editing;
 
 namespace FocusFlow.Core.Tests.Editing;
@@ -46,10 +47,23 @@ public class EditOptionsTests
     [MemberData(nameof(Impossible))]
     public void ImpossibleValuesNameTheParameterAndTheRange(string parameter, EditOptions options)
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => options.Validate());
+        var e = Assert.Throws<OptionOutOfRangeException>(() => options.Validate());
         Assert.Equal(parameter, e.ParamName);
         Assert.StartsWith(parameter + " must", e.Message);
         Assert.Contains("got", e.Message);
+        Assert.DoesNotContain("Actual value", e.Message);
+    }
+
+    [Theory]
+    [InlineData(EditMethod.FocusFlow, 10, 10, 3)]
+    [InlineData(EditMethod.FocusFlow, 28, 28, 7)]
+    [InlineData(EditMethod.FlowEdit, 28, 15, 0)]
+    [InlineData(EditMethod.SDEdit, 30, 13, 0)]
+    [InlineData(EditMethod.FlowEdit, 60, 33, 0)]
+    public void OtherStepCountsKeepTheShareOfTheSchedule(EditMethod method, int steps, int nMax, int nMin)
+    {
+        var o = EditOptions.Defaults(method, steps).Validate();
+        Assert.Equal((steps, nMax, nMin), (o.Steps, o.NMax, o.NMin));
     }
 
     [Fact]

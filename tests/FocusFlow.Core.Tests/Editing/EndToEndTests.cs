@@ -109,7 +109,7 @@ public class EndToEndTests : IClassFixture<EditReference>
         Assert.Throws<ImageLoadException>(() => EditJob.Run(Pipeline(), bad, EditObserver.None));
         var impossible = Request(dir, EditMethod.FlowEdit);
         impossible = impossible with { Options = impossible.Options with { NMin = 9 } };
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => EditJob.Run(Pipeline(), impossible, EditObserver.None));
+        var e = Assert.Throws<OptionOutOfRangeException>(() => EditJob.Run(Pipeline(), impossible, EditObserver.None));
         Assert.Equal("NMin", e.ParamName);
         Assert.Equal(new[] { "fake.png" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName));
     }

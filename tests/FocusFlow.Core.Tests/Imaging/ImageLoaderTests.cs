@@ -103,7 +103,7 @@ public class WorkingSizeTests
     [Fact]
     public void RejectsImpossibleSizes()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => WorkingSize.For(10, 10, new[] { 8 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => WorkingSize.For(10, 10, new[] { 64, 64, 64 }));
+        Assert.Throws<OptionOutOfRangeException>(() => WorkingSize.For(10, 10, new[] { 8 }));
+        Assert.Throws<OptionOutOfRangeException>(() => WorkingSize.For(10, 10, new[] { 64, 64, 64 }));
     }
 }

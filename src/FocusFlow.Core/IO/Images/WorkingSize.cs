@@ -18,7 +18,7 @@ public static class WorkingSize
     {
         if (width < 1 || height < 1) throw new ArgumentException($"The image has no pixels ({width}x{height}).");
         if (size is { Count: > 2 } || size?.Any(s => s < Multiple) == true)
-            throw new ArgumentOutOfRangeException("Size", string.Join(",", size!),
+            throw new OptionOutOfRangeException("Size", string.Join(",", size!),
                 $"Size must be one number (the longest side) or two (width, height), each at least {Multiple}; got {string.Join(",", size!)}.");
         double w = width, h = height;
         if (size is { Count: 2 })

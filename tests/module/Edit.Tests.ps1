@@ -1,0 +1,184 @@
+# Invoke-FocusFlowEdit, Get-FocusFlowMask and the model commands, in real pwsh against the packaged module.
+BeforeAll {
+    Import-Module $env:FOCUSFLOW_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:edit = Get-ReferenceEditParameters
+}
+
+Describe 'Invoke-FocusFlowEdit' {
+    BeforeAll {
+        $script:dir = New-TestFolder
+        foreach ($name in 'a', 'b', 'c') { Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir "$name.png") }
+        Remove-FocusFlowModel
+        $script:loadsBefore = [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount
+        $script:results = @(Get-ChildItem $dir -Filter *.png | Invoke-FocusFlowEdit @edit -SaveLatents -SaveMask)
+    }
+    AfterAll { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'edits every piped file, loading the model once' {
+        $results.Count | Should -Be 3
+        [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount - $loadsBefore | Should -Be 1
+        foreach ($name in 'a', 'b', 'c') { Join-Path $dir "$name.focusflow.png" | Should -Exist }
+    }
+
+    It 'reproduces the reference FocusFlow edit within 2/255' {
+        foreach ($r in $results) {
+            Get-MaxPixelDifference $r.Output (Join-Path $reference 'focusflow_delta.png') | Should -BeLessOrEqual 2
+        }
+    }
+
+    It 'reports what it did, with the seed' {
+        $r = $results[0]
+        $r.Method | Should -Be 'FocusFlow'
+        $r.Seed | Should -Be $meta.edit.seed
+        $r.SourcePrompt | Should -Be $meta.edit.src
+        $r.Prompt | Should -Be $meta.edit.tar
+        $r.Seconds | Should -BeGreaterThan 0
+        ($results | Format-Table | Out-String) | Should -Match 'a\.focusflow\.png'
+    }
+
+    It 'writes the mask beside the output and it matches the reference mask' {
+        Get-MaskDifference $results[0].Mask (Join-Path $reference 'mask_soft.png') | Should -BeLessOrEqual 1
+        $results[0].Overlay | Should -Exist
+    }
+
+    It 'writes the latents with the documented tensor names' {
+        $file = [FocusFlow.Core.IO.Safetensors.SafetensorsFile]::Open($results[0].Latents)
+        try { ($file.Names | Sort-Object) -join ',' | Should -Be 'mask_bin,mask_soft,out,x_src' }
+        finally { $file.Dispose() }
+    }
+
+    It 'chooses a random seed when none is given and reports it' {
+        $p = $edit.Clone(); $p.Remove('Seed'); $p.Method = 'SDEdit'
+        $r = Invoke-FocusFlowEdit -LiteralPath (Join-Path $dir 'a.png') @p -OutputPath (Join-Path $dir 'random.png')
+        $r.Seed | Should -BeOfType [long]
+        $r.Seed | Should -BeGreaterOrEqual 0
+    }
+}
+
+Describe 'Safety: -WhatIf, existing files, bad items' {
+    BeforeEach {
+        $script:dir = New-TestFolder
+        Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'good.png')
+    }
+    AfterEach { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It '-WhatIf writes nothing and loads no model' {
+        Remove-FocusFlowModel
+        $before = [FocusFlow.Core.PipeLine.PipelineRegistry]::LoadCount
+        Invoke-FocusFlowEdit -Path (Join-Path $dir '*.png') @edit -SaveMask -SaveLatents -WhatIf
+        (Get-ChildItem $dir).Name | Should -Be @('good.png')
+        [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount | Should -Be $before
+    }
+
+    It 'keeps an existing output without -Force and replaces it with -Force' {
+        $out = Join-Path $dir 'good.focusflow.png'
+        Set-Content $out 'mine'
+        $err = $null
+        Invoke-FocusFlowEdit (Join-Path $dir 'good.png') @edit -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'OutputExists*'
+        $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $err[0].Exception.Message | Should -Match '-Force'
+        Get-Content $out | Should -Be 'mine'
+        Invoke-FocusFlowEdit (Join-Path $dir 'good.png') @edit -Force | Out-Null
+        (Get-Item $out).Length | Should -BeGreaterThan 1000
+    }
+
+    It 'reports a missing file, a non-image and a truncated PNG, and still edits the good image' {
+        Set-Content (Join-Path $dir 'notes.png') 'this is not a picture'
+        $png = [IO.File]::ReadAllBytes((Join-Path $reference 'source.png'))
+        [IO.File]::WriteAllBytes((Join-Path $dir 'cut.png'), $png[0..($png.Length / 2)])
+        $inputs = (Join-Path $dir 'missing.png'), (Join-Path $dir 'notes.png'), (Join-Path $dir 'cut.png'), (Join-Path $dir 'good.png')
+        $err = $null
+        $out = $inputs | Invoke-FocusFlowEdit @edit -ErrorVariable err -ErrorAction SilentlyContinue
+        @($out).Count | Should -Be 1
+        $out.Source | Should -Be (Join-Path $dir 'good.png')
+        $err.Count | Should -Be 3
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].Exception.Message | Should -Match 'missing\.png'
+        $err[1].FullyQualifiedErrorId | Should -BeLike 'ImageUnreadable*'
+        $err[1].Exception.Message | Should -Match 'not an image'
+        $err[2].Exception.Message | Should -Match 'damaged or truncated'
+        $err[2].TargetObject | Should -Be (Join-Path $dir 'cut.png')
+    }
+
+    It 'reports impossible parameters per item, naming the parameter, and goes on' {
+        $rows = @(
+            [pscustomobject]@{ Path = (Join-Path $dir 'good.png'); NMin = $edit.NMax + 1; OutputPath = (Join-Path $dir 'bad.png') }
+            [pscustomobject]@{ Path = (Join-Path $dir 'good.png'); NMin = $edit.NMin; MaskBlur = 4; OutputPath = (Join-Path $dir 'even.png') }
+            [pscustomobject]@{ Path = (Join-Path $dir 'good.png'); NMin = $edit.NMin; OutputPath = (Join-Path $dir 'fine.png') }
+        )
+        $p = $edit.Clone(); 'NMin', 'MaskBlur' | ForEach-Object { $p.Remove($_) }
+        $err = $null
+        $out = $rows | Invoke-FocusFlowEdit @p -ErrorVariable err -ErrorAction SilentlyContinue
+        @($out).Count | Should -Be 1
+        $out.Output | Should -Be (Join-Path $dir 'fine.png')
+        $err.Count | Should -Be 2
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err[0].Exception.Message | Should -Match '^NMin must be between 0 and NMax'
+        $err[1].Exception.Message | Should -Match '^MaskBlur must be an odd kernel size'
+        Join-Path $dir 'bad.png' | Should -Not -Exist
+    }
+
+    It 'refuses to write several images to one output file' {
+        Copy-Item (Join-Path $dir 'good.png') (Join-Path $dir 'second.png')
+        $err = $null
+        $out = Get-ChildItem $dir -Filter *.png | Invoke-FocusFlowEdit @edit -Method SDEdit -OutputPath (Join-Path $dir 'one.png') -ErrorVariable err -ErrorAction SilentlyContinue
+        @($out).Count | Should -Be 1
+        $err[0].Exception.Message | Should -Match 'already written by an earlier item'
+    }
+}
+
+Describe 'Get-FocusFlowMask' {
+    It 'matches the reference soft mask and reports its coverage' {
+        $dir = New-TestFolder
+        try {
+            Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
+            $p = $edit.Clone(); 'NMax', 'NMin', 'NAvg', 'SourceGuidance', 'TargetGuidance' | ForEach-Object { $p.Remove($_) }
+            $m = Get-FocusFlowMask (Join-Path $dir 'cat.png') @p -Overlay
+            $m.Mask | Should -Be (Join-Path $dir 'cat.mask.png')
+            $m.Overlay | Should -Be (Join-Path $dir 'cat.overlay.png')
+            Get-MaskDifference $m.Mask (Join-Path $reference 'mask_soft.png') | Should -BeLessOrEqual 1
+            $m.Coverage | Should -BeGreaterThan 0
+            $m.Coverage | Should -BeLessOrEqual 1
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+    }
+}
+
+Describe 'Import-FocusFlowModel' {
+    AfterAll { Remove-FocusFlowModel }
+
+    It 'loads once and becomes the default model' {
+        $first = Import-FocusFlowModel $tinyModel -Device Cpu
+        $loads = [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount
+        $again = Import-FocusFlowModel $tinyModel -Device Cpu
+        [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount | Should -Be $loads
+        $again.Path | Should -Be $first.Path
+        $first.Device | Should -Be 'CPU'
+        $first.TransformerParameters | Should -BeGreaterThan 1000
+
+        $dir = New-TestFolder
+        try {
+            Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
+            $p = $edit.Clone(); $p.Remove('Model')
+            (Invoke-FocusFlowEdit (Join-Path $dir 'cat.png') @p -Method SDEdit).Model | Should -Be $first.Path
+            [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount | Should -Be $loads
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+    }
+
+    It 'offers loaded models in tab completion' {
+        Import-FocusFlowModel $tinyModel -Device Cpu | Out-Null
+        $line = 'Invoke-FocusFlowEdit -Model '
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Should -Contain $tinyModel
+        $line = 'Invoke-FocusFlowEdit -Method '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Sort-Object | Should -Be @('FlowEdit', 'FocusFlow', 'SDEdit')
+    }
+
+    It 'fails clearly for a folder that is not a model' {
+        { Import-FocusFlowModel (Join-Path $tinyModel 'vae') } | Should -Throw '*model_index.json*'
+    }
+}
