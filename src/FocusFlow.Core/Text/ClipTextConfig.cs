@@ -30,9 +30,5 @@ public sealed record ClipTextConfig(
     }
 
     /// <summary>Reads <c>config.json</c> of a text encoder folder.</summary>
-    public static ClipTextConfig Read(string componentFolder)
-    {
-        using var doc = ComponentConfig.Read(componentFolder);
-        return FromJson(doc.RootElement);
-    }
+    public static ClipTextConfig Read(string componentFolder) => TextEncoderFolder.Read(componentFolder, FromJson);
 }

@@ -1,4 +1,3 @@
-using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Layers;
 using FocusFlow.Core.Models.Loading;
@@ -33,20 +32,10 @@ public sealed class ClipTextModelWithProjection : nn.Module
     /// <summary>Builds the model from a component folder's config.json and loads its safetensors weights by name.</summary>
     public static ClipTextModelWithProjection Load(string componentFolder, TensorPlacement placement)
     {
-        var config = ClipTextConfig.Read(componentFolder);
-        var model = new ClipTextModelWithProjection(config, placement);
-        try
-        {
-            using var weights = SafetensorsWeights.Open(componentFolder);
-            // Old checkpoints store position_ids, a buffer that is always 0..n-1.
-            model.LoadReport = ModuleWeightLoader.LoadStrict(model, weights, ignoreUnexpected: n => n == "text_model.embeddings.position_ids");
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        var model = new ClipTextModelWithProjection(ClipTextConfig.Read(componentFolder), placement);
+        // Old checkpoints store position_ids, a buffer that is always 0..n-1.
+        return TextEncoderFolder.LoadWeights(model, componentFolder, (m, weights) =>
+            m.LoadReport = ModuleWeightLoader.LoadStrict(m, weights, ignoreUnexpected: n => n == "text_model.embeddings.position_ids"));
     }
 
     /// <summary>Runs the text tower; <see cref="ClipTextOutput.TextEmbeds"/> is the projected pooled vector.</summary>

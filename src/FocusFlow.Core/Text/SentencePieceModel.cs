@@ -6,7 +6,8 @@ namespace FocusFlow.Core.Text;
 /// A SentencePiece model (sentencepiece_model.proto) as an editable message, turned into a
 /// Microsoft.ML.Tokenizers <see cref="SentencePieceTokenizer"/>. Editing is needed because 2.0.1 cannot load a
 /// model without a beginning-of-sentence piece (T5's bos_id is -1: its constructor indexes the vocabulary with
-/// it), and to build a model from a tokenizer.json that holds the same unigram vocabulary.
+/// it), and to build a model from a tokenizer.json that holds the same unigram vocabulary. The normalisation
+/// table is exposed rather than left to the library, which applies it differently from transformers.
 /// </summary>
 internal sealed class SentencePieceModel
 {
@@ -29,6 +30,8 @@ internal sealed class SentencePieceModel
     public int PadId { get; }
     public bool IsUnigram { get; }
     public bool ByteFallback { get; }
+    /// <summary>The precompiled normalisation table (normalizer_spec.precompiled_charsmap); null for none.</summary>
+    public PrecompiledCharsMap? CharsMap { get; }
 
     public SentencePieceModel(ProtoMessage proto)
     {
@@ -42,6 +45,8 @@ internal sealed class SentencePieceModel
         UnkId = (int)(trainer.Int(TrainerUnkId) ?? 0);
         EosId = (int)(trainer.Int(TrainerEosId) ?? 2);
         PadId = (int)(trainer.Int(TrainerPadId) ?? -1);
+        var charsmap = proto.Message(NormalizerSpecField)?.Bytes(NormalizerCharsmap);
+        CharsMap = charsmap is { Length: > 0 } ? new PrecompiledCharsMap(charsmap) : null;
     }
 
     public static SentencePieceModel FromFile(string path) => new(ProtoMessage.Parse(File.ReadAllBytes(path)));
@@ -55,20 +60,17 @@ internal sealed class SentencePieceModel
     }
 
     /// <summary>
-    /// A tokenizer that encodes plain text (no bos/eos, no special-token matching: the caller does both).
-    /// <paramref name="addDummyPrefix"/> false encodes a piece of text that continues a word (T5's non-legacy
-    /// handling of the text after a special token).
+    /// The library's unigram model over this vocabulary, for text that is already normalised and cut into
+    /// pieces: call it with considerNormalization false (no bos/eos, no special-token matching either).
     /// </summary>
-    public SentencePieceTokenizer CreateTokenizer(bool addDummyPrefix = true)
+    public SentencePieceTokenizer CreateTokenizer()
     {
         var trainer = _proto.Message(TrainerSpecField) ?? new ProtoMessage();
         if ((trainer.Int(TrainerBosId) ?? 1) < 0)
             trainer.SetInt(TrainerBosId, EosId >= 0 ? EosId : UnkId); // never emitted: addBeginningOfSentence is false
         if (EosId < 0)
             trainer.SetInt(TrainerEosId, UnkId); // likewise never emitted
-        var normalizer = _proto.Message(NormalizerSpecField) ?? new ProtoMessage();
-        normalizer.SetBool(NormalizerAddDummyPrefix, addDummyPrefix);
-        var edited = ProtoMessage.Parse(_proto.ToBytes()).SetMessage(TrainerSpecField, trainer).SetMessage(NormalizerSpecField, normalizer);
+        var edited = ProtoMessage.Parse(_proto.ToBytes()).SetMessage(TrainerSpecField, trainer);
         using var stream = new MemoryStream(edited.ToBytes());
         return SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false);
     }

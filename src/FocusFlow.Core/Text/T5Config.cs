@@ -33,9 +33,5 @@ public sealed record T5Config(
             gated, act);
     }
 
-    public static T5Config Read(string componentFolder)
-    {
-        using var doc = ComponentConfig.Read(componentFolder);
-        return FromJson(doc.RootElement);
-    }
+    public static T5Config Read(string componentFolder) => TextEncoderFolder.Read(componentFolder, FromJson);
 }

@@ -1,4 +1,3 @@
-using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Layers;
 using FocusFlow.Core.Models.Loading;
@@ -33,21 +32,11 @@ public sealed class T5EncoderModel : nn.Module<Tensor, Tensor>
     /// <summary>Builds the model from a component folder's config.json and loads its safetensors weights by name.</summary>
     public static T5EncoderModel Load(string componentFolder, TensorPlacement placement)
     {
-        var config = T5Config.Read(componentFolder);
-        var model = new T5EncoderModel(config, placement);
-        try
-        {
-            using var weights = SafetensorsWeights.Open(componentFolder);
-            model.LoadReport = ModuleWeightLoader.LoadStrict(model, weights,
+        var model = new T5EncoderModel(T5Config.Read(componentFolder), placement);
+        return TextEncoderFolder.LoadWeights(model, componentFolder, (m, weights) =>
+            m.LoadReport = ModuleWeightLoader.LoadStrict(m, weights,
                 aliases: new Dictionary<string, string[]> { ["shared.weight"] = new[] { TiedEmbedding } },
-                ignoreUnexpected: n => n == TiedEmbedding);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+                ignoreUnexpected: n => n == TiedEmbedding));
     }
 
     /// <summary>The last hidden state [batch, length, d_model] for int64 ids [batch, length].</summary>

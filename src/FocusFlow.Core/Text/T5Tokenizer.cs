@@ -1,18 +1,24 @@
+using System.Text;
 using FocusFlow.Core.IO.Models;
 using Microsoft.ML.Tokenizers;
 
 namespace FocusFlow.Core.Text;
 
 /// <summary>
-/// T5's tokenizer (SD3's tokenizer_3/) as transformers runs it: SentencePiece unigram through
-/// Microsoft.ML.Tokenizers, special tokens (pad, eos, unk, the &lt;extra_id_N&gt; sentinels) matched in the raw
-/// text first, runs of unknown characters fused into one &lt;unk&gt;, eos appended, truncation keeping eos,
-/// padding with the pad id. Reads spiece.model, or a tokenizer.json holding the same unigram model.
+/// T5's tokenizer (SD3's tokenizer_3/) as transformers 5 runs it through Hugging Face tokenizers: special
+/// tokens (pad, eos, unk, the &lt;extra_id_N&gt; sentinels) matched in the raw text first; the rest normalised
+/// with SentencePiece's precompiled table, split at whitespace, each word marked with a leading "▁" and cut
+/// before every "▁"; each piece segmented by the unigram model of Microsoft.ML.Tokenizers, a run of unknown
+/// characters becoming one &lt;unk&gt;; eos appended, truncation keeping eos, padding with the pad id.
+/// Reads spiece.model, or a tokenizer.json holding the same unigram model.
 /// </summary>
 public sealed class T5Tokenizer : IPromptTokenizer
 {
-    readonly SentencePieceTokenizer _words;
-    readonly SentencePieceTokenizer? _continuations;
+    const char WordMark = '\u2581';
+
+    readonly SentencePieceTokenizer _unigram;
+    readonly PrecompiledCharsMap? _charsMap;
+    readonly bool _firstWordOnly;
     readonly SpecialTokenSplitter _splitter;
     readonly Dictionary<int, string> _specialById;
 
@@ -21,20 +27,15 @@ public sealed class T5Tokenizer : IPromptTokenizer
     public int PadId { get; }
     public int UnkId { get; }
     public int MaxLength { get; }
-    /// <summary>
-    /// transformers' legacy T5 behaviour (tokenizer_config.json "legacy", true when absent): text after a
-    /// special token starts a new word. Otherwise it continues the text before the special token.
-    /// </summary>
-    public bool Legacy { get; }
 
-    T5Tokenizer(string folder, SentencePieceModel model, Dictionary<string, int> special, bool legacy, int eos, int pad, int maxLength)
+    T5Tokenizer(string folder, SentencePieceModel model, bool firstWordOnly, Dictionary<string, int> special, int eos, int pad, int maxLength)
     {
         FolderPath = folder;
-        _words = model.CreateTokenizer(addDummyPrefix: true);
-        _continuations = legacy ? null : model.CreateTokenizer(addDummyPrefix: false);
+        _unigram = model.CreateTokenizer();
+        _charsMap = model.CharsMap;
+        _firstWordOnly = firstWordOnly;
         _splitter = new SpecialTokenSplitter(special);
         _specialById = special.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key);
-        Legacy = legacy;
         EosId = eos;
         PadId = pad;
         UnkId = model.UnkId;
@@ -46,7 +47,9 @@ public sealed class T5Tokenizer : IPromptTokenizer
     {
         var files = TokenizerFolder.Open(folder, "T5 tokenizer");
         SentencePieceModel model;
-        bool legacy;
+        // transformers 5 converts spiece.model to the pipeline that marks every word (tokenizer_config's
+        // "legacy" no longer changes that); a tokenizer.json says which words it marks.
+        bool firstWordOnly = false;
         if (files.Has("spiece.model"))
         {
             try
@@ -57,10 +60,9 @@ public sealed class T5Tokenizer : IPromptTokenizer
             {
                 throw new ModelFolderException(files.Path, $"{files.File("spiece.model")} is not a SentencePiece model ({e.Message}). Download the tokenizer folder again.", e);
             }
-            legacy = files.ConfigBool("legacy") ?? true;
         }
         else if (files.TokenizerJson is { } json)
-            (model, legacy) = T5TokenizerJson.Read(files, json);
+            (model, firstWordOnly) = T5TokenizerJson.Read(files, json);
         else
             throw new ModelFolderException(files.Path,
                 $"The T5 tokenizer folder {files.Path} has neither spiece.model nor tokenizer.json. Download the model's tokenizer_3 folder again.");
@@ -87,32 +89,77 @@ public sealed class T5Tokenizer : IPromptTokenizer
             var token = $"<extra_id_{i}>";
             if (!special.ContainsKey(token)) special[token] = model.IdOf(token) ?? model.Pieces.Count + extraIds - 1 - i;
         }
-        return new T5Tokenizer(files.Path, model, special, legacy, eos, pad, maxLength);
+        return new T5Tokenizer(files.Path, model, firstWordOnly, special, eos, pad, maxLength);
     }
 
     /// <summary>The ids of the text alone: no eos, no truncation.</summary>
     public IReadOnlyList<int> EncodeText(string text)
     {
         var ids = new List<int>();
-        bool afterSpecial = false;
-        foreach (var (piece, specialId) in _splitter.Split(text))
+        bool atStartOfText = true;
+        foreach (var (segment, specialId) in _splitter.Split(text))
         {
             if (specialId is { } id)
             {
                 ids.Add(id);
-                afterSpecial = true;
+                atStartOfText = false;
                 continue;
             }
-            var encoder = _continuations is not null && afterSpecial && !char.IsWhiteSpace(piece[0]) ? _continuations : _words;
-            foreach (var pieceId in encoder.EncodeToIds(piece, addBeginningOfSentence: false, addEndOfSentence: false))
+            var normalized = _charsMap?.Normalize(segment) ?? segment;
+            // With marking "first", only a word at the very start of the text is marked.
+            bool mark = !_firstWordOnly || (atStartOfText && normalized.Length > 0 && !Rune.IsWhiteSpace(Rune.GetRuneAt(normalized, 0)));
+            foreach (var word in Words(normalized))
             {
-                // SentencePiece and tokenizers emit one <unk> for a run of unknown characters.
-                if (pieceId == UnkId && ids.Count > 0 && ids[^1] == UnkId && !afterSpecial) continue;
-                ids.Add(pieceId);
-                afterSpecial = false;
+                var marked = mark && word[0] != WordMark ? WordMark + word : word;
+                mark = !_firstWordOnly;
+                foreach (var piece in PiecesOf(marked)) AppendPiece(ids, piece);
             }
+            atStartOfText = false;
         }
         return ids;
+    }
+
+    void AppendPiece(List<int> ids, string piece)
+    {
+        bool previousUnknown = false;
+        foreach (var id in _unigram.EncodeToIds(piece, addBeginningOfSentence: false, addEndOfSentence: false,
+            considerPreTokenization: false, considerNormalization: false))
+        {
+            // Hugging Face's unigram model fuses a run of unknown characters into one <unk>.
+            bool unknown = id == UnkId;
+            if (!(unknown && previousUnknown)) ids.Add(id);
+            previousUnknown = unknown;
+        }
+    }
+
+    /// <summary>The text cut at Unicode whitespace, which is dropped.</summary>
+    static IEnumerable<string> Words(string text)
+    {
+        var word = new StringBuilder();
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (!Rune.IsWhiteSpace(rune))
+            {
+                word.Append(rune.ToString());
+                continue;
+            }
+            if (word.Length > 0) yield return word.ToString();
+            word.Clear();
+        }
+        if (word.Length > 0) yield return word.ToString();
+    }
+
+    /// <summary>A word cut before every "▁", each mark staying with the text after it ("a▁b" → "a", "▁b").</summary>
+    static IEnumerable<string> PiecesOf(string word)
+    {
+        int start = 0;
+        for (int i = 1; i < word.Length; i++)
+        {
+            if (word[i] != WordMark) continue;
+            yield return word[start..i];
+            start = i;
+        }
+        yield return word[start..];
     }
 
     public TokenizedText Encode(string text) =>
@@ -120,11 +167,11 @@ public sealed class T5Tokenizer : IPromptTokenizer
 
     public string Decode(IEnumerable<int> ids)
     {
-        var text = new System.Text.StringBuilder();
+        var text = new StringBuilder();
         var run = new List<int>();
         void Flush()
         {
-            if (run.Count > 0) text.Append(_words.Decode(run));
+            if (run.Count > 0) text.Append(_unigram.Decode(run));
             run.Clear();
         }
         foreach (var id in ids)

@@ -7,10 +7,11 @@ namespace FocusFlow.Core.Text;
 /// Turns the tokenizer.json of a T5 tokenizer (a unigram vocabulary, SentencePiece's precompiled normaliser,
 /// whitespace split plus the "▁" word marker) into the SentencePiece model it was converted from, so a
 /// folder without spiece.model tokenizes the same way. Any other pipeline is refused with a clear error.
+/// (Collapsing runs of spaces in the normaliser changes nothing: words are split at whitespace anyway.)
 /// </summary>
 internal static class T5TokenizerJson
 {
-    public static (SentencePieceModel Model, bool Legacy) Read(TokenizerFolder files, JsonElement json)
+    public static (SentencePieceModel Model, bool FirstWordOnly) Read(TokenizerFolder files, JsonElement json)
     {
         string path = files.File("tokenizer.json");
         if (!json.TryGetProperty("model", out var model) || model.GetStringOrNull("type") != "Unigram"
@@ -21,7 +22,7 @@ internal static class T5TokenizerJson
         int unkId = model.TryGetProperty("unk_id", out var u) && u.ValueKind == JsonValueKind.Number ? u.GetInt32() : 0;
 
         byte[] charsmap = ReadNormalizer(files, json, path);
-        bool legacy = ReadPrependScheme(files, json, path);
+        bool firstWordOnly = !ReadPrependScheme(files, json, path);
 
         var special = files.AddedTokens();
         var pieces = vocab.EnumerateArray().Select(e => (Piece: e[0].GetString() ?? "", Score: (float)e[1].GetDouble())).ToList();
@@ -63,10 +64,10 @@ internal static class T5TokenizerJson
             .SetBool(SentencePieceModel.NormalizerEscapeWhitespaces, true);
         if (charsmap.Length > 0) normalizer.SetBytes(SentencePieceModel.NormalizerCharsmap, charsmap);
         proto.SetMessage(SentencePieceModel.TrainerSpecField, trainer).SetMessage(SentencePieceModel.NormalizerSpecField, normalizer);
-        return (new SentencePieceModel(proto), legacy);
+        return (new SentencePieceModel(proto), firstWordOnly);
     }
 
-    /// <summary>The precompiled character map; empty for no normaliser. Collapsing runs of spaces is what SentencePiece does anyway.</summary>
+    /// <summary>The precompiled character map; empty for no normaliser.</summary>
     static byte[] ReadNormalizer(TokenizerFolder files, JsonElement json, string path)
     {
         if (!json.TryGetProperty("normalizer", out var normalizer) || normalizer.ValueKind == JsonValueKind.Null)
@@ -96,7 +97,7 @@ internal static class T5TokenizerJson
         step.GetStringOrNull("content") == " " && step.TryGetProperty("pattern", out var p)
         && (p.GetStringOrNull("String") is "  " || p.GetStringOrNull("Regex") is " {2,}");
 
-    /// <summary>True for "always" (transformers' legacy T5 behaviour), false for "first".</summary>
+    /// <summary>True for "always" (every word gets "▁", as T5 was trained), false for "first" (only the text's first word).</summary>
     static bool ReadPrependScheme(TokenizerFolder files, JsonElement json, string path)
     {
         if (!json.TryGetProperty("pre_tokenizer", out var pre) || pre.ValueKind != JsonValueKind.Object)
