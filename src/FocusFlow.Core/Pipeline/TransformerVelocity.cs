@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace FocusFlow.Core.Pipeline;
 
 /// <summary>The MMDiT as the editing loops see it.</summary>
-internal sealed class TransformerVelocity : IVelocityModel
+public sealed class TransformerVelocity : IVelocityModel
 {
     readonly SD3Transformer2DModel _transformer;
 

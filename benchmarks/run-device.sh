@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the benchmarks on a GPU machine that has PyTorch but no .NET (see benchmarks/README.md).
+# Expects .device/bench (FocusFlow.Benchmarks published with -p:TorchBackend=managed) and
+# .device/dotnet-rt.tar.xz (the .NET runtime) beside the repository checkout.
+set -u
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
+mkdir -p /tmp/dn && tar -C /tmp/dn -xJf .device/dotnet-rt.tar.xz
+TORCHLIB=$(python3 -c "import torch,os;print(os.path.dirname(torch.__file__)+'/lib')") || { echo "no PyTorch"; exit 3; }
+python3 -c "import torch, diffusers; print('torch', torch.__version__, 'cuda', torch.version.cuda, 'diffusers', diffusers.__version__)" 2>&1 | tail -1
+echo "== engine"
+LD_LIBRARY_PATH=$TORCHLIB timeout 240 /tmp/dn/dotnet .device/bench/FocusFlow.Benchmarks.dll . cuda 2>&1 | tail -30
+echo "== diffusers"
+timeout 200 python3 benchmarks/baseline_diffusers.py 2>&1 | grep -v -i warn | tail -20
