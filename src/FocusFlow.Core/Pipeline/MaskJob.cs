@@ -14,7 +14,7 @@ public sealed record MaskJobRequest
     public required string TargetPrompt { get; init; }
     /// <summary>The mask settings are in <see cref="EditOptions.Mask"/>; Steps and Seed also matter.</summary>
     public required EditOptions Options { get; init; }
-    /// <summary>The mask PNG's path, e.g. from <see cref="OutputNaming.ForSource"/> with suffix "" and method name "mask".</summary>
+    /// <summary>The mask PNG's path (see <see cref="OutputNaming.MaskForSource"/>).</summary>
     public required string Output { get; init; }
     public bool Overwrite { get; init; }
     public bool SaveOverlay { get; init; }
@@ -27,32 +27,11 @@ public sealed record MaskJobResult(string Source, string Mask, string? Overlay, 
 
 public static class MaskJob
 {
-    /// <summary>Where the mask of <paramref name="source"/> goes: beside it as name.mask.png, into a folder, or a .png path.</summary>
-    public static string OutputFor(string source, string? outputPath)
-    {
-        var name = $"{Path.GetFileNameWithoutExtension(source)}.mask.png";
-        if (string.IsNullOrEmpty(outputPath))
-            return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(source))!, name);
-        if (Directory.Exists(outputPath) || outputPath.EndsWith(Path.DirectorySeparatorChar) || outputPath.EndsWith(Path.AltDirectorySeparatorChar))
-            return Path.Combine(Path.GetFullPath(outputPath), name);
-        if (!string.Equals(Path.GetExtension(outputPath), ".png", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"Masks are written as PNG: name the output file .png (got {outputPath}), or give a folder.", "OutputPath");
-        return Path.GetFullPath(outputPath);
-    }
-
-    /// <summary>x.mask.png gets x.overlay.png; any other name gets name.overlay.png.</summary>
-    public static string OverlayFor(string maskPath)
-    {
-        var stem = Path.ChangeExtension(maskPath, null);
-        if (stem.EndsWith(".mask", StringComparison.OrdinalIgnoreCase)) stem = stem[..^".mask".Length];
-        return stem + ".overlay.png";
-    }
-
     public static MaskJobResult Run(Sd3Pipeline pipeline, MaskJobRequest request, EditObserver observer)
     {
         var clock = Stopwatch.StartNew();
         var options = (request.Options with { Method = EditMethod.FocusFlow }).Validate();
-        var overlayPath = request.SaveOverlay ? OverlayFor(request.Output) : null;
+        var overlayPath = request.SaveOverlay ? OutputNaming.Overlay(request.Output) : null;
         if (!request.Overwrite)
             foreach (var f in new[] { request.Output, overlayPath }.OfType<string>().Where(File.Exists)) throw new OutputExistsException(f);
 

@@ -10,21 +10,34 @@ namespace FocusFlow.Core.Pipeline;
 public static class OutputNaming
 {
     /// <param name="outputPath">null (beside the source), an existing folder or a path ending in a separator (into it), or a .png file.</param>
-    public static string ForSource(string sourcePath, string? outputPath, EditMethod method, string suffix = "")
+    public static string ForSource(string sourcePath, string? outputPath, EditMethod method) =>
+        ForSource(sourcePath, outputPath, method.ToString().ToLowerInvariant(), "Edited images");
+
+    /// <summary>Where the mask of <paramref name="sourcePath"/> goes: name.mask.png beside it, into a folder, or a .png path.</summary>
+    public static string MaskForSource(string sourcePath, string? outputPath) => ForSource(sourcePath, outputPath, "mask", "Masks");
+
+    static string ForSource(string sourcePath, string? outputPath, string tag, string what)
     {
-        var fileName = $"{Path.GetFileNameWithoutExtension(sourcePath)}.{method.ToString().ToLowerInvariant()}{suffix}.png";
+        var fileName = $"{Path.GetFileNameWithoutExtension(sourcePath)}.{tag}.png";
         if (string.IsNullOrEmpty(outputPath))
             return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourcePath))!, fileName);
         if (Directory.Exists(outputPath) || outputPath.EndsWith(Path.DirectorySeparatorChar) || outputPath.EndsWith(Path.AltDirectorySeparatorChar))
             return Path.Combine(Path.GetFullPath(outputPath), fileName);
         if (!string.Equals(Path.GetExtension(outputPath), ".png", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"Edited images are written as PNG: name the output file .png (got {outputPath}), or give a folder.", "OutputPath");
+            throw new ArgumentException($"{what} are written as PNG: name the output file .png (got {outputPath}), or give a folder.", "OutputPath");
         return Path.GetFullPath(outputPath);
     }
 
     public static string Mask(string output) => Companion(output, ".mask.png");
-    public static string Overlay(string output) => Companion(output, ".overlay.png");
     public static string Latents(string output) => Companion(output, ".latents.safetensors");
+
+    /// <summary>x.png and x.mask.png both get x.overlay.png.</summary>
+    public static string Overlay(string output)
+    {
+        var stem = Path.ChangeExtension(output, null);
+        if (stem.EndsWith(".mask", StringComparison.OrdinalIgnoreCase)) stem = stem[..^".mask".Length];
+        return stem + ".overlay.png";
+    }
 
     static string Companion(string output, string extension) => Path.ChangeExtension(output, null) + extension;
 }

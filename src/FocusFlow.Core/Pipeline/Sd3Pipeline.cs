@@ -79,10 +79,11 @@ public sealed class Sd3Pipeline : IDisposable
     public FlowMatchSchedule Schedule(int steps) => Scheduler.SetTimesteps(steps);
 
     /// <summary>
-    /// The guidance batch for a source and a target prompt (negative prompt for both unconditional rows).
-    /// Prompts seen before come from a cache; the text encoders load on first need.
+    /// The guidance batch for a source and a target prompt: a 4-row embedding in the order source negative,
+    /// source, target negative, target (the negative prompt serves both unconditional rows). Prompts seen
+    /// before come from a cache; the text encoders load on first need.
     /// </summary>
-    public GuidanceConditioning Encode(string sourcePrompt, string targetPrompt, string negativePrompt, Action<string>? onWarning = null, Action<string>? verbose = null)
+    public PromptEmbedding Encode(string sourcePrompt, string targetPrompt, string negativePrompt, Action<string>? onWarning = null, Action<string>? verbose = null)
     {
         lock (_textGate)
         {
@@ -93,7 +94,7 @@ public sealed class Sd3Pipeline : IDisposable
             if (Options.ReleaseTextEncoders) ReleaseTextEncoders();
             var sequence = torch.cat(new[] { negative.Sequence, source.Sequence, negative.Sequence, target.Sequence }, 0);
             var pooled = torch.cat(new[] { negative.Pooled, source.Pooled, negative.Pooled, target.Pooled }, 0);
-            return new GuidanceConditioning(sequence, pooled);
+            return new PromptEmbedding(sequence, pooled);
         }
     }
 

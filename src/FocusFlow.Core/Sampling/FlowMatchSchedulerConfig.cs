@@ -1,3 +1,4 @@
+using FocusFlow.Core.Models.Loading;
 using System.Text.Json;
 using FocusFlow.Core.IO.Models;
 
@@ -29,11 +30,13 @@ public sealed record FlowMatchSchedulerConfig(int NumTrainTimesteps = 1000, doub
     /// <summary>Reads <c>scheduler_config.json</c> from a scheduler component folder.</summary>
     public static FlowMatchSchedulerConfig Read(string componentFolder)
     {
-        using var doc = new ModelComponent("scheduler", "diffusers", "FlowMatchEulerDiscreteScheduler", componentFolder).ReadConfig();
-        var cls = doc.RootElement.GetStringOrNull("_class_name");
-        if (cls is not null && cls != "FlowMatchEulerDiscreteScheduler")
-            throw new NotSupportedException($"{componentFolder}: the scheduler is {cls}; only FlowMatchEulerDiscreteScheduler (SD3/SD3.5) is supported.");
-        return FromJson(doc.RootElement);
+        return ComponentFolder.ReadConfig(componentFolder, root =>
+        {
+            var cls = root.GetStringOrNull("_class_name");
+            if (cls is not null && cls != "FlowMatchEulerDiscreteScheduler")
+                throw new NotSupportedException($"{componentFolder}: the scheduler is {cls}; only FlowMatchEulerDiscreteScheduler (SD3/SD3.5) is supported.");
+            return FromJson(root);
+        });
     }
 
     static void Refuse(JsonElement c, string key, string why)

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Models.Loading;
 using System.Text.Json;
 using FocusFlow.Core.IO.Models;
 
@@ -30,5 +31,5 @@ public sealed record ClipTextConfig(
     }
 
     /// <summary>Reads <c>config.json</c> of a text encoder folder.</summary>
-    public static ClipTextConfig Read(string componentFolder) => TextEncoderFolder.Read(componentFolder, FromJson);
+    public static ClipTextConfig Read(string componentFolder) => ComponentFolder.ReadConfig(componentFolder, FromJson);
 }

@@ -34,7 +34,7 @@ public sealed class ClipTextModelWithProjection : nn.Module
     {
         var model = new ClipTextModelWithProjection(ClipTextConfig.Read(componentFolder), placement);
         // Old checkpoints store position_ids, a buffer that is always 0..n-1.
-        return TextEncoderFolder.LoadWeights(model, componentFolder, (m, weights) =>
+        return ComponentFolder.LoadWeights(model, componentFolder, (m, weights) =>
             m.LoadReport = ModuleWeightLoader.LoadStrict(m, weights, ignoreUnexpected: n => n == "text_model.embeddings.position_ids"));
     }
 

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Models.Loading;
 using System.Text.Json;
 using FocusFlow.Core.IO.Models;
 
@@ -33,5 +34,5 @@ public sealed record T5Config(
             gated, act);
     }
 
-    public static T5Config Read(string componentFolder) => TextEncoderFolder.Read(componentFolder, FromJson);
+    public static T5Config Read(string componentFolder) => ComponentFolder.ReadConfig(componentFolder, FromJson);
 }

@@ -33,7 +33,7 @@ public sealed class T5EncoderModel : nn.Module<Tensor, Tensor>
     public static T5EncoderModel Load(string componentFolder, TensorPlacement placement)
     {
         var model = new T5EncoderModel(T5Config.Read(componentFolder), placement);
-        return TextEncoderFolder.LoadWeights(model, componentFolder, (m, weights) =>
+        return ComponentFolder.LoadWeights(model, componentFolder, (m, weights) =>
             m.LoadReport = ModuleWeightLoader.LoadStrict(m, weights,
                 aliases: new Dictionary<string, string[]> { ["shared.weight"] = new[] { TiedEmbedding } },
                 ignoreUnexpected: n => n == TiedEmbedding));

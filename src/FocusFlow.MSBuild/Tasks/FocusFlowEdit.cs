@@ -95,7 +95,7 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
                 Log.LogWarning($"FocusFlow: cancelled while editing {source}; nothing was written for it.");
                 break;
             }
-            catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or TorchRuntimeException or UnauthorizedAccessException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 Log.LogError(null, "FF2000", null, source, 0, 0, 0, 0, e.Message);
             }

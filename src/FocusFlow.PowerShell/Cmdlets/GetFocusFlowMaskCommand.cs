@@ -23,14 +23,14 @@ public sealed class GetFocusFlowMaskCommand : ImageCommandBase
             SourcePrompt = From,
             TargetPrompt = To,
             Options = options,
-            Output = MaskJob.OutputFor(file, OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath)),
+            Output = OutputNaming.MaskForSource(file, OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath)),
             Overwrite = Force,
             SaveOverlay = Overlay,
             Size = Size,
         };
         ClaimOutput(request.Output);
         if (!Force)
-            foreach (var existing in new[] { request.Output, Overlay ? MaskJob.OverlayFor(request.Output) : null }.OfType<string>().Where(File.Exists))
+            foreach (var existing in new[] { request.Output, Overlay ? OutputNaming.Overlay(request.Output) : null }.OfType<string>().Where(File.Exists))
                 throw new Core.IO.OutputExistsException(existing);
         if (!ShouldProcess(file, $"Mask for '{From}' -> '{To}' (seed {options.MaskSeed}), writing {request.Output}"))
             return;

@@ -34,6 +34,7 @@ internal static class ErrorMapping
             UnauthorizedAccessException => ("AccessDenied", ErrorCategory.PermissionDenied),
             IOException => ("FileError", ErrorCategory.WriteError),
             InvalidDataException => ("InvalidData", ErrorCategory.InvalidData),
+            NotSupportedException => ("ModelUnsupported", ErrorCategory.NotImplemented),
             _ => ("UnexpectedError", ErrorCategory.NotSpecified),
         };
         return new ErrorRecord(e, id, category, target);

@@ -65,19 +65,12 @@ public sealed class SD3Transformer2DModel : nn.Module<Tensor, Tensor, Tensor, Te
     public static SD3Transformer2DModel Load(string componentFolder, TensorPlacement placement, out WeightLoadReport report)
     {
         var config = SD3TransformerConfig.Read(componentFolder);
-        using var weights = SafetensorsWeights.Open(componentFolder);
-        var model = new SD3Transformer2DModel(config, placement, computePositionTable: !weights.Contains(PositionTableKey));
-        try
-        {
-            report = ModuleWeightLoader.LoadStrict(model, weights, optional: name => name == PositionTableKey);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-        model.LoadReport = report;
-        model.eval();
+        bool tableStored;
+        using (var weights = SafetensorsWeights.Open(componentFolder))
+            tableStored = weights.Contains(PositionTableKey);
+        var model = ComponentFolder.LoadWeights(new SD3Transformer2DModel(config, placement, computePositionTable: !tableStored), componentFolder,
+            (m, weights) => m.LoadReport = ModuleWeightLoader.LoadStrict(m, weights, optional: name => name == PositionTableKey));
+        report = model.LoadReport!;
         return model;
     }
 

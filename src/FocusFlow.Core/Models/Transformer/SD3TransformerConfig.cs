@@ -1,3 +1,4 @@
+using FocusFlow.Core.Models.Loading;
 using System.Text.Json;
 using FocusFlow.Core.IO.Models;
 
@@ -57,8 +58,7 @@ public sealed record SD3TransformerConfig
     /// <summary>Reads <c>config.json</c> from a transformer component folder.</summary>
     public static SD3TransformerConfig Read(string componentFolder)
     {
-        using var doc = new ModelComponent("transformer", "diffusers", "SD3Transformer2DModel", componentFolder).ReadConfig();
-        return FromJson(doc.RootElement);
+        return ComponentFolder.ReadConfig(componentFolder, FromJson);
     }
 
     /// <summary>Refuses configurations this implementation would compute differently from diffusers.</summary>

@@ -47,19 +47,9 @@ public sealed class AutoencoderKL : nn.Module
 
     public static AutoencoderKL Load(string componentFolder, TensorPlacement placement, out WeightLoadReport report)
     {
-        var model = new AutoencoderKL(AutoencoderKLConfig.Read(componentFolder), placement);
-        try
-        {
-            using var weights = SafetensorsWeights.Open(componentFolder);
-            report = ModuleWeightLoader.LoadStrict(model, weights);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-        model.LoadReport = report;
-        model.eval();
+        var model = ComponentFolder.LoadWeights(new AutoencoderKL(AutoencoderKLConfig.Read(componentFolder), placement), componentFolder,
+            (m, weights) => m.LoadReport = ModuleWeightLoader.LoadStrict(m, weights));
+        report = model.LoadReport!;
         return model;
     }
 

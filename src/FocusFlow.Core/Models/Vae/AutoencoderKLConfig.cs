@@ -1,3 +1,4 @@
+using FocusFlow.Core.Models.Loading;
 using System.Text.Json;
 using FocusFlow.Core.IO.Models;
 
@@ -58,8 +59,7 @@ public sealed record AutoencoderKLConfig
     /// <summary>Reads <c>config.json</c> from a vae component folder.</summary>
     public static AutoencoderKLConfig Read(string componentFolder)
     {
-        using var doc = new ModelComponent("vae", "diffusers", "AutoencoderKL", componentFolder).ReadConfig();
-        return FromJson(doc.RootElement);
+        return ComponentFolder.ReadConfig(componentFolder, FromJson);
     }
 
     static void CheckBlockTypes(JsonElement c, string key, string supported, int count)
