@@ -182,3 +182,28 @@ Describe 'Import-FocusFlowModel' {
         { Import-FocusFlowModel (Join-Path $tinyModel 'vae') } | Should -Throw '*model_index.json*'
     }
 }
+
+Describe 'Stopping (Ctrl+C)' {
+    It 'stops within a step and leaves no file behind' {
+        $dir = New-TestFolder
+        try {
+            Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
+            $ps = [powershell]::Create()
+            $p = $edit.Clone(); 'NMax', 'NMin' | ForEach-Object { $p.Remove($_) }
+            $p.Steps = 400   # long enough that it is surely still running when stopped
+            [void]$ps.AddCommand('Import-Module').AddParameter('Name', $env:FOCUSFLOW_TEST_MODULE).AddStatement()
+            [void]$ps.AddCommand('Invoke-FocusFlowEdit').AddParameter('Path', (Join-Path $dir 'cat.png')).AddParameters($p).AddParameter('SaveMask').AddParameter('SaveLatents')
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not ($ps.Streams.Progress | Where-Object StatusDescription -like 'Editing*') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $ps.Streams.Progress | Where-Object StatusDescription -like 'Editing*' | Should -Not -BeNullOrEmpty
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            (Get-ChildItem $dir).Name | Should -Be @('cat.png')
+            $ps.Dispose()
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+    }
+}
