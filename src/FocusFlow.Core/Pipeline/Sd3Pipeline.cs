@@ -37,6 +37,9 @@ public sealed class Sd3Pipeline : IDisposable
     /// <summary>Serialises edits: the models hold no per-edit state, but one edit already uses every core.</summary>
     public object EditLock { get; } = new();
     internal IVelocityModel Velocity { get; }
+    /// <summary>How often the text encoders were loaded (once, unless they are released after encoding).</summary>
+    public int TextEncoderLoads { get; private set; }
+    public bool TextEncodersLoaded => _text is { EncodersReleased: false };
 
     Sd3Pipeline(DiffusersModelFolder model, PipelineOptions options, TensorPlacement placement,
         SD3Transformer2DModel transformer, AutoencoderKL vae, FlowMatchEulerDiscreteScheduler scheduler, TimeSpan loadTime)
@@ -106,6 +109,7 @@ public sealed class Sd3Pipeline : IDisposable
                 _text?.Dispose();
                 var clock = Stopwatch.StartNew();
                 _text = Sd3PromptEncoder.Load(Model, Placement, Options.UseT5, onWarning);
+                TextEncoderLoads++;
                 verbose?.Invoke($"Text encoders loaded in {clock.Elapsed.TotalSeconds:F1} s{(_text.UsesT5 ? "" : " (without T5)")}.");
             }
             return _text.Encode(p, onWarning);

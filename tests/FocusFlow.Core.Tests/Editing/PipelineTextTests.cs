@@ -1,0 +1,39 @@
+using FocusFlow.Core.IO.Safetensors;
+using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Runtime;
+
+namespace FocusFlow.Core.Tests.Editing;
+
+/// <summary>The pipeline's prompt side: the guidance batch, the prompt cache, releasing the text encoders.</summary>
+public class PipelineTextTests
+{
+    [Fact]
+    public void GuidanceBatchIsNegativeSourceNegativeTargetAsTheReferenceBuiltIt()
+    {
+        using var pipeline = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
+        var e = Fixtures.Meta.GetProperty("edit");
+        using var batch = pipeline.Encode(e.GetProperty("src").GetString()!, e.GetProperty("tar").GetString()!, "");
+        using var file = SafetensorsFile.Open(Fixtures.Reference("edit.safetensors"));
+        using var emb4 = file.Load("emb4");
+        using var pool4 = file.Load("pool4");
+        Assert.InRange(EditReference.MaxAbs(batch.Sequence, emb4), 0f, 1e-4f);
+        Assert.InRange(EditReference.MaxAbs(batch.Pooled, pool4), 0f, 1e-4f);
+    }
+
+    [Fact]
+    public void PromptsAreEncodedOnceAndEncodersCanBeReleased()
+    {
+        using var pipeline = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu, ReleaseTextEncoders = true });
+        Assert.False(pipeline.TextEncodersLoaded);   // loaded on the first prompt, not with the model
+        using (var first = pipeline.Encode("a cat", "a tiger", ""))
+        {
+            Assert.Equal(1, pipeline.TextEncoderLoads);
+            Assert.False(pipeline.TextEncodersLoaded);
+            using var again = pipeline.Encode("a cat", "a tiger", "");   // all three prompts cached: no reload
+            Assert.Equal(1, pipeline.TextEncoderLoads);
+            Assert.Equal(0f, EditReference.MaxAbs(first.Sequence, again.Sequence));
+        }
+        using var other = pipeline.Encode("a cat", "a lion", "");
+        Assert.Equal(2, pipeline.TextEncoderLoads);
+    }
+}
