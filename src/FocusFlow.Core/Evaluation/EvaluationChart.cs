@@ -65,13 +65,15 @@ public static class EvaluationChart
             sb.Append($"<path class=\"published\" data-method=\"{method}\" d=\"M{N(cx)} {N(cy - 7)} L{N(cx + 7)} {N(cy)} L{N(cx)} {N(cy + 7)} L{N(cx - 7)} {N(cy)} Z\" " +
                       $"fill=\"none\" stroke=\"{Colour(method)}\" stroke-width=\"2\" stroke-dasharray=\"3 2\"><title>{method}, published (not this run): CLIP-T {clipT.ToString("F3", Inv)}, LPIPS {lpips.ToString("F3", Inv)}</title></path>\n");
         }
+        var labels = new List<(double X, double Y, double W)>();
         foreach (var s in summaries.Where(s => s.ClipT is not null && s.Lpips is not null))
         {
             double cx = x.Map(s.Lpips!.Value), cy = y.Map(s.ClipT!.Value);
             sb.Append($"<circle class=\"mean\" data-method=\"{s.Method}\" data-clip-t=\"{s.ClipT.Value.ToString("R", Inv)}\" data-lpips=\"{s.Lpips.Value.ToString("R", Inv)}\" " +
                       $"cx=\"{N(cx)}\" cy=\"{N(cy)}\" r=\"7\" fill=\"{Colour(s.Method)}\" stroke=\"#000\" stroke-width=\"1.5\">" +
                       $"<title>{s.Method}, mean of {s.Measured}: CLIP-T {EvaluationReport.Mean(s.ClipT)}, LPIPS {EvaluationReport.Mean(s.Lpips)}</title></circle>\n");
-            sb.Append($"<text x=\"{N(cx + 10)}\" y=\"{N(cy - 8)}\" font-weight=\"bold\" fill=\"{Colour(s.Method)}\">{s.Method}</text>\n");
+            var (lx0, ly0) = LabelPlace(labels, cx, cy, s.Method.ToString().Length * 7.5);
+            sb.Append($"<text x=\"{N(lx0)}\" y=\"{N(ly0)}\" font-weight=\"bold\" fill=\"{Colour(s.Method)}\">{s.Method}</text>\n");
         }
 
         // Legend.
@@ -86,6 +88,24 @@ public static class EvaluationChart
         sb.Append($"<path d=\"M{lx} {ly - 6} L{lx + 6} {ly} L{lx} {ly + 6} L{lx - 6} {ly} Z\" fill=\"none\" stroke=\"#666\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/><text x=\"{lx + 14}\" y=\"{ly + 4}\">published (reference)</text>\n");
         sb.Append("</svg>\n");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Where a mean's name goes: beside its dot, above or below it, on the first line clear of the names placed
+    /// before (close means would otherwise print their names over each other).
+    /// </summary>
+    static (double X, double Y) LabelPlace(List<(double X, double Y, double W)> placed, double cx, double cy, double width)
+    {
+        const double lineHeight = 14;
+        foreach (var dy in new[] { -8.0, 18, -24, 34, -40, 50, -56, 66 })
+        {
+            double lx = cx + 10, ly = cy + dy;
+            if (placed.Any(p => Math.Abs(p.Y - ly) < lineHeight && lx < p.X + p.W && p.X < lx + width)) continue;
+            placed.Add((lx, ly, width));
+            return (lx, ly);
+        }
+        placed.Add((cx + 10, cy - 8, width));
+        return (cx + 10, cy - 8);
     }
 
     static string Colour(EditMethod m) => Colours.TryGetValue(m, out var c) ? c : "#7f7f7f";
@@ -117,7 +137,8 @@ public static class EvaluationChart
         public string Label(double v)
         {
             int decimals = Math.Max(0, (int)-Math.Floor(Math.Log10(_step)));
-            return v.ToString("F" + decimals, Inv);
+            var text = v.ToString("F" + decimals, Inv);
+            return text.TrimStart('-').All(ch => ch is '0' or '.') ? text.TrimStart('-') : text;  // no "-0.0"
         }
     }
 }
