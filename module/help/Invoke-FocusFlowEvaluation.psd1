@@ -39,8 +39,9 @@ on. cases.csv is rewritten after every edit, and every file is written under a t
 renamed, so Ctrl+C stops cleanly within one step and leaves the finished edits recorded; the next run
 reuses them. The summary, report and chart are written when the run finishes.
 
--Shard k/n runs slice k of n: the work list (every case by every method, in order) is dealt round-robin,
-so the slices never overlap and together cover the run. A slice writes cases.shard-k-of-n.csv and
+-Shard k/n runs slice k of n: the edits (every case by every method) are dealt round-robin, method by
+method, so the slices never overlap, together cover the run, and each gets an even share of every method
+(and so of the work: FocusFlow edits cost the most). A slice writes cases.shard-k-of-n.csv and
 settings.shard-k-of-n.json only; Merge-FocusFlowEvaluation joins the slices. The command writes one
 summary object per method (of the slice, for a slice run).
 '@

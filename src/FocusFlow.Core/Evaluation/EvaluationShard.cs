@@ -5,9 +5,9 @@ namespace FocusFlow.Core.Evaluation;
 
 /// <summary>
 /// Slice <see cref="Index"/> of <see cref="Count"/> ("k/n", k from 1) of an evaluation's work list, so that CI matrix
-/// jobs or batch-scheduler tasks can share one run. The work list is every (case, method) in a fixed order; slice k
-/// takes positions k-1, k-1+n, k-1+2n, ... - dealt round-robin, so the slices never overlap, together cover the
-/// list, and each gets a similar mix of images and methods (FocusFlow edits cost more than SDEdit's).
+/// jobs or batch-scheduler tasks can share one run. Items are dealt round-robin: slice k takes the items ranked k-1,
+/// k-1+n, k-1+2n, ... - so the slices never overlap, together cover the list, and differ in size by one at most.
+/// (<see cref="EvaluationPlan"/> ranks every (case, method) so that each slice also gets a similar mix of methods.)
 /// </summary>
 public readonly partial record struct EvaluationShard(int Index, int Count)
 {
@@ -23,10 +23,10 @@ public readonly partial record struct EvaluationShard(int Index, int Count)
         return new EvaluationShard(k, n);
     }
 
-    /// <summary>Whether the work item at <paramref name="position"/> (0-based) of the work list is in this slice.</summary>
-    public bool Contains(int position) => position % Count == Index - 1;
+    /// <summary>Whether the item ranked <paramref name="rank"/> (0-based) in the dealing order is in this slice.</summary>
+    public bool Contains(int rank) => rank % Count == Index - 1;
 
-    /// <summary>This slice of a work list, in order.</summary>
+    /// <summary>This slice of a list dealt in its own order, keeping that order.</summary>
     public IReadOnlyList<T> Select<T>(IReadOnlyList<T> work)
     {
         var self = this;

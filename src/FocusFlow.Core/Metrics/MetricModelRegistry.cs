@@ -1,4 +1,5 @@
 using FocusFlow.Core.Models;
+using FocusFlow.Core.Runtime;
 
 namespace FocusFlow.Core.Metrics;
 
@@ -29,6 +30,13 @@ public static class MetricModelRegistry
         headsPath = headsPath is null ? null : Normalize(headsPath);
         return GetOrLoad($"lpips|{trunkPath}|{headsPath ?? "embedded"}|{Key(placement)}", () => LpipsModel.Load(trunkPath, headsPath, placement));
     }
+
+    /// <summary>Where metric models compute: on <paramref name="device"/>, always in float32, so the scores do not depend on the editing precision.</summary>
+    public static TensorPlacement PlacementFor(ComputeDevice device) => new(TorchRuntime.Resolve(device), TorchSharp.torch.ScalarType.Float32);
+
+    /// <summary>CLIP-T and LPIPS together, each loaded on first use (see <see cref="Clip"/> and <see cref="Lpips"/>).</summary>
+    public static EditQualityMeter Meter(string clipFolder, string? trunkPath, string? headsPath, TensorPlacement placement) =>
+        new(Clip(clipFolder, placement), Lpips(trunkPath, headsPath, placement));
 
     /// <summary>Unloads every metric model; returns how many.</summary>
     public static int Remove()

@@ -64,12 +64,7 @@ public abstract class FocusFlowCmdlet : PSCmdlet
     /// <summary>The loaded pipeline for a model name or folder, loading it on first use in this session.</summary>
     protected Sd3Pipeline LoadPipeline(string spec, PipelineOptions options)
     {
-        var hub = new HubOptions
-        {
-            IncludeT5 = options.UseT5,
-            Variant = options.Precision == Precision.Float32 ? null : "fp16",
-        };
-        var folder = ResolveModelFolder(spec, hub);
+        var folder = ResolveModelFolder(spec, options.HubOptions());
         int before = PipelineRegistry.LoadCount;
         int activity = NewActivityId();
         WriteProgress(new ProgressRecord(activity, "FocusFlow", $"Loading {spec}"));

@@ -1,9 +1,7 @@
 using System.Management.Automation;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.Metrics;
-using FocusFlow.Core.Models;
 using FocusFlow.Core.Runtime;
-using TorchSharp;
 
 namespace FocusFlow.PowerShell.Infrastructure;
 
@@ -46,12 +44,12 @@ public abstract class MetricCommandBase : FocusFlowCmdlet
     {
         var spec = ClipModelSpec;
         var folder = ResolveModelFolder(spec, new HubOptions(), TransformersModelFiles.Clip);
-        var placement = new TensorPlacement(TorchRuntime.Resolve(Device ?? ComputeDevice.Auto), torch.ScalarType.Float32);
+        var placement = MetricModelRegistry.PlacementFor(Device ?? ComputeDevice.Auto);
         int activity = NewActivityId(), before = MetricModelRegistry.LoadCount;
         WriteProgress(new ProgressRecord(activity, "FocusFlow", $"Loading CLIP ({spec}) and LPIPS"));
         try
         {
-            var meter = new EditQualityMeter(MetricModelRegistry.Clip(folder, placement), MetricModelRegistry.Lpips(LpipsTrunkPath, LpipsHeadsPath, placement));
+            var meter = MetricModelRegistry.Meter(folder, LpipsTrunkPath, LpipsHeadsPath, placement);
             if (MetricModelRegistry.LoadCount > before)
                 WriteVerbose($"Metric models loaded on {placement}: CLIP {folder}, LPIPS trunk {LpipsTrunkPath}, heads {LpipsHeadsPath ?? "embedded v0.1"}.");
             return meter;

@@ -66,5 +66,30 @@ public class EvaluationShardTests
         Assert.Equal(positions.Count, positions.Distinct().Count());
         Assert.Equal(Enumerable.Range(0, 15), positions.OrderBy(p => p));
         Assert.Equal(whole.Work, parts.SelectMany(p => p.Work).OrderBy(w => w.Position));
+        Assert.All(parts, p => Assert.Equal(p.Work.OrderBy(w => w.Position), p.Work));
+    }
+
+    [Theory]
+    [InlineData(3, 3)]
+    [InlineData(2, 2)]
+    [InlineData(6, 3)]
+    [InlineData(4, 2)]
+    [InlineData(2, 3)]
+    [InlineData(5, 3)]
+    [InlineData(1, 3)]
+    public void EachSliceGetsEveryMethodInEvenShareEvenWhenTheMethodsDivideTheSlices(int slices, int methods)
+    {
+        int cases = 13, total = cases * methods;
+        for (int k = 0; k < slices; k++)
+        {
+            var shard = new EvaluationShard(k + 1, slices);
+            var mine = Enumerable.Range(0, total).Where(p => shard.Contains(EvaluationPlan.DealingRank(p, methods, cases))).ToList();
+            Assert.InRange(mine.Count, total / slices, total / slices + 1);
+            var perMethod = mine.GroupBy(p => p % methods).ToDictionary(g => g.Key, g => g.Count());
+            Assert.Equal(methods, perMethod.Count);
+            Assert.InRange(perMethod.Values.Max() - perMethod.Values.Min(), 0, 1);
+        }
+        // The ranks are a permutation of the positions: dealing them cannot lose or repeat an item.
+        Assert.Equal(Enumerable.Range(0, total), Enumerable.Range(0, total).Select(p => EvaluationPlan.DealingRank(p, methods, cases)).OrderBy(r => r));
     }
 }
