@@ -5,15 +5,20 @@ Invoke-FocusFlowEvaluation reads a case list, edits every (image, target prompt)
 (-Methods, default FocusFlow, FlowEdit and SDEdit), measures each edit with CLIP-T and LPIPS (see
 Measure-EditQuality) and writes the results into the run folder -OutputPath:
 
-  <method>/<image>/<target_code>.png   each edit; FocusFlow also writes .mask.png and .overlay.png
-  cases.csv      one row per edit: method, case, target, image, target_code, target_prompt, clip_t,
-                 lpips, seconds, output, mask, status (ok, reused or failed), error
-  summary.csv    one row per method: clip_t and lpips (means over the measured edits), measured, ok,
-                 reused, failed, seconds (the edits' total time)
-  report.md      the same table, the chart, the published numbers as a reference (clearly apart: they
-                 were not measured by the run), each method's settings, and the failed cases
-  clip-lpips.svg CLIP-T against LPIPS: every edit, each method's mean and the published numbers
-  settings.json  what the run used: the options of each method, seed, size, models and device
+- <method>/<image>/<target_code>.png: each edit; FocusFlow also writes .mask.png and .overlay.png beside it.
+
+- cases.csv: one row per edit, with the columns method, case, target, image, target_code, target_prompt,
+clip_t, lpips, seconds, output, mask, status (ok, reused or failed) and error.
+
+- summary.csv: one row per method, with clip_t and lpips (means over the measured edits), measured, ok,
+reused, failed and seconds (the edits' total time).
+
+- report.md: the same table, the chart, the published numbers as a reference (clearly apart: they were
+not measured by the run), each method's settings, and the failed cases.
+
+- clip-lpips.svg: CLIP-T against LPIPS, with every edit, each method's mean and the published numbers.
+
+- settings.json: what the run used: each method's options, the seed, the size, the models and the device.
 
 The case list is YAML in the published evaluation's format: a list of entries with input_img,
 source_prompt, target_prompts and target_codes (one code per target prompt; codes name the output
