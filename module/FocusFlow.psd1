@@ -16,6 +16,9 @@
         'Remove-FocusFlowModel'
         'Get-FocusFlowModel'
         'Get-FocusFlowDevice'
+        'Measure-EditQuality'
+        'Invoke-FocusFlowEvaluation'
+        'Merge-FocusFlowEvaluation'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -96,5 +96,60 @@ Describe 'FocusFlowEditImages target' {
         $LASTEXITCODE | Should -Not -Be 0
         ($out -join "`n") | Should -Match 'bad\.png.*FF2000.*not an image'
         Join-Path $work 'mixed-out/good.sdedit.png' | Should -Exist
+
+Describe 'InvokeFocusFlowEvaluation and MergeFocusFlowEvaluation tasks' {
+    It 'run an evaluation in two slices and merge them inside dotnet msbuild' {
+        $metrics = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'metrics'
+        $imgs = Join-Path $work 'imgs'
+        New-Item -ItemType Directory $imgs -Force | Out-Null
+        Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-sd3-ref/source.png') (Join-Path $imgs 'cat.png')
+        "- {input_img: imgs/cat.png, source_prompt: a cat, target_prompts: [a tiger, a dog], target_codes: [tiger, dog]}" | Set-Content (Join-Path $work 'cases.yaml')
+        $proj = Join-Path $work 'evaluation.proj'
+        @"
+<Project>
+  <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
+  <Target Name="Slice">
+    <InvokeFocusFlowEvaluation Cases="cases.yaml" OutputPath="run" Model="$tinyModel" ClipModel="$metrics/tiny-clip"
+        LpipsModel="$metrics/alexnet_features_random.safetensors" Methods="SDEdit;FlowEdit" Steps="2" Size="32" Device="Cpu"
+        MethodOptions="FlowEdit.NAvg=1" Shard="`$(Slice)">
+      <Output TaskParameter="Summary" ItemName="Summary" />
+    </InvokeFocusFlowEvaluation>
+    <Message Importance="high" Text="slice: %(Summary.Identity) measured %(Summary.Measured)" />
+  </Target>
+  <Target Name="Merge">
+    <MergeFocusFlowEvaluation OutputPath="run">
+      <Output TaskParameter="Summary" ItemName="Summary" />
+      <Output TaskParameter="Report" PropertyName="Report" />
+    </MergeFocusFlowEvaluation>
+    <Message Importance="high" Text="merged: %(Summary.Identity) measured %(Summary.Measured) clip_t %(Summary.ClipT)" />
+    <Message Importance="high" Text="report: `$(Report)" />
+  </Target>
+</Project>
+"@ | Set-Content $proj
+        foreach ($slice in '1/2', '2/2') {
+            $output = & dotnet msbuild $proj -t:Slice "-p:Slice=$slice" -nologo -v:m 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+            ($output | Where-Object { $_ -match 'slice: \w+ measured 1' }).Count | Should -Be 2 -Because ($output -join "`n")
+        }
+        $output = & dotnet msbuild $proj -t:Merge -nologo -v:m 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        ($output | Where-Object { $_ -match 'merged: \w+ measured 2 clip_t -?\d' }).Count | Should -Be 2
+        ($output -join "`n") | Should -Match ([regex]::Escape((Join-Path $work 'run/report.md')))
+        (Import-Csv (Join-Path $work 'run/cases.csv')).Count | Should -Be 4
+    }
+
+    It 'fails the build with the case list''s problem' {
+        'not: [a list' | Set-Content (Join-Path $work 'broken.yaml')
+        $proj = Join-Path $work 'broken.proj'
+        @"
+<Project>
+  <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
+  <Target Name="Run"><InvokeFocusFlowEvaluation Cases="broken.yaml" OutputPath="broken-run" Model="$tinyModel" /></Target>
+</Project>
+"@ | Set-Content $proj
+        $output = & dotnet msbuild $proj -t:Run -nologo -v:m 2>&1
+        $LASTEXITCODE | Should -Not -Be 0
+        ($output -join "`n") | Should -Match 'FF0101.*broken\.yaml is not valid YAML'
+        Join-Path $work 'broken-run' | Should -Not -Exist
     }
 }

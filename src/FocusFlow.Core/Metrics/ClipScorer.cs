@@ -15,6 +15,9 @@ namespace FocusFlow.Core.Metrics;
 /// </summary>
 public sealed class ClipScorer : IDisposable
 {
+    /// <summary>The CLIP model of the published CLIP-T numbers.</summary>
+    public const string DefaultModelId = "openai/clip-vit-large-patch14";
+
     public ClipModel Model { get; }
     public ClipImageProcessor Processor { get; }
     public ClipTokenizer Tokenizer { get; }

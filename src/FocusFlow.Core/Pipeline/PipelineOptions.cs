@@ -1,3 +1,4 @@
+using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.Runtime;
 
 namespace FocusFlow.Core.Pipeline;
@@ -11,4 +12,11 @@ public sealed record PipelineOptions
     public bool UseT5 { get; init; } = true;
     /// <summary>Free the text encoders after each encoding; they are reloaded for a prompt not seen before.</summary>
     public bool ReleaseTextEncoders { get; init; }
+
+    /// <summary>What to fetch for these options from the hub: T5 only when used, the fp16 weights for a half-precision load.</summary>
+    public HubOptions HubOptions() => new()
+    {
+        IncludeT5 = UseT5,
+        Variant = Precision == Precision.Float32 ? null : "fp16",
+    };
 }

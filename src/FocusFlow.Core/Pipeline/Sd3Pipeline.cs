@@ -22,6 +22,9 @@ namespace FocusFlow.Core.Pipeline;
 /// </summary>
 public sealed class Sd3Pipeline : IDisposable
 {
+    /// <summary>The model of the published evaluation, used when none is named.</summary>
+    public const string DefaultModelId = "stabilityai/stable-diffusion-3-medium-diffusers";
+
     readonly object _textGate = new();
     readonly PromptCache _prompts = new(capacity: 16);
     Sd3PromptEncoder? _text;

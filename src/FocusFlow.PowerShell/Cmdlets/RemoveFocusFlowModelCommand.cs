@@ -8,7 +8,7 @@ namespace FocusFlow.PowerShell.Cmdlets;
 [Cmdlet(VerbsCommon.Remove, "FocusFlowModel", SupportsShouldProcess = true)]
 public sealed class RemoveFocusFlowModelCommand : FocusFlowCmdlet
 {
-    /// <summary>The folder of a loaded model (its Path); all loaded models when left out.</summary>
+    /// <summary>The folder of a loaded model (its Path); all loaded models, the metric models included, when left out.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ModelCompleter))]
     [Alias("Path")]
@@ -19,6 +19,8 @@ public sealed class RemoveFocusFlowModelCommand : FocusFlowCmdlet
         var folder = Model is null ? null : FocusFlowSession.ResolvedFolder(Model) ?? GetUnresolvedProviderPathFromPSPath(Model);
         if (!ShouldProcess(folder ?? "all loaded models", "Unload")) return;
         int removed = PipelineRegistry.Remove(folder);
+        // All models: the metric models (CLIP, LPIPS) of Measure-EditQuality and the evaluation too.
+        if (folder is null) removed += Core.Metrics.MetricModelRegistry.Remove();
         if (folder is null || (FocusFlowSession.Imported is { } i && FocusFlowSession.ResolvedFolder(i.Model) == folder))
             FocusFlowSession.Imported = null;
         WriteVerbose($"Unloaded {removed} model(s).");

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.Images;
@@ -18,6 +19,8 @@ internal static class ErrorMapping
             ImageLoadException { InnerException: FileNotFoundException } => ("ImageNotFound", ErrorCategory.ObjectNotFound),
             ImageLoadException => ("ImageUnreadable", ErrorCategory.InvalidData),
             OutputExistsException => ("OutputExists", ErrorCategory.ResourceExists),
+            CaseListException { InnerException: FileNotFoundException } => ("CaseListNotFound", ErrorCategory.ObjectNotFound),
+            CaseListException => ("CaseListInvalid", ErrorCategory.InvalidData),
             ArgumentException => ("InvalidParameter", ErrorCategory.InvalidArgument),
             HubException h => h.Kind switch
             {

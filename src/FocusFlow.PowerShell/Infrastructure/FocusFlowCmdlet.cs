@@ -17,7 +17,7 @@ public abstract class FocusFlowCmdlet : PSCmdlet
     readonly CancellationTokenSource _stop = new();
     static int _nextActivityId = 7100;
 
-    protected CancellationToken Stopping => _stop.Token;
+    protected CancellationToken StopToken => _stop.Token;
 
     protected override void StopProcessing() => _stop.Cancel();
 
@@ -28,13 +28,15 @@ public abstract class FocusFlowCmdlet : PSCmdlet
 
     /// <summary>
     /// The local folder of a model given by path or Hugging Face id, downloading it into the Hugging Face cache
-    /// if needed. Download progress is pumped onto this thread, where Write-Progress is allowed.
+    /// if needed. Download progress is pumped onto this thread, where Write-Progress is allowed. The layout says
+    /// which kind of model it is (default: a Stable Diffusion 3 pipeline, whose folders the session remembers).
     /// </summary>
-    protected string ResolveModelFolder(string spec, HubOptions options)
+    protected string ResolveModelFolder(string spec, HubOptions options, ModelFileLayout? layout = null)
     {
-        if (FocusFlowSession.ResolvedFolder(spec) is { } known && Directory.Exists(known)) return known;
+        bool pipeline = layout is null or Sd3PipelineFiles;
+        if (pipeline && FocusFlowSession.ResolvedFolder(spec) is { } known && Directory.Exists(known)) return known;
         var updates = new BlockingCollection<DownloadProgress>();
-        var task = ModelResolver.ResolveAsync(spec, options, new Progress(updates), Stopping);
+        var task = ModelResolver.ResolveAsync(spec, layout ?? Sd3PipelineFiles.Instance, options, new Progress(updates), StopToken);
         int activity = NewActivityId();
         try
         {
@@ -55,19 +57,14 @@ public abstract class FocusFlowCmdlet : PSCmdlet
             WriteProgress(new ProgressRecord(activity, $"Downloading {spec}", "Done") { RecordType = ProgressRecordType.Completed });
         }
         var folder = task.GetAwaiter().GetResult();
-        FocusFlowSession.RememberResolved(spec, folder);
+        if (pipeline) FocusFlowSession.RememberResolved(spec, folder);
         return folder;
     }
 
     /// <summary>The loaded pipeline for a model name or folder, loading it on first use in this session.</summary>
     protected Sd3Pipeline LoadPipeline(string spec, PipelineOptions options)
     {
-        var hub = new HubOptions
-        {
-            IncludeT5 = options.UseT5,
-            Variant = options.Precision == Precision.Float32 ? null : "fp16",
-        };
-        var folder = ResolveModelFolder(spec, hub);
+        var folder = ResolveModelFolder(spec, options.HubOptions());
         int before = PipelineRegistry.LoadCount;
         int activity = NewActivityId();
         WriteProgress(new ProgressRecord(activity, "FocusFlow", $"Loading {spec}"));

@@ -9,7 +9,7 @@ namespace FocusFlow.PowerShell.Infrastructure;
 /// </summary>
 internal static class FocusFlowSession
 {
-    public const string DefaultModelId = "stabilityai/stable-diffusion-3-medium-diffusers";
+    public const string DefaultModelId = Sd3Pipeline.DefaultModelId;
     public const string ModelVariable = "FOCUSFLOW_MODEL";
 
     static readonly object Gate = new();

@@ -116,7 +116,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
             {
                 work(file);
             }
-            catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }
@@ -141,7 +141,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
         Progress = StepProgress(_parentActivity, System.IO.Path.GetFileName(file)),
         Warning = WriteWarning,
         Verbose = WriteVerbose,
-        Cancellation = Stopping,
+        Cancellation = StopToken,
     };
 
     protected override void EndProcessing() =>

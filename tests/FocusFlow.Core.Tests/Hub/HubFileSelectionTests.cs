@@ -131,7 +131,7 @@ public class HubFileSelectionTests
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("index.json"), "{\"weight_map\":{\"a\":\"../../evil.safetensors\"}}");
-        var e = Assert.Throws<HubException>(() => Sd3PipelineFiles.Shards("text_encoder_3/model.safetensors.index.json", dir.File("index.json")));
+        var e = Assert.Throws<HubException>(() => RepoFolderFiles.Shards("text_encoder_3/model.safetensors.index.json", dir.File("index.json")));
         Assert.Equal(HubErrorKind.Unsupported, e.Kind);
     }
 

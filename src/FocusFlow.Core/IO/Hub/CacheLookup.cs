@@ -7,14 +7,17 @@ namespace FocusFlow.Core.IO.Hub;
 /// <param name="RefPath"><c>refs/&lt;revision&gt;</c>, for a branch or tag; null for a commit hash.</param>
 /// <param name="Commit">The commit the revision names locally, if known.</param>
 /// <param name="SnapshotFolder"><c>snapshots/&lt;commit&gt;</c>, when the commit is known.</param>
-/// <param name="Missing">What that snapshot lacks for the pipeline (everything, when it is not there).</param>
+/// <param name="Missing">What that snapshot lacks for the model's layout (everything, when it is not there).</param>
 public sealed record CacheLookup(
     string RepoId, string Revision, string StorageFolder, string? RefPath, string? Commit, string? SnapshotFolder, IReadOnlyList<string> Missing)
 {
     public bool IsComplete => SnapshotFolder is not null && Directory.Exists(SnapshotFolder) && Missing.Count == 0;
 
-    /// <summary>Looks the reference up in the cache named by <paramref name="options"/>; reads only, never writes.</summary>
-    public static CacheLookup Find(ModelReference reference, HubOptions options)
+    /// <summary>
+    /// Looks the reference up in the cache named by <paramref name="options"/>; reads only, never writes. The snapshot
+    /// is complete when it has what <paramref name="layout"/> selects (default: a Stable Diffusion 3 pipeline).
+    /// </summary>
+    public static CacheLookup Find(ModelReference reference, HubOptions options, ModelFileLayout? layout = null)
     {
         if (!reference.IsHubId) throw new ArgumentException("Only hub ids are looked up in the cache.", nameof(reference));
         var cache = new HubRepoCache(options.CacheDir, reference.RepoId!);
@@ -23,7 +26,7 @@ public sealed record CacheLookup(
         var snapshot = commit is null ? null : cache.SnapshotFolder(commit);
         IReadOnlyList<string> missing = snapshot is null || !Directory.Exists(snapshot)
             ? new[] { "everything" }
-            : Sd3PipelineFiles.Missing(snapshot, options.IncludeT5, options.Variant);
+            : (layout ?? Sd3PipelineFiles.Instance).Missing(snapshot, options);
         return new CacheLookup(reference.RepoId!, revision, cache.StorageFolder,
             reference.IsCommitHash ? null : cache.RefPath(revision), commit, snapshot, missing);
     }

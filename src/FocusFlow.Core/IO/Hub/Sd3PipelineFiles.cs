@@ -8,9 +8,15 @@ namespace FocusFlow.Core.IO.Hub;
 /// them all. Everything else (PyTorch .bin, ONNX, Flax, the single-file checkpoints at the root, images, README)
 /// is never fetched.
 /// </summary>
-public static class Sd3PipelineFiles
+public sealed class Sd3PipelineFiles : ModelFileLayout
 {
     public const string ModelIndex = "model_index.json";
+    const string Example = "stabilityai/stable-diffusion-3-medium-diffusers";
+
+    /// <summary>The layout <see cref="ModelResolver"/> uses unless told otherwise.</summary>
+    public static Sd3PipelineFiles Instance { get; } = new();
+
+    Sd3PipelineFiles() { }
 
     /// <summary>The components StableDiffusion3Pipeline loads (image_encoder / feature_extractor are IP-adapter extras).</summary>
     public static readonly IReadOnlyList<string> PipelineComponents = new[]
@@ -25,6 +31,11 @@ public static class Sd3PipelineFiles
         "vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "spiece.model",
     };
 
+    public override string Description => "Stable Diffusion 3 pipeline";
+    public override string ExampleId => Example;
+    public override string FolderHint => $"holds {ModelIndex}";
+    public override IReadOnlyList<string> IndexFiles { get; } = new[] { ModelIndex };
+
     public static bool IsT5(string component) => component is "text_encoder_3" or "tokenizer_3";
 
     static bool IsTokenizer(string component) => component.StartsWith("tokenizer", StringComparison.Ordinal);
@@ -37,46 +48,46 @@ public static class Sd3PipelineFiles
             .Where(n => PipelineComponents.Contains(n) && (includeT5 || !IsT5(n)))
             .ToList();
 
+    public override void CheckListing(IReadOnlyCollection<string> repoFiles, string repoId)
+    {
+        if (!repoFiles.Contains(ModelIndex))
+            throw new HubException(HubErrorKind.Unsupported,
+                $"{repoId} is not a diffusers model: it has no {ModelIndex}. Use the diffusers version of the model " +
+                $"(for example {Example}); single-file checkpoints are not supported.", repoId);
+    }
+
+    public override IReadOnlyList<string> Select(IReadOnlyCollection<string> repoFiles, string snapshotFolder, HubOptions options, string repoId)
+    {
+        var folder = DiffusersModelFolder.Open(snapshotFolder);
+        var names = folder.Components.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var required = PipelineComponents.Where(c => !IsT5(c)).ToList();
+        if (!required.All(names.Contains))
+            throw new HubException(HubErrorKind.Unsupported,
+                $"{repoId} is a {(folder.PipelineClass.Length > 0 ? folder.PipelineClass : "diffusers model")}, not a Stable Diffusion 3 pipeline: " +
+                $"its {ModelIndex} lacks {string.Join(", ", required.Where(c => !names.Contains(c)))}.", repoId);
+        return Select(repoFiles, NeededComponents(folder, options.IncludeT5), options.Variant, repoId);
+    }
+
     /// <summary>
     /// From a repository listing, the files of <paramref name="components"/> to fetch: their configuration and tokenizer
-    /// files and the weights entry (one safetensors file, or a shard index whose shards <see cref="Shards"/> then names),
-    /// preferring <paramref name="variant"/> where the repository has it.
+    /// files and the weights entry (one safetensors file, or a shard index whose shards <see cref="RepoFolderFiles.Shards"/>
+    /// then names), preferring <paramref name="variant"/> where the repository has it.
     /// </summary>
     public static IReadOnlyList<string> Select(IReadOnlyCollection<string> repoFiles, IEnumerable<string> components, string? variant, string repoId)
     {
         var selected = new List<string>();
         foreach (var component in components)
         {
-            var names = repoFiles.Where(f => f.StartsWith(component + "/", StringComparison.Ordinal) && f.IndexOf('/', component.Length + 1) < 0)
-                .Select(f => f[(component.Length + 1)..]).ToList();
-            selected.AddRange(names.Where(SmallFiles.Contains).Select(n => $"{component}/{n}"));
-            if (!HasWeights(component)) continue;
-            var weights = WeightFileLocator.Choose(names, variant) ?? throw new HubException(HubErrorKind.Unsupported,
-                $"{repoId} has no safetensors weights for '{component}' (its files there: {(names.Count == 0 ? "none" : string.Join(", ", names))}). " +
-                "Only safetensors weights are supported; PyTorch .bin checkpoints are not.", repoId, component);
-            selected.Add($"{component}/{weights}");
+            var names = RepoFolderFiles.NamesIn(repoFiles, component);
+            selected.AddRange(names.Where(SmallFiles.Contains).Select(n => RepoFolderFiles.Join(component, n)));
+            if (HasWeights(component))
+                selected.Add(RepoFolderFiles.SelectWeights(names, component, variant, repoId));
         }
         return selected;
     }
 
-    /// <summary>The shard files a downloaded shard index names, as repository paths beside it.</summary>
-    public static IReadOnlyList<string> Shards(string indexRepoPath, string indexLocalPath)
-    {
-        var folder = indexRepoPath[..(indexRepoPath.LastIndexOf('/') + 1)];
-        var shards = new List<string>();
-        foreach (var shard in SafetensorsWeights.ReadWeightMap(indexLocalPath).Values.Distinct(StringComparer.Ordinal))
-        {
-            // Shards sit beside their index; a name with a path in it would write outside the snapshot.
-            if (!IsPlainFileName(shard))
-                throw new HubException(HubErrorKind.Unsupported, $"{indexRepoPath} names a shard '{shard}' that is not a plain file name.", fileName: indexRepoPath);
-            shards.Add(folder + shard);
-        }
-        return shards;
-    }
-
-    /// <summary>A component or file name that stays inside its folder.</summary>
-    public static bool IsPlainFileName(string name) =>
-        name.Length > 0 && name != "." && name != ".." && name.IndexOfAny(new[] { '/', '\\', ':' }) < 0;
+    public override IReadOnlyList<string> Missing(string snapshotFolder, HubOptions options) =>
+        Missing(snapshotFolder, options.IncludeT5, options.Variant);
 
     /// <summary>
     /// What a local snapshot lacks for the pipeline (empty when it is complete): model_index.json, a component
@@ -113,27 +124,18 @@ public static class Sd3PipelineFiles
             else
             {
                 if (!Has("config.json")) missing.Add($"{name}/config.json");
-                missing.AddRange(MissingWeights(name, dir, variant));
+                missing.AddRange(RepoFolderFiles.MissingWeights(dir, name, variant));
             }
         }
         return missing;
     }
 
-    static IEnumerable<string> MissingWeights(string component, string dir, string? variant)
+    public override string CheckFolder(string path)
     {
-        var entry = WeightFileLocator.TryLocate(dir, variant);
-        if (entry is null)
-            return new[] { $"{component}/ safetensors weights" };
-        if (!WeightFileLocator.IsShardIndex(entry))
-            return Array.Empty<string>();
-        try
-        {
-            return SafetensorsWeights.ReadWeightMap(entry).Values.Distinct(StringComparer.Ordinal)
-                .Where(s => !FileLinks.FileExists(Path.Combine(dir, s))).Select(s => $"{component}/{s}").ToList();
-        }
-        catch (IOException)
-        {
-            return new[] { $"{component}/{Path.GetFileName(entry)} (unreadable)" };
-        }
+        if (File.Exists(path) && (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".ckpt", StringComparison.OrdinalIgnoreCase)))
+            throw new HubException(HubErrorKind.NotAModelFolder,
+                $"{path} is a single-file checkpoint; those are not supported. Use the diffusers layout instead: the id " +
+                $"{Example}, or a folder holding {ModelIndex}.");
+        return base.CheckFolder(path);
     }
 }

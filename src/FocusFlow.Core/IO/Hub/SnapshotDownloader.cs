@@ -1,20 +1,21 @@
-using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.IO.Safetensors;
 
 namespace FocusFlow.Core.IO.Hub;
 
 /// <summary>
-/// Fetches the files of a Stable Diffusion 3 pipeline at one revision into the huggingface_hub cache
+/// Fetches the files a <see cref="ModelFileLayout"/> selects at one revision into the huggingface_hub cache
 /// (<c>snapshots/&lt;commit&gt;</c>), the way <c>snapshot_download</c> lays them out, skipping what is already there.
 /// </summary>
 internal sealed class SnapshotDownloader
 {
+    readonly ModelFileLayout _layout;
     readonly HubOptions _options;
     readonly HubRepoCache _cache;
     readonly IProgress<DownloadProgress>? _progress;
 
-    public SnapshotDownloader(HubOptions options, HubRepoCache cache, IProgress<DownloadProgress>? progress)
+    public SnapshotDownloader(ModelFileLayout layout, HubOptions options, HubRepoCache cache, IProgress<DownloadProgress>? progress)
     {
+        _layout = layout;
         _options = options;
         _cache = cache;
         _progress = progress;
@@ -26,45 +27,29 @@ internal sealed class SnapshotDownloader
         using var client = new HubClient(_options, _cache.RepoId);
         var info = await client.GetRevisionAsync(revision, ct).ConfigureAwait(false);
         var commit = info.Commit;
-        if (!info.Files.Contains(Sd3PipelineFiles.ModelIndex))
-            throw new HubException(HubErrorKind.Unsupported,
-                $"{_cache.RepoId} is not a diffusers model: it has no {Sd3PipelineFiles.ModelIndex}. Use the diffusers version of the model " +
-                "(for example stabilityai/stable-diffusion-3-medium-diffusers); single-file checkpoints are not supported.", _cache.RepoId);
+        _layout.CheckListing(info.Files, _cache.RepoId);
         _cache.WriteRef(revision, commit);
         var snapshot = _cache.SnapshotFolder(commit);
         var downloader = new BlobDownloader(client, _options, _cache);
 
-        await EnsureAsync(client, downloader, commit, new[] { Sd3PipelineFiles.ModelIndex }, ct).ConfigureAwait(false);
-        var components = PipelineComponents(snapshot);
-        var selected = Sd3PipelineFiles.Select(info.Files, components, _options.Variant, _cache.RepoId);
+        await EnsureAsync(client, downloader, commit, _layout.IndexFiles, ct).ConfigureAwait(false);
+        var selected = _layout.Select(info.Files, snapshot, _options, _cache.RepoId);
 
         // Shard indexes first (small): they name the shards, so the batch of large files is known in full.
         var indexes = selected.Where(WeightFileLocator.IsShardIndex).ToList();
         await EnsureAsync(client, downloader, commit, indexes, ct).ConfigureAwait(false);
-        var shards = indexes.SelectMany(i => Sd3PipelineFiles.Shards(i, _cache.PointerPath(commit, i))).ToList();
+        var shards = indexes.SelectMany(i => RepoFolderFiles.Shards(i, _cache.PointerPath(commit, i))).ToList();
         var absent = shards.FirstOrDefault(s => !info.Files.Contains(s));
         if (absent is not null)
             throw new HubException(HubErrorKind.Unsupported, $"{_cache.RepoId} at {commit} lacks {absent}, which its shard index names. The repository is incomplete.", _cache.RepoId, absent);
 
         await EnsureAsync(client, downloader, commit, selected.Except(indexes).Concat(shards).ToList(), ct).ConfigureAwait(false);
 
-        var missing = Sd3PipelineFiles.Missing(snapshot, _options.IncludeT5, _options.Variant);
+        var missing = _layout.Missing(snapshot, _options);
         if (missing.Count > 0)
             throw new HubException(HubErrorKind.Unsupported,
-                $"{_cache.RepoId} at {commit} does not have everything a Stable Diffusion 3 pipeline needs: it lacks {string.Join(", ", missing)}.", _cache.RepoId);
+                $"{_cache.RepoId} at {commit} does not have everything a {_layout.Description} needs: it lacks {string.Join(", ", missing)}.", _cache.RepoId);
         return snapshot;
-    }
-
-    IReadOnlyList<string> PipelineComponents(string snapshot)
-    {
-        var folder = DiffusersModelFolder.Open(snapshot);
-        var names = folder.Components.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        var required = Sd3PipelineFiles.PipelineComponents.Where(c => !Sd3PipelineFiles.IsT5(c)).ToList();
-        if (!required.All(names.Contains))
-            throw new HubException(HubErrorKind.Unsupported,
-                $"{_cache.RepoId} is a {(folder.PipelineClass.Length > 0 ? folder.PipelineClass : "diffusers model")}, not a Stable Diffusion 3 pipeline: " +
-                $"its model_index.json lacks {string.Join(", ", required.Where(c => !names.Contains(c)))}.", _cache.RepoId);
-        return Sd3PipelineFiles.NeededComponents(folder, _options.IncludeT5);
     }
 
     /// <summary>

@@ -1,0 +1,201 @@
+using System.Text;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.IO;
+using FocusFlow.Core.Metrics;
+using FocusFlow.Core.Pipeline;
+
+namespace FocusFlow.Core.Evaluation;
+
+/// <summary>
+/// Runs an evaluation: every method on every case with one loaded model, each output measured with CLIP-T and
+/// LPIPS, and the results written as the per-case CSV, the per-method summary, a Markdown report and a chart
+/// (<see cref="EvaluationFiles"/>). Every file is written atomically. Outputs already there are reused (measured
+/// again, not edited) unless <see cref="EvaluationRequest.Force"/>; a case that fails is recorded with its error and
+/// the run goes on. A slice (<see cref="EvaluationRequest.Shard"/>) writes only its own CSV and settings;
+/// <see cref="Merge"/> joins the slices into what an undivided run writes.
+/// </summary>
+public static class EvaluationRunner
+{
+    public static EvaluationOutcome Run(EvaluationPlan plan, Sd3Pipeline pipeline, EditQualityMeter meter, EvaluationObserver observer)
+    {
+        var request = plan.Request;
+        var files = new EvaluationFiles(request.OutputFolder);
+        Directory.CreateDirectory(files.Folder);
+        var casesPath = files.Cases(request.Shard);
+        var settingsPath = files.Settings(request.Shard);
+        var settings = Settings(plan, pipeline.Placement.ToString());
+        var earlier = EarlierRows(casesPath, settingsPath, settings, request.Force, observer);
+        if (request.Shard is null)
+            // Until the run is finished the aggregates of an earlier run would disagree with cases.csv: remove them.
+            foreach (var stale in new[] { files.Summary, files.Report, files.Chart }) File.Delete(stale);
+        Write(settingsPath, settings.ToJson());
+
+        var rows = new List<EvaluationRow>();
+        foreach (var work in plan.Work)
+        {
+            observer.Cancellation.ThrowIfCancellationRequested();
+            observer.Progress?.Report(new EvaluationProgress(rows.Count, plan.Work.Count, work.Method, work.Case));
+            rows.Add(RunOne(plan, files, work, pipeline, meter, earlier, observer));
+            Write(casesPath, EvaluationCsv.FormatCases(rows));
+        }
+        if (plan.Work.Count == 0) Write(casesPath, EvaluationCsv.FormatCases(rows));
+
+        var summaries = MethodSummary.Of(rows, request.Methods);
+        if (request.Shard is not null)
+            return new EvaluationOutcome(rows, summaries, casesPath, settingsPath, null, null, null);
+        WriteAggregates(files, settings, rows, summaries, mergedFrom: null);
+        return new EvaluationOutcome(rows, summaries, casesPath, settingsPath, files.Summary, files.Report, files.Chart);
+    }
+
+    static EvaluationRow RunOne(EvaluationPlan plan, EvaluationFiles files, EvaluationWork work, Sd3Pipeline pipeline, EditQualityMeter meter,
+        IReadOnlyDictionary<(EditMethod, string), EvaluationRow> earlier, EvaluationObserver observer)
+    {
+        var (method, c) = (work.Method, work.Case);
+        var relative = EvaluationFiles.RelativeOutput(method, c);
+        var output = files.FullPath(relative);
+        var job = new EditJobRequest
+        {
+            Source = c.ImagePath,
+            SourcePrompt = c.SourcePrompt,
+            TargetPrompt = c.TargetPrompt,
+            Options = plan.Options[method],
+            Output = output,
+            Overwrite = true,
+            SaveMask = method == EditMethod.FocusFlow,
+            Size = plan.Request.Size,
+        };
+        var planned = EditJob.PlannedOutputs(job);
+        string? mask = method == EditMethod.FocusFlow ? files.Relative(OutputNaming.Mask(output)) : null;
+        var status = EvaluationStatus.Ok;
+        double seconds = 0;
+        try
+        {
+            if (!plan.Request.Force && planned.All(File.Exists))
+            {
+                status = EvaluationStatus.Reused;
+                seconds = earlier.TryGetValue((method, relative), out var before) && before.Status != EvaluationStatus.Failed ? before.Seconds : 0;
+                observer.Verbose?.Invoke($"{method} {c.Image} / {c.TargetCode}: {relative} is there, measuring it again.");
+            }
+            else
+            {
+                var result = EditJob.Run(pipeline, job, new EditObserver
+                {
+                    Progress = observer.Step, Warning = observer.Warning, Verbose = observer.Verbose, Cancellation = observer.Cancellation,
+                });
+                seconds = result.Seconds;
+            }
+            var quality = meter.Measure(c.ImagePath, output, c.TargetPrompt);
+            return Row(work, quality.ClipT, quality.Lpips, seconds, relative, mask, status, null);
+        }
+        catch (OperationCanceledException) when (observer.Cancellation.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            var error = e.Message.ReplaceLineEndings(" ");
+            observer.Warning?.Invoke($"{method} {c.Image} / {c.TargetCode} failed: {error}");
+            bool edited = File.Exists(output);
+            return Row(work, null, null, seconds, edited ? relative : "", edited ? mask : null, EvaluationStatus.Failed, error);
+        }
+    }
+
+    static EvaluationRow Row(EvaluationWork w, double? clipT, double? lpips, double seconds, string output, string? mask, EvaluationStatus status, string? error) =>
+        new(w.Method, w.Case.Case, w.Case.Target, w.Case.Image, w.Case.TargetCode, w.Case.TargetPrompt, clipT, lpips, seconds, output, mask, status, error);
+
+    /// <summary>
+    /// Joins the slices' CSVs in <paramref name="outputFolder"/> (cases.shard-k-of-n.csv, all n of them, each complete
+    /// and run with the same settings) into cases.csv, summary.csv, report.md and the chart, as one undivided run
+    /// writes them. The rows are in the work order, so the result equals an undivided run's rows.
+    /// </summary>
+    public static EvaluationOutcome Merge(string outputFolder)
+    {
+        var files = new EvaluationFiles(outputFolder);
+        var shards = files.ShardCases();
+        if (shards.Count == 0)
+            throw new FileNotFoundException($"{files.Folder} holds no slice results (cases.shard-k-of-n.csv). Run Invoke-FocusFlowEvaluation with -Shard k/n and this -OutputPath first.", files.Folder);
+        var counts = shards.Select(s => s.Shard.Count).Distinct().ToList();
+        if (counts.Count > 1)
+            throw new InvalidDataException($"{files.Folder} holds slices of runs divided in {string.Join(" and ", counts)}: " +
+                $"{string.Join(", ", shards.Select(s => Path.GetFileName(s.Path)))}. Keep the slices of one division only.");
+        int n = counts[0];
+        var absent = Enumerable.Range(1, n).Where(k => shards.All(s => s.Shard.Index != k)).ToList();
+        if (absent.Count > 0)
+            throw new InvalidDataException($"{files.Folder} lacks slice(s) {string.Join(", ", absent.Select(k => $"{k}/{n}"))} of {n}: " +
+                $"run them (-Shard {absent[0]}/{n}) into this folder, then merge.");
+
+        EvaluationSettings? first = null;
+        var rows = new List<EvaluationRow>();
+        foreach (var (shard, path) in shards)
+        {
+            var settingsPath = files.Settings(shard);
+            if (!File.Exists(settingsPath))
+                throw new FileNotFoundException($"{settingsPath} is missing: the slice {shard} was not written by Invoke-FocusFlowEvaluation -Shard {shard}. Run it again.", settingsPath);
+            var settings = EvaluationSettings.Read(settingsPath);
+            if (first is null) first = settings;
+            else if (EvaluationSettings.Difference(first, settings) is { } difference)
+                throw new InvalidDataException($"The slices were run with different settings ({difference}: slice 1/{n} vs {shard}). Run every slice with the same settings.");
+            var slice = EvaluationCsv.ReadCases(path);
+            if (slice.Count != settings.Work)
+                throw new InvalidDataException($"{path} has {slice.Count} of the slice's {settings.Work} edits: the slice {shard} did not finish. Run it again (outputs already made are reused).");
+            rows.AddRange(slice);
+        }
+        var twice = rows.GroupBy(r => (r.Method, r.Case, r.Target)).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+            throw new InvalidDataException($"{twice.Key.Method} on case {twice.Key.Case} target {twice.Key.Target} is in more than one slice; the slices are not of one run.");
+        if (rows.Count != first!.TotalWork)
+            throw new InvalidDataException($"The slices hold {rows.Count} edits; the run has {first.TotalWork}.");
+
+        var merged = first with { Shard = null, Work = first.TotalWork };
+        var ordered = EvaluationPlan.InWorkOrder(rows, merged.Methods);
+        var summaries = MethodSummary.Of(ordered, merged.Methods);
+        Write(files.Cases(), EvaluationCsv.FormatCases(ordered));
+        Write(files.Settings(), merged.ToJson());
+        WriteAggregates(files, merged, ordered, summaries, mergedFrom: $"{n} slice(s)");
+        return new EvaluationOutcome(ordered, summaries, files.Cases(), files.Settings(), files.Summary, files.Report, files.Chart);
+    }
+
+    static void WriteAggregates(EvaluationFiles files, EvaluationSettings settings, IReadOnlyList<EvaluationRow> rows, IReadOnlyList<MethodSummary> summaries, string? mergedFrom)
+    {
+        Write(files.Summary, EvaluationCsv.FormatSummary(summaries));
+        Write(files.Chart, EvaluationChart.Render(rows, summaries));
+        Write(files.Report, EvaluationReport.Format(settings, rows, summaries, mergedFrom));
+    }
+
+    static EvaluationSettings Settings(EvaluationPlan plan, string device)
+    {
+        var r = plan.Request;
+        return new EvaluationSettings
+        {
+            Cases = Path.GetFullPath(r.CasesFile), Methods = r.Methods, Options = plan.Options, Size = r.Size, Seed = r.Seed, Steps = r.Steps,
+            Overrides = r.Overrides.ToString(), Model = r.Model, ClipModel = r.ClipModel, LpipsModel = r.LpipsModel, LpipsHeads = r.LpipsHeads,
+            Device = device, Shard = r.Shard?.ToString(), Work = plan.Work.Count, TotalWork = plan.TotalWork,
+        };
+    }
+
+    /// <summary>
+    /// The rows an earlier run left in this CSV, by (method, output): reused outputs keep their edit time. Outputs
+    /// made with other settings are reused all the same (that is what the user asked for without -Force), with a warning.
+    /// </summary>
+    static IReadOnlyDictionary<(EditMethod, string), EvaluationRow> EarlierRows(string casesPath, string settingsPath, EvaluationSettings now, bool force, EvaluationObserver observer)
+    {
+        var none = new Dictionary<(EditMethod, string), EvaluationRow>();
+        if (force || !File.Exists(casesPath)) return none;
+        try
+        {
+            if (File.Exists(settingsPath) && EvaluationSettings.Difference(EvaluationSettings.Read(settingsPath), now) is { } difference)
+                observer.Warning?.Invoke($"The outputs in {Path.GetDirectoryName(casesPath)} were made with other settings ({difference}); " +
+                                         "they are reused as they are. Use -Force to edit them again with these settings.");
+            return EvaluationCsv.ReadCases(casesPath).Where(r => r.Output.Length > 0)
+                .GroupBy(r => (r.Method, r.Output)).ToDictionary(g => g.Key, g => g.Last());
+        }
+        catch (InvalidDataException e)
+        {
+            observer.Warning?.Invoke($"The earlier results in {casesPath} are unreadable and are replaced ({e.Message}).");
+            return none;
+        }
+    }
+
+    static void Write(string path, string text) =>
+        AtomicFile.Write(path, s => s.Write(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text)), overwrite: true);
+}

@@ -1,0 +1,29 @@
+using FocusFlow.Core.Evaluation;
+using Microsoft.Build.Framework;
+
+namespace FocusFlow.MSBuild.Tasks;
+
+/// <summary>Merge-FocusFlowEvaluation for build pipelines: joins the slices in a run folder (no model is loaded).</summary>
+public sealed class MergeFocusFlowEvaluation : Microsoft.Build.Utilities.Task
+{
+    [Required] public string OutputPath { get; set; } = "";
+
+    [Output] public ITaskItem[] Summary { get; private set; } = Array.Empty<ITaskItem>();
+    [Output] public string Report { get; private set; } = "";
+
+    public override bool Execute()
+    {
+        try
+        {
+            var outcome = EvaluationRunner.Merge(OutputPath);
+            Summary = outcome.Summaries.Select(InvokeFocusFlowEvaluation.ToItem).ToArray();
+            Report = outcome.Report ?? "";
+            Log.LogMessage(MessageImportance.High, $"FocusFlow evaluation: merged {outcome.Rows.Count} edits into {outcome.Report}.");
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            Log.LogError(null, "FF0104", null, OutputPath, 0, 0, 0, 0, e.Message);
+        }
+        return !Log.HasLoggedErrors;
+    }
+}

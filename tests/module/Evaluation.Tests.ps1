@@ -1,0 +1,241 @@
+# Measure-EditQuality, Invoke-FocusFlowEvaluation and Merge-FocusFlowEvaluation from the packaged module, on the
+# fixture models: the tiny SD3 model, the tiny CLIP folder and the random AlexNet trunk (with the embedded heads).
+BeforeAll {
+    Import-Module $env:FOCUSFLOW_TEST_MODULE -Force
+    $script:fixtures = $env:FOCUSFLOW_TEST_FIXTURES
+    $script:metrics = Join-Path $fixtures 'metrics'
+    $script:tinyModel = Join-Path $fixtures 'tiny-sd3'
+    $script:metricModels = @{
+        ClipModel  = Join-Path $metrics 'tiny-clip'
+        LpipsModel = Join-Path $metrics 'alexnet_features_random.safetensors'
+        Device     = 'Cpu'
+    }
+    $script:inv = [cultureinfo]::InvariantCulture
+}
+
+Describe 'Measure-EditQuality' {
+    It 'gives the reference CLIP-T of each fixture image and prompt (5e-3) and LPIPS 0 for the image itself' {
+        $ref = @(Get-Content (Join-Path $metrics 'clip_ref.json') -Raw | ConvertFrom-Json)
+        $items = $ref | ForEach-Object { [pscustomobject]@{ Source = Join-Path $metrics $_.image; Edited = Join-Path $metrics $_.image; Prompt = $_.text } }
+
+        $results = @($items | Measure-EditQuality @metricModels)
+
+        $results.Count | Should -Be $ref.Count
+        for ($i = 0; $i -lt $ref.Count; $i++) {
+            $results[$i].Prompt | Should -Be $ref[$i].text
+            [math]::Abs($results[$i].ClipT - $ref[$i].clip_t) | Should -BeLessOrEqual 5e-3
+            $results[$i].Lpips | Should -Be 0
+        }
+    }
+
+    It 'gives the reference LPIPS of each fixture pair (1e-4), binding Output and TargetPrompt' {
+        $ref = @(Get-Content (Join-Path $metrics 'lpips_ref.json') -Raw | ConvertFrom-Json)
+        # Objects shaped like Invoke-FocusFlowEdit's output: Source, Output, TargetPrompt.
+        $items = $ref | ForEach-Object { [pscustomobject]@{ Source = Join-Path $metrics $_.a; Output = Join-Path $metrics $_.b; TargetPrompt = 'a photo' } }
+
+        $results = @($items | Measure-EditQuality @metricModels)
+
+        $results.Count | Should -Be $ref.Count
+        for ($i = 0; $i -lt $ref.Count; $i++) {
+            $results[$i].Edited | Should -Be (Join-Path $metrics $ref[$i].b)
+            $results[$i].Source | Should -Be (Join-Path $metrics $ref[$i].a)
+            [math]::Abs($results[$i].Lpips - $ref[$i].lpips) | Should -BeLessOrEqual 1e-4
+        }
+    }
+
+    It 'measures what Invoke-FocusFlowEdit writes, straight from the pipeline' {
+        $source = Join-Path $fixtures 'tiny-sd3-ref/source.png'
+        $edit = Invoke-FocusFlowEdit -Path $source -From 'a photo of a cat' -To 'a photo of a tiger' -Method SDEdit -Model $tinyModel `
+            -Steps 2 -NMax 1 -Size 32 -Seed 1 -Device Cpu -OutputPath (Join-Path $TestDrive 'edit.png')
+
+        $quality = $edit | Measure-EditQuality @metricModels
+
+        $quality.Source | Should -Be $edit.Source
+        $quality.Edited | Should -Be $edit.Output
+        $quality.Prompt | Should -Be 'a photo of a tiger'
+        # The 128x128 source is compared at the edit's 32x32.
+        $quality.Lpips | Should -BeGreaterThan 0
+        $quality.ClipT | Should -BeGreaterOrEqual -1
+        $quality.ClipT | Should -BeLessOrEqual 1
+    }
+
+    It 'reports an item it cannot measure and goes on with the next' {
+        $good = Join-Path $metrics 'lpips0_a.png'
+        $items = @(
+            [pscustomobject]@{ Source = $good; Edited = (Join-Path $TestDrive 'missing.png'); Prompt = 'x' }
+            [pscustomobject]@{ Source = $good; Edited = $good; Prompt = 'x' }
+        )
+        $err = $null
+        $results = @($items | Measure-EditQuality @metricModels -ErrorVariable err -ErrorAction SilentlyContinue)
+
+        $results.Count | Should -Be 1
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ImageNotFound*'
+        $err[0].Exception.Message | Should -Match 'missing\.png'
+    }
+
+    It 'stops with where it looked when the LPIPS trunk is missing' {
+        $missing = Join-Path $TestDrive 'alexnet-owt-7be5be79.pth'
+        { Measure-EditQuality -Source (Join-Path $metrics 'lpips0_a.png') -Edited (Join-Path $metrics 'lpips0_b.png') -Prompt x `
+                -ClipModel $metricModels.ClipModel -LpipsModel $missing -Device Cpu -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "*$missing*download.pytorch.org/models/alexnet-owt-7be5be79.pth*"
+    }
+
+    It 'formats as a table' {
+        $a = Join-Path $metrics 'lpips0_a.png'
+        $text = Measure-EditQuality $a (Join-Path $metrics 'lpips0_b.png') 'a street' @metricModels | Out-String
+        $text | Should -Match 'CLIP-T'
+        $text | Should -Match 'lpips0_b\.png'
+        $text | Should -Match '0[.,]2639'
+    }
+}
+
+Describe 'Invoke-FocusFlowEvaluation' {
+    BeforeAll {
+        # Two images, three targets: one entry in the published form (two targets), one flat single case.
+        $script:work = Join-Path $TestDrive 'evaluation'
+        New-Item -ItemType Directory (Join-Path $work 'imgs') -Force | Out-Null
+        Copy-Item (Join-Path $fixtures 'tiny-sd3-ref/source.png') (Join-Path $work 'imgs/cat.png')
+        Copy-Item (Join-Path $metrics 'lpips3_a.png') (Join-Path $work 'imgs/street.png')
+        $script:cases = Join-Path $work 'edits.yaml'
+        @'
+- input_img: imgs/cat.png
+  source_prompt: a photo of a cat
+  target_prompts:
+    - a photo of a tiger
+    - a photo of a cat, jumping
+  target_codes:
+    - 1_tiger
+    - 2_jumping
+- input_img: imgs/street.png
+  source_prompt: a street
+  target_prompt: a street in the snow
+  target_code: snow
+'@ | Set-Content $cases
+        $script:run = @{
+            Cases         = $cases
+            Model         = $tinyModel
+            Steps         = 4
+            Size          = 64
+            MethodOptions = @{ FocusFlow = @{ MaskSamples = 2; NAvg = 1 }; FlowEdit = @{ NAvg = 1 } }
+        } + $metricModels
+        $script:whole = Join-Path $work 'whole'
+        $script:summary = @(Invoke-FocusFlowEvaluation @run -OutputPath $whole)
+        $script:rows = @(Import-Csv (Join-Path $whole 'cases.csv'))
+
+        # Everything but the time an edit took, for comparing runs.
+        function script:RowKey($r) { ($r.PSObject.Properties | Where-Object Name -ne 'seconds' | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join '|' }
+    }
+
+    It 'returns one summary per method, in the order asked' {
+        $summary.Method | Should -Be @('FocusFlow', 'FlowEdit', 'SDEdit')
+        $summary | ForEach-Object { $_.Measured | Should -Be 3; $_.Ok | Should -Be 3; $_.Failed | Should -Be 0 }
+        ($summary | Out-String) | Should -Match 'CLIP-T'
+    }
+
+    It 'writes every edit, and FocusFlow''s masks, under the method and image' {
+        $rows.Count | Should -Be 9
+        $rows | ForEach-Object { $_.status | Should -Be 'ok'; Join-Path $whole $_.output | Should -Exist }
+        Join-Path $whole 'focusflow/cat/1_tiger.png' | Should -Exist
+        Join-Path $whole 'focusflow/cat/1_tiger.mask.png' | Should -Exist
+        Join-Path $whole 'sdedit/street/snow.png' | Should -Exist
+        ($rows | Where-Object method -eq 'FocusFlow').mask | ForEach-Object { Join-Path $whole $_ | Should -Exist }
+        $settings = Get-Content (Join-Path $whole 'settings.json') -Raw | ConvertFrom-Json
+        $settings.seed | Should -Be 0
+        $settings.options.FocusFlow.steps | Should -Be 4
+        $settings.options.FocusFlow.mask.samples | Should -Be 2
+    }
+
+    It 'writes CSVs, a report and a chart that agree with each other' {
+        $aggregate = @(Import-Csv (Join-Path $whole 'summary.csv'))
+        $report = Get-Content (Join-Path $whole 'report.md') -Raw
+        [xml]$svg = Get-Content (Join-Path $whole 'clip-lpips.svg') -Raw
+        $means = @($svg.svg.circle | Where-Object class -eq 'mean')
+
+        $aggregate.method | Should -Be @('FocusFlow', 'FlowEdit', 'SDEdit')
+        foreach ($line in $aggregate) {
+            $mine = @($rows | Where-Object method -eq $line.method)
+            $clipT = ($mine | ForEach-Object { [double]::Parse($_.clip_t, $inv) } | Measure-Object -Average).Average
+            $lpips = ($mine | ForEach-Object { [double]::Parse($_.lpips, $inv) } | Measure-Object -Average).Average
+            [math]::Abs([double]::Parse($line.clip_t, $inv) - $clipT) | Should -BeLessOrEqual 1e-9
+            [math]::Abs([double]::Parse($line.lpips, $inv) - $lpips) | Should -BeLessOrEqual 1e-9
+            [int]$line.measured | Should -Be $mine.Count
+            [int]$line.ok | Should -Be $mine.Count
+            # The report's row shows the same means, at three decimals.
+            $row = "| $($line.method) | $(([double]::Parse($line.clip_t, $inv)).ToString('F3', $inv)) | $(([double]::Parse($line.lpips, $inv)).ToString('F3', $inv)) | $($mine.Count) |"
+            $report | Should -BeLike "*$row*"
+            # The chart's mean dot carries the same values.
+            $dot = $means | Where-Object { $_.'data-method' -eq $line.method }
+            $dot.'data-clip-t' | Should -Be $line.clip_t
+            $dot.'data-lpips' | Should -Be $line.lpips
+            # The objects returned say the same.
+            $object = $summary | Where-Object { "$($_.Method)" -eq $line.method }
+            $object.ClipT.ToString('R', $inv) | Should -Be $line.clip_t
+        }
+        @($svg.svg.circle | Where-Object class -eq 'case').Count | Should -Be $rows.Count
+        $report | Should -Match 'Published numbers \(for reference; not measured by this run\)'
+        $report | Should -Match '\| FocusFlow \| 0\.296 \| 0\.289 \|'
+        $report | Should -Match '\(clip-lpips\.svg\)'
+    }
+
+    It 'gives the same rows in two slices merged as in one run' {
+        $sliced = Join-Path $work 'sliced'
+        $first = @(Invoke-FocusFlowEvaluation @run -OutputPath $sliced -Shard 1/2)
+        $second = @(Invoke-FocusFlowEvaluation @run -OutputPath $sliced -Shard 2/2)
+        Join-Path $sliced 'cases.shard-1-of-2.csv' | Should -Exist
+        Join-Path $sliced 'cases.shard-2-of-2.csv' | Should -Exist
+        Join-Path $sliced 'report.md' | Should -Not -Exist
+        ($first.Measured | Measure-Object -Sum).Sum + ($second.Measured | Measure-Object -Sum).Sum | Should -Be 9
+
+        $merged = @(Merge-FocusFlowEvaluation -OutputPath $sliced)
+
+        $mergedRows = @(Import-Csv (Join-Path $sliced 'cases.csv'))
+        ($mergedRows | ForEach-Object { RowKey $_ }) | Should -Be ($rows | ForEach-Object { RowKey $_ })
+        (Import-Csv (Join-Path $sliced 'summary.csv')).clip_t | Should -Be (Import-Csv (Join-Path $whole 'summary.csv')).clip_t
+        $merged.Method | Should -Be @('FocusFlow', 'FlowEdit', 'SDEdit')
+        Join-Path $sliced 'report.md' | Should -Exist
+        Join-Path $sliced 'clip-lpips.svg' | Should -Exist
+    }
+
+    It 'reuses the outputs of an earlier run and measures them again' {
+        $again = @(Invoke-FocusFlowEvaluation @run -OutputPath $whole)
+        $again | ForEach-Object { $_.Reused | Should -Be 3; $_.Ok | Should -Be 0 }
+        $reused = @(Import-Csv (Join-Path $whole 'cases.csv'))
+        $reused.status | Sort-Object -Unique | Should -Be 'reused'
+        $reused.clip_t | Should -Be $rows.clip_t
+        $reused.seconds | Should -Be $rows.seconds
+    }
+
+    It 'refuses a case list with a missing key, naming the file, the case and the key' {
+        $bad = Join-Path $work 'bad.yaml'
+        "- input_img: imgs/cat.png`n  source_prompt: a cat`n  target_prompt: a tiger`n- input_img: imgs/street.png`n  target_prompt: snow`n" | Set-Content $bad
+        $badRun = $run.Clone(); $badRun.Cases = $bad
+        $err = { Invoke-FocusFlowEvaluation @badRun -OutputPath (Join-Path $work 'bad') -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'CaseListInvalid*'
+        $err.Exception.Message | Should -BeLike "*bad.yaml*case 2*'source_prompt' is missing*"
+        Join-Path $work 'bad' | Should -Not -Exist
+    }
+
+    It 'refuses an unknown option before loading anything' {
+        $badRun = $run.Clone(); $badRun.MethodOptions = @{ FocusFlow = @{ Strength = 1 } }
+        { Invoke-FocusFlowEvaluation @badRun -OutputPath (Join-Path $work 'x') -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage "*'Strength' is not an option of FocusFlow*"
+        { Invoke-FocusFlowEvaluation @run -OutputPath (Join-Path $work 'x') -Shard 3/2 -ErrorAction Stop } | Should -Throw -ExpectedMessage '*-Shard 3/2*'
+        Join-Path $work 'x' | Should -Not -Exist
+    }
+
+    It 'under -WhatIf writes nothing' {
+        $target = Join-Path $work 'whatif'
+        Invoke-FocusFlowEvaluation @run -OutputPath $target -WhatIf
+        $target | Should -Not -Exist
+    }
+}
+
+Describe 'Merge-FocusFlowEvaluation' {
+    It 'says what is missing when there are no slices' {
+        $err = $null
+        Merge-FocusFlowEvaluation -OutputPath $TestDrive -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].Exception.Message | Should -Match 'no slice results'
+    }
+}
