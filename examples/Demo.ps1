@@ -41,5 +41,15 @@ Write-Host "The edit, with each method (Invoke-FocusFlowEdit):" -ForegroundColor
 $results = 'FocusFlow', 'FlowEdit', 'SDEdit' | ForEach-Object { Invoke-FocusFlowEdit $photo @common -Method $_ -SaveMask }
 $results | Format-Table | Out-Host
 
+if ($size) {
+    # The tiny test models of the metrics: the numbers show the mechanics only (random weights).
+    $metrics = Join-Path $PSScriptRoot '../tests/fixtures/metrics'
+    Write-Host "How good are the edits? (Measure-EditQuality, with the tiny test CLIP and a random AlexNet)" -ForegroundColor Cyan
+    $results | Measure-EditQuality -ClipModel (Join-Path $metrics 'tiny-clip') -LpipsModel (Join-Path $metrics 'alexnet_features_random.safetensors') | Format-Table | Out-Host
+}
+else {
+    Write-Host "Measure them with: `$results | Measure-EditQuality   (downloads openai/clip-vit-large-patch14; needs torchvision's AlexNet file)" -ForegroundColor Cyan
+}
+
 Write-Host "Files written to $(Resolve-Path $OutputPath):" -ForegroundColor Cyan
 Get-ChildItem $OutputPath | Select-Object Name, Length | Format-Table | Out-Host

@@ -96,6 +96,8 @@ Describe 'FocusFlowEditImages target' {
         $LASTEXITCODE | Should -Not -Be 0
         ($out -join "`n") | Should -Match 'bad\.png.*FF2000.*not an image'
         Join-Path $work 'mixed-out/good.sdedit.png' | Should -Exist
+    }
+}
 
 Describe 'InvokeFocusFlowEvaluation and MergeFocusFlowEvaluation tasks' {
     It 'run an evaluation in two slices and merge them inside dotnet msbuild' {
