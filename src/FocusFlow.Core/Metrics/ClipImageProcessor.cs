@@ -1,3 +1,4 @@
+using FocusFlow.Core.IO.Images;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Layers;
@@ -39,22 +40,10 @@ public sealed class ClipModel : nn.Module
     }
 
     /// <summary>Builds the model and loads the safetensors weights of <paramref name="folder"/> by name.</summary>
-    public static ClipModel Load(string folder, ClipModelConfig config, TensorPlacement placement)
-    {
-        var model = new ClipModel(config, placement);
-        try
-        {
-            using var weights = SafetensorsWeights.Open(folder);
-            // Older checkpoints store the position_ids buffers, always 0..n-1.
-            model.LoadReport = ModuleWeightLoader.LoadStrict(model, weights, ignoreUnexpected: n => n.EndsWith("embeddings.position_ids", StringComparison.Ordinal));
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+    public static ClipModel Load(string folder, ClipModelConfig config, TensorPlacement placement) =>
+        // Older checkpoints store the position_ids buffers, always 0..n-1.
+        ComponentFolder.LoadWeights(new ClipModel(config, placement), folder, (m, weights) =>
+            m.LoadReport = ModuleWeightLoader.LoadStrict(m, weights, ignoreUnexpected: n => n.EndsWith("embeddings.position_ids", StringComparison.Ordinal)));
 
     /// <summary>get_image_features: [batch, projection_dim] from [batch, 3, size, size] pixel values.</summary>
     public Tensor ImageFeatures(Tensor pixelValues)

@@ -40,7 +40,7 @@ public sealed class EditQualityMeter
     {
         if (source.Width == edited.Width && source.Height == edited.Height)
             return Lpips.Distance(source, edited);
-        using var resized = IO.Images.ImageTensors.Resized(source, edited.Width, edited.Height);
+        using var resized = ImageTensors.Resized(source, edited.Width, edited.Height);
         return Lpips.Distance(resized, edited);
     }
 }
