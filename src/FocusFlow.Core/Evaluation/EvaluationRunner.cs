@@ -64,7 +64,7 @@ public static class EvaluationRunner
             SaveMask = method == EditMethod.FocusFlow,
             Size = plan.Request.Size,
         };
-        var planned = EditJob.PlannedOutputs(job);
+        var planned = job.PlannedOutputs();
         string? mask = method == EditMethod.FocusFlow ? files.Relative(OutputNaming.Mask(output)) : null;
         var status = EvaluationStatus.Ok;
         double seconds = 0;

@@ -11,23 +11,23 @@ using static TorchSharp.torch;
 namespace FocusFlow.Core.Pipeline;
 
 /// <summary>One image file in, the edited PNG (and, when asked, its mask, overlay and latents) out.</summary>
-public sealed record EditJobRequest
+public sealed record EditJobRequest : ImageJobRequest
 {
-    public required string Source { get; init; }
-    public required string SourcePrompt { get; init; }
-    public required string TargetPrompt { get; init; }
-    public required EditOptions Options { get; init; }
-    /// <summary>The edited PNG's path (see <see cref="OutputNaming"/>).</summary>
-    public required string Output { get; init; }
-    public bool Overwrite { get; init; }
     /// <summary>Also write x.mask.png and x.overlay.png (FocusFlow).</summary>
     public bool SaveMask { get; init; }
     /// <summary>Also write x.latents.safetensors (x_src, out, and for FocusFlow mask_soft, mask_bin).</summary>
     public bool SaveLatents { get; init; }
     /// <summary>A mask image (white = edit) to use instead of FocusFlow's automatic mask.</summary>
     public string? MaskImage { get; init; }
-    /// <summary>Working size: null, one number (longest side) or two (width, height); see <see cref="WorkingSize"/>.</summary>
-    public IReadOnlyList<int>? Size { get; init; }
+
+    public override IReadOnlyList<string> PlannedOutputs()
+    {
+        var files = new List<string> { Output };
+        if (SaveMask && Options.Method == EditMethod.FocusFlow)
+            files.AddRange(new[] { OutputNaming.Mask(Output), OutputNaming.Overlay(Output) });
+        if (SaveLatents) files.Add(OutputNaming.Latents(Output));
+        return files;
+    }
 }
 
 /// <summary>What an edit produced, for the table view, Export-Csv and Measure-EditQuality.</summary>
@@ -42,29 +42,13 @@ public sealed record EditJobResult(
 
 public static class EditJob
 {
-    /// <summary>The files a request will write, so they can be checked (and kept) before any work is done.</summary>
-    public static IReadOnlyList<string> PlannedOutputs(EditJobRequest request)
-    {
-        var files = new List<string> { request.Output };
-        if (request.SaveMask && request.Options.Method == EditMethod.FocusFlow)
-            files.AddRange(new[] { OutputNaming.Mask(request.Output), OutputNaming.Overlay(request.Output) });
-        if (request.SaveLatents) files.Add(OutputNaming.Latents(request.Output));
-        return files;
-    }
-
     public static EditJobResult Run(Sd3Pipeline pipeline, EditJobRequest request, EditObserver observer)
     {
         var clock = Stopwatch.StartNew();
         request.Options.Validate();
-        var planned = PlannedOutputs(request);
-        if (!request.Overwrite)
-            foreach (var f in planned.Where(File.Exists)) throw new OutputExistsException(f);
-
-        using var original = ImageLoader.Load(request.Source);
-        var (width, height) = WorkingSize.For(original.Width, original.Height, request.Size);
-        using var image = ImageTensors.Resized(original, width, height);
-        if (width != original.Width || height != original.Height)
-            observer.Verbose?.Invoke($"{request.Source}: {original.Width}x{original.Height} edited at {width}x{height}.");
+        request.EnsureOutputsFree();
+        using var image = request.LoadWorkingImage(observer.Verbose);
+        int width = image.Width, height = image.Height;
         using var userMask = request.MaskImage is null ? null : MaskImages.LoadUserMask(request.MaskImage, height / 8, width / 8);
 
         using var outcome = ImageEditor.Edit(pipeline, image, request.SourcePrompt, request.TargetPrompt, request.Options, userMask, observer);

@@ -6,19 +6,14 @@ using SixLabors.ImageSharp;
 
 namespace FocusFlow.Core.Pipeline;
 
-/// <summary>One image file in, FocusFlow's automatic mask out (as x.mask.png, and x.overlay.png when asked).</summary>
-public sealed record MaskJobRequest
+/// <summary>One image file in, FocusFlow's automatic mask out (as x.mask.png, and x.overlay.png when asked).
+/// The mask settings are in <see cref="EditOptions.Mask"/>; Steps and Seed also matter.</summary>
+public sealed record MaskJobRequest : ImageJobRequest
 {
-    public required string Source { get; init; }
-    public required string SourcePrompt { get; init; }
-    public required string TargetPrompt { get; init; }
-    /// <summary>The mask settings are in <see cref="EditOptions.Mask"/>; Steps and Seed also matter.</summary>
-    public required EditOptions Options { get; init; }
-    /// <summary>The mask PNG's path (see <see cref="OutputNaming.MaskForSource"/>).</summary>
-    public required string Output { get; init; }
-    public bool Overwrite { get; init; }
     public bool SaveOverlay { get; init; }
-    public IReadOnlyList<int>? Size { get; init; }
+
+    public override IReadOnlyList<string> PlannedOutputs() =>
+        SaveOverlay ? new[] { Output, OutputNaming.Overlay(Output) } : new[] { Output };
 }
 
 /// <summary>What Get-FocusFlowMask returns: where the mask is and how much of the image it covers.</summary>
@@ -32,12 +27,9 @@ public static class MaskJob
         var clock = Stopwatch.StartNew();
         var options = (request.Options with { Method = EditMethod.FocusFlow }).Validate();
         var overlayPath = request.SaveOverlay ? OutputNaming.Overlay(request.Output) : null;
-        if (!request.Overwrite)
-            foreach (var f in new[] { request.Output, overlayPath }.OfType<string>().Where(File.Exists)) throw new OutputExistsException(f);
-
-        using var original = ImageLoader.Load(request.Source);
-        var (width, height) = WorkingSize.For(original.Width, original.Height, request.Size);
-        using var image = ImageTensors.Resized(original, width, height);
+        request.EnsureOutputsFree();
+        using var image = request.LoadWorkingImage(observer.Verbose);
+        int width = image.Width, height = image.Height;
         using var mask = ImageEditor.Mask(pipeline, image, request.SourcePrompt, request.TargetPrompt, options, observer);
         using (var gray = MaskImages.ToGrayscale(mask.Soft, width, height))
             AtomicFile.Write(request.Output, s => gray.SaveAsPng(s), request.Overwrite);

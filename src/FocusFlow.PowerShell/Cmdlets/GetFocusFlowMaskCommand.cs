@@ -29,9 +29,7 @@ public sealed class GetFocusFlowMaskCommand : ImageCommandBase
             Size = Size,
         };
         ClaimOutput(request.Output);
-        if (!Force)
-            foreach (var existing in new[] { request.Output, Overlay ? OutputNaming.Overlay(request.Output) : null }.OfType<string>().Where(File.Exists))
-                throw new Core.IO.OutputExistsException(existing);
+        request.EnsureOutputsFree();
         if (!ShouldProcess(file, $"Mask for '{From}' -> '{To}' (seed {options.MaskSeed}), writing {request.Output}"))
             return;
         WriteObject(MaskJob.Run(Pipeline(), request, Observer(file)));

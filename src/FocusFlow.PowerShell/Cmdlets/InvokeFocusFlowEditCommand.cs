@@ -59,9 +59,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
             Size = Size,
         };
         ClaimOutput(request.Output);
-        if (!Force)
-            foreach (var existing in EditJob.PlannedOutputs(request).Where(File.Exists))
-                throw new Core.IO.OutputExistsException(existing);
+        request.EnsureOutputsFree();
         if (!ShouldProcess(file, $"{Method} edit '{From}' -> '{To}' (seed {options.Seed}), writing {request.Output}"))
             return;
         WriteVerbose($"{file}: {Method}, {options.Steps} steps, seed {options.Seed}.");
