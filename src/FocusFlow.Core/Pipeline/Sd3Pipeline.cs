@@ -25,6 +25,17 @@ public sealed class Sd3Pipeline : IDisposable
     /// <summary>The model of the published evaluation, used when none is named.</summary>
     public const string DefaultModelId = "stabilityai/stable-diffusion-3-medium-diffusers";
 
+    /// <summary>The environment variable naming the model to use when none is given.</summary>
+    public const string ModelVariable = "FOCUSFLOW_MODEL";
+
+    /// <summary>The model to load: <paramref name="given"/> if any, else $FOCUSFLOW_MODEL, else <see cref="DefaultModelId"/>.</summary>
+    public static string ChooseModel(string? given)
+    {
+        if (!string.IsNullOrWhiteSpace(given)) return given;
+        var fromEnvironment = Environment.GetEnvironmentVariable(ModelVariable);
+        return string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultModelId : fromEnvironment;
+    }
+
     readonly object _textGate = new();
     readonly PromptCache _prompts = new(capacity: 16);
     Sd3PromptEncoder? _text;

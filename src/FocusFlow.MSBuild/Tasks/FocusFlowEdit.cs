@@ -106,13 +106,10 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
 
     Sd3Pipeline Load(ComputeDevice device, Precision precision)
     {
-        var spec = !string.IsNullOrEmpty(Model) ? Model
-            : Environment.GetEnvironmentVariable("FOCUSFLOW_MODEL") is { Length: > 0 } env ? env
-            : "stabilityai/stable-diffusion-3-medium-diffusers";
-        var folder = ModelResolver.Resolve(spec, new HubOptions { IncludeT5 = !NoT5, Variant = precision == Core.Runtime.Precision.Float32 ? null : "fp16" },
+        var options = new PipelineOptions { Device = device, Precision = precision, UseT5 = !NoT5 };
+        var folder = ModelResolver.Resolve(Sd3Pipeline.ChooseModel(Model), options.HubOptions(),
             new Progress<DownloadProgress>(p => { if (p.FileCompleted) Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {p}"); }), _cancel.Token);
-        return PipelineRegistry.GetOrLoad(folder, new PipelineOptions { Device = device, Precision = precision, UseT5 = !NoT5 },
-            m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"));
+        return PipelineRegistry.GetOrLoad(folder, options, m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"));
     }
 
     static string? Metadata(ITaskItem item, string name) => item.GetMetadata(name) is { Length: > 0 } v ? v : null;

@@ -51,7 +51,7 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
     {
         try
         {
-            var model = string.IsNullOrWhiteSpace(Model) ? Environment.GetEnvironmentVariable("FOCUSFLOW_MODEL") is { Length: > 0 } env ? env : Sd3Pipeline.DefaultModelId : Model;
+            var model = Sd3Pipeline.ChooseModel(Model);
             var device = Enum.Parse<ComputeDevice>(Device, ignoreCase: true);
             var pipelineOptions = new PipelineOptions { Device = device, Precision = Enum.Parse<Precision>(Precision, ignoreCase: true), UseT5 = !NoT5 };
             var plan = EvaluationPlan.For(new EvaluationRequest

@@ -9,8 +9,6 @@ namespace FocusFlow.PowerShell.Infrastructure;
 /// </summary>
 internal static class FocusFlowSession
 {
-    public const string DefaultModelId = Sd3Pipeline.DefaultModelId;
-    public const string ModelVariable = "FOCUSFLOW_MODEL";
 
     static readonly object Gate = new();
     static readonly Dictionary<string, string> Resolved = new(StringComparer.Ordinal);
@@ -21,10 +19,8 @@ internal static class FocusFlowSession
     /// <summary>-Model if given, else the imported model, else $env:FOCUSFLOW_MODEL, else SD3 medium.</summary>
     public static string DefaultModel(string? given)
     {
-        if (!string.IsNullOrWhiteSpace(given)) return given;
-        if (Imported is { } imported) return imported.Model;
-        var fromEnvironment = Environment.GetEnvironmentVariable(ModelVariable);
-        return string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultModelId : fromEnvironment;
+        if (string.IsNullOrWhiteSpace(given) && Imported is { } imported) return imported.Model;
+        return Sd3Pipeline.ChooseModel(given);
     }
 
     public static string? ResolvedFolder(string spec)

@@ -12,7 +12,7 @@ public sealed class ModelCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var prefix = wordToComplete.Trim('\'', '"');
-        var candidates = FocusFlowSession.KnownModels().Concat(CachedModels()).Append(FocusFlowSession.DefaultModelId).Distinct();
+        var candidates = FocusFlowSession.KnownModels().Concat(CachedModels()).Append(Core.Pipeline.Sd3Pipeline.DefaultModelId).Distinct();
         foreach (var name in candidates.Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
             yield return new CompletionResult(name.Contains(' ') ? $"'{name}'" : name, name, CompletionResultType.ParameterValue, name);
     }
