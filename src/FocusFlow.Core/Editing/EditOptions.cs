@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Settings;
 
@@ -50,12 +51,27 @@ public sealed record EditOptions
     /// <summary>The seed of the mask samples (the edit's seed unless set).</summary>
     public long MaskSeed => Mask.Seed ?? Seed;
 
+    // Instances already validated, by reference (a `with` copy is a new instance and is checked again). Record
+    // equality ignores this table, so two equal options stay equal whether or not they were checked.
+    static readonly ConditionalWeakTable<EditOptions, object> Checked = new();
+    static readonly object Valid = new();
+
+    /// <summary>How often <see cref="Validate"/> ran on this thread (tests: once per edit).</summary>
+    [ThreadStatic] internal static int Validations;
+
+    /// <summary>
+    /// These options, validated unless this very instance already was (by <see cref="EditSettings.Build"/> or
+    /// <see cref="Validate"/>): the engine's entry points call it, so an edit is validated once.
+    /// </summary>
+    public EditOptions EnsureValid() => Checked.TryGetValue(this, out _) ? this : Validate();
+
     /// <summary>
     /// Throws <see cref="ArgumentOutOfRangeException"/> for the first impossible value, naming the
     /// parameter (as the cmdlets call it) and the allowed range.
     /// </summary>
     public EditOptions Validate()
     {
+        Validations++;
         Check(Steps >= 1, nameof(Steps), Steps, "must be at least 1");
         Check(NMax >= 0 && NMax <= Steps, nameof(NMax), NMax, $"must be between 0 and Steps ({Steps})");
         if (Method != EditMethod.SDEdit)
@@ -80,6 +96,7 @@ public sealed record EditOptions
         var vae = VaeMemory;
         if (vae.TileSize is int tile) Check(tile >= 16 && tile % 8 == 0, "VaeTileSize", tile, "must be a multiple of 8 and at least 16");
         Check(vae.TileOverlap >= 0 && vae.TileOverlap < 1, "VaeTileOverlap", vae.TileOverlap, "must be at least 0 and below 1");
+        Checked.AddOrUpdate(this, Valid);
         return this;
     }
 

@@ -48,6 +48,7 @@ public static class EditJob
     public static EditJobResult Run(Sd3Pipeline pipeline, EditJobRequest request, EditObserver observer)
     {
         var clock = Stopwatch.StartNew();
+        request.Options.EnsureValid();
         request.EnsureOutputsFree();
         using var image = request.LoadWorkingImage(observer.Verbose);
         int width = image.Width, height = image.Height;

@@ -10,8 +10,7 @@ namespace FocusFlow.Core.Pipeline;
 
 /// <summary>
 /// One edit of an image already at its working size: source latent and prompt embeddings once, then the
-/// mask (FocusFlow) and the method's loop on the same conditioning, then the decode. The options are taken as
-/// built (and validated) by <see cref="Settings.EditSettings"/> or <see cref="EditOptions.Validate"/>.
+/// mask (FocusFlow) and the method's loop on the same conditioning, then the decode.
 /// </summary>
 public static class ImageEditor
 {
@@ -19,6 +18,7 @@ public static class ImageEditor
     public static EditOutcome Edit(Sd3Pipeline pipeline, Image<Rgb24> image, string sourcePrompt, string targetPrompt,
         EditOptions options, Tensor? userMask, EditObserver observer)
     {
+        options.EnsureValid();
         if (userMask is not null && options.Method != EditMethod.FocusFlow)
             throw new ArgumentException($"A mask image applies to the FocusFlow method only, not to {options.Method}.", "Mask");
         lock (pipeline.EditLock)
@@ -77,7 +77,7 @@ public static class ImageEditor
     public static EditMask Mask(Sd3Pipeline pipeline, Image<Rgb24> image, string sourcePrompt, string targetPrompt,
         EditOptions options, EditObserver observer)
     {
-        options = options with { Method = EditMethod.FocusFlow };
+        options = (options.Method == EditMethod.FocusFlow ? options : options with { Method = EditMethod.FocusFlow }).EnsureValid();
         lock (pipeline.EditLock)
         {
             using var noGrad = torch.no_grad();

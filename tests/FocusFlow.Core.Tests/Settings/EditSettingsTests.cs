@@ -1,6 +1,7 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.Models.Vae;
+using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Settings;
 
 namespace FocusFlow.Core.Tests.Settings;
@@ -129,5 +130,30 @@ public class EditSettingsTests
             Assert.Equal(samples[option.Name], option.ValueIn(o));
             Assert.NotEqual(option.ValueIn(EditOptions.Defaults(EditMethod.FocusFlow)), samples[option.Name]);
         }
+    }
+
+    [Fact]
+    public void AnEditIsValidatedOnceAndACopyIsCheckedAgain()
+    {
+        using var dir = new TempDir();
+        int before = EditOptions.Validations;
+        var options = new EditSettings(EditMethod.SDEdit).Set("Steps", 2).Set("Seed", 1).Build();
+        var pipeline = PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+        EditJob.Run(pipeline, new EditJobRequest
+        {
+            Source = Fixtures.Reference("source.png"), SourcePrompt = "a cat", TargetPrompt = "a tiger", Options = options,
+            Output = dir.File("cat.png"), Size = new[] { 32 },
+        }, EditObserver.None);
+        Assert.Equal(1, EditOptions.Validations - before);
+
+        // A changed copy is a new instance: the engine checks it before any work.
+        var impossible = options with { NMax = 3 };
+        var e = Assert.Throws<OptionOutOfRangeException>(() => EditJob.Run(pipeline, new EditJobRequest
+        {
+            Source = Fixtures.Reference("source.png"), SourcePrompt = "a cat", TargetPrompt = "a tiger", Options = impossible,
+            Output = dir.File("again.png"),
+        }, EditObserver.None));
+        Assert.Equal("NMax must be between 0 and Steps (2); got 3.", e.Message);
+        Assert.False(File.Exists(dir.File("again.png")));
     }
 }
