@@ -78,7 +78,7 @@ cannot fit in the device's free memory, which a warning then says. Without
         Confirm        = 'Asks before each image.'
     }
     Inputs      = 'System.String, System.IO.FileInfo, or any object with Path, FullName or PSPath (and optionally From, To, Seed, Method) properties.'
-    Outputs     = 'FocusFlow.Core.Pipeline.EditJobResult: Source, Output, Mask, Overlay, Latents, Method, SourcePrompt, TargetPrompt (also as Prompt), NegativePrompt, Seed, Width, Height, MaskCoverage, Seconds, ModelCalls, Model, Device. It pipes into Measure-EditQuality and Export-Csv.'
+    Outputs     = 'FocusFlow.Core.Pipeline.EditJobResult: Source, Output, Mask, Overlay, Latents, Method, SourcePrompt, TargetPrompt (also as Prompt), NegativePrompt, Seed, Width, Height, MaskCoverage, Seconds, ModelCalls, Model, Device, and Options: every option the edit ran with (the chosen seed included). It pipes into Measure-EditQuality and Export-Csv.'
     Notes       = 'Full-size SD3 medium needs about 8 GB of memory in float16 (more with T5 in float32); use -Precision Float16 on a GPU, -NoT5 to save memory. Get-FocusFlowDevice shows what this build can use.'
     Examples    = @(
         @{
@@ -110,6 +110,16 @@ cannot fit in the device's free memory, which a warning then says. Without
             Title   = 'Use your own mask on a GPU in half precision'
             Code    = 'Invoke-FocusFlowEdit room.jpg -From "a red sofa" -To "a green sofa" -Mask sofa-mask.png -Device Cuda -Precision Float16'
             Remarks = 'The white area of sofa-mask.png is edited; the rest is kept.'
+        }
+        @{
+            Title   = 'Edit a large image with less memory'
+            Code    = 'Invoke-FocusFlowEdit poster.png -From "a cat" -To "a tiger" -Size 2048 -VaeTiling -VaeTileSize 512'
+            Remarks = 'The VAE runs on 512-pixel tiles blended at their seams: far less memory, slightly different numbers from the default whole-image pass.'
+        }
+        @{
+            Title   = 'Fewer steps, with a chosen NMax'
+            Code    = 'Invoke-FocusFlowEdit cat.png "a cat" "a tiger" -Steps 30 -NMax 5'
+            Remarks = 'NMax 5 is used as given; NMin, not given, scales to 8 of 30 and is capped at NMax, so the edit runs with NMin 5. The same values give the same edit in the MSBuild task and the evaluation.'
         }
     )
     Links       = @('Get-FocusFlowMask', 'Import-FocusFlowModel', 'Measure-EditQuality')
