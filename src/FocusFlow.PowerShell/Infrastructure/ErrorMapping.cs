@@ -34,6 +34,8 @@ internal static class ErrorMapping
             SafetensorsException => ("WeightsUnreadable", ErrorCategory.InvalidData),
             FileNotFoundException or DirectoryNotFoundException => ("FileNotFound", ErrorCategory.ObjectNotFound),
             TorchRuntimeException => ("LibTorchUnavailable", ErrorCategory.ResourceUnavailable),
+            PlatformNotSupportedException => ("PlatformUnsupported", ErrorCategory.NotImplemented),
+            HttpRequestException => ("PackageSourceUnavailable", ErrorCategory.ConnectionError),
             UnauthorizedAccessException => ("AccessDenied", ErrorCategory.PermissionDenied),
             IOException => ("FileError", ErrorCategory.WriteError),
             InvalidDataException => ("InvalidData", ErrorCategory.InvalidData),
