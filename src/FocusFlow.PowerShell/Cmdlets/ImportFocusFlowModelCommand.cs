@@ -29,7 +29,8 @@ public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
         var options = new PipelineOptions { Device = Device, Precision = Precision, UseT5 = !NoT5, ReleaseTextEncoders = ReleaseTextEncoders };
         try
         {
-            var pipeline = LoadPipeline(spec, options);
+            using var lease = LoadPipeline(spec, options);
+            var pipeline = lease.Pipeline;
             FocusFlowSession.Imported = (spec, options);
             WriteObject(LoadedModel.Of(spec, pipeline));
         }

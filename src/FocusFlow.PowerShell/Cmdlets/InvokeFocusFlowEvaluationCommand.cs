@@ -89,7 +89,8 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
         int activity = NewActivityId();
         try
         {
-            var pipeline = LoadPipeline(model, FocusFlowSession.Options(Device, Precision, NoT5));
+            using var lease = LoadPipeline(model, FocusFlowSession.Options(Device, Precision, NoT5));
+            var pipeline = lease.Pipeline;
             var meter = LoadMeter();
             var observer = new EvaluationObserver
             {

@@ -22,6 +22,7 @@ internal static class ErrorMapping
             CaseListException { InnerException: FileNotFoundException } => ("CaseListNotFound", ErrorCategory.ObjectNotFound),
             CaseListException => ("CaseListInvalid", ErrorCategory.InvalidData),
             ArgumentException => ("InvalidParameter", ErrorCategory.InvalidArgument),
+            Core.Pipeline.ModelInUseException => ("ModelInUse", ErrorCategory.ResourceBusy),
             HubException h => h.Kind switch
             {
                 HubErrorKind.AccessDenied => ("ModelAccessDenied", ErrorCategory.PermissionDenied),

@@ -61,8 +61,9 @@ public abstract class FocusFlowCmdlet : PSCmdlet
         return folder;
     }
 
-    /// <summary>The loaded pipeline for a model name or folder, loading it on first use in this session.</summary>
-    protected Sd3Pipeline LoadPipeline(string spec, PipelineOptions options)
+    /// <summary>The loaded pipeline for a model name or folder, loading it on first use in this session, leased until
+    /// the caller disposes the lease (Remove-FocusFlowModel waits for it).</summary>
+    protected PipelineLease LoadPipeline(string spec, PipelineOptions options)
     {
         var folder = ResolveModelFolder(spec, options.HubOptions());
         int before = PipelineRegistry.LoadCount;
@@ -70,10 +71,10 @@ public abstract class FocusFlowCmdlet : PSCmdlet
         WriteProgress(new ProgressRecord(activity, "FocusFlow", $"Loading {spec}"));
         try
         {
-            var pipeline = PipelineRegistry.GetOrLoad(folder, options, WriteVerbose);
+            var lease = PipelineRegistry.Lease(folder, options, WriteVerbose, StopToken);
             if (PipelineRegistry.LoadCount > before)
-                WriteVerbose($"Model {folder} loaded on {pipeline.Placement} in {pipeline.LoadTime.TotalSeconds:F1} s.");
-            return pipeline;
+                WriteVerbose($"Model {folder} loaded on {lease.Pipeline.Placement} in {lease.Pipeline.LoadTime.TotalSeconds:F1} s.");
+            return lease;
         }
         finally
         {

@@ -10,7 +10,7 @@ namespace FocusFlow.PowerShell.Infrastructure;
 /// object or any object with Path/FullName/PSPath), the two prompts, the model and how it is loaded, and
 /// the mask settings. Options left unset take the method's published defaults.
 /// </summary>
-public abstract class ImageCommandBase : FocusFlowCmdlet
+public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
 {
     protected const string PathSet = "Path";
     protected const string LiteralPathSet = "LiteralPath";
@@ -66,7 +66,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
     [Parameter] public SwitchParameter Force { get; set; }
 
     int _parentActivity, _items;
-    Sd3Pipeline? _pipeline;
+    PipelineLease? _lease;
     readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
 
     protected int ParentActivity => _parentActivity;
@@ -95,14 +95,22 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
         };
     }
 
-    /// <summary>The session's pipeline for -Model, loaded on the first item that needs it (never under -WhatIf).</summary>
+    /// <summary>The session's pipeline for -Model, loaded on the first item that needs it (never under -WhatIf) and
+    /// leased until this command ends, so another runspace cannot unload it under a running edit.</summary>
     protected Sd3Pipeline Pipeline()
     {
-        if (_pipeline is not null) return _pipeline;
+        if (_lease is not null) return _lease.Pipeline;
         var spec = FocusFlowSession.DefaultModel(Model);
         var options = FocusFlowSession.Options(Device, Precision, NoT5);
-        _pipeline = LoadPipeline(spec, options);
-        return _pipeline;
+        _lease = LoadPipeline(spec, options);
+        return _lease.Pipeline;
+    }
+
+    /// <summary>Ends the lease however the command ends (done, failed, stopped).</summary>
+    public void Dispose()
+    {
+        _lease?.Dispose();
+        _lease = null;
     }
 
     /// <summary>Runs <paramref name="work"/> for every input file; a failing item is an error record and the next one goes on.</summary>
@@ -144,6 +152,9 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
         Cancellation = StopToken,
     };
 
-    protected override void EndProcessing() =>
+    protected override void EndProcessing()
+    {
+        Dispose();
         WriteProgress(new ProgressRecord(_parentActivity, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+    }
 }
