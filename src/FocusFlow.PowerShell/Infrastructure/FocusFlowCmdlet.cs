@@ -112,10 +112,10 @@ public abstract class FocusFlowCmdlet : PSCmdlet
         }
     }
 
-    /// <summary>Reports engine progress as a child bar of <paramref name="parentActivity"/>.</summary>
-    protected IProgress<EditProgress> StepProgress(int parentActivity, string label) => new StepProgressWriter(this, parentActivity, label);
+    /// <summary>Reports engine progress as a child bar of <paramref name="parentActivity"/>; complete it when the item ends.</summary>
+    protected StepProgressWriter StepProgress(int parentActivity, string label) => new(this, parentActivity, label);
 
-    sealed class StepProgressWriter : IProgress<EditProgress>
+    protected sealed class StepProgressWriter : IProgress<EditProgress>
     {
         readonly FocusFlowCmdlet _cmdlet;
         readonly int _parent, _id = NewActivityId();
@@ -137,6 +137,10 @@ public abstract class FocusFlowCmdlet : PSCmdlet
             };
             _cmdlet.WriteProgress(record);
         }
+
+        /// <summary>Removes the bar (a finished item's bar would otherwise stay on screen until the command ends).</summary>
+        public void Complete() =>
+            _cmdlet.WriteProgress(new ProgressRecord(_id, _label, "Done") { ParentActivityId = _parent, RecordType = ProgressRecordType.Completed });
     }
 
     sealed class Progress : IProgress<DownloadProgress>

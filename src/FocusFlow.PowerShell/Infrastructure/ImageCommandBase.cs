@@ -66,6 +66,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     [Parameter] public SwitchParameter Force { get; set; }
 
     int _parentActivity, _items;
+    StepProgressWriter? _itemProgress;
     PipelineLease? _lease;
     readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
 
@@ -132,6 +133,11 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
             {
                 WriteItemError(e, file);
             }
+            finally
+            {
+                _itemProgress?.Complete();
+                _itemProgress = null;
+            }
         }
     }
 
@@ -146,7 +152,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
 
     protected EditObserver Observer(string file) => new()
     {
-        Progress = StepProgress(_parentActivity, System.IO.Path.GetFileName(file)),
+        Progress = _itemProgress = StepProgress(_parentActivity, System.IO.Path.GetFileName(file)),
         Warning = WriteWarning,
         Verbose = WriteVerbose,
         Cancellation = StopToken,
