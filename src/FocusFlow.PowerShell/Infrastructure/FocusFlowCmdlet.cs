@@ -71,7 +71,7 @@ public abstract class FocusFlowCmdlet : PSCmdlet
         WriteProgress(new ProgressRecord(activity, "FocusFlow", $"Loading {spec}"));
         try
         {
-            var lease = PipelineRegistry.Lease(folder, options, WriteVerbose, StopToken);
+            var lease = PipelineLoader.LeaseFolder(folder, options, WriteVerbose, StopToken);
             if (PipelineRegistry.LoadCount > before)
                 WriteVerbose($"Model {folder} loaded on {lease.Pipeline.Placement} in {lease.Pipeline.LoadTime.TotalSeconds:F1} s.");
             return lease;
