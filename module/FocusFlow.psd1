@@ -23,6 +23,7 @@
         'Invoke-FocusFlowEvaluation'
         'Merge-FocusFlowEvaluation'
         'Install-FocusFlowBackend'
+        'Get-FocusFlowProvenance'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -36,7 +36,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     [ValidateNotNull]
     public string To { get; set; } = "";
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ModelCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Model { get; set; }
@@ -58,22 +58,28 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     [Parameter(ValueFromPipelineByPropertyName = true)] public long? MaskSeed { get; set; }
 
     /// <summary>Run the VAE on tiles (less memory; the result differs slightly from diffusers' whole-image pass).</summary>
-    [Parameter] public SwitchParameter VaeTiling { get; set; }
-    [Parameter] public int? VaeTileSize { get; set; }
-    [Parameter] public double? VaeTileOverlap { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter VaeTiling { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public int? VaeTileSize { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public double? VaeTileOverlap { get; set; }
 
+    /// <summary>Not bound from pipeline objects: file objects have a Size property (their length).</summary>
     [Parameter]
     [ValidateCount(1, 2)]
     public int[]? Size { get; set; }
 
     [Parameter] public ComputeDevice? Device { get; set; }
-    [Parameter] public Precision? Precision { get; set; }
-    [Parameter] public SwitchParameter NoT5 { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public Precision? Precision { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter NoT5 { get; set; }
     [Parameter] public SwitchParameter Force { get; set; }
+
+    /// <summary>Also take inputs that are this module's own outputs (edits, masks, overlays), which are skipped otherwise.</summary>
+    [Parameter] public SwitchParameter IncludeOutputs { get; set; }
 
     int _parentActivity, _items;
     StepProgressWriter? _itemProgress;
     PipelineLease? _lease;
+    (string Model, PipelineOptions Options)? _leased;
+    readonly List<string> _skipped = new();
     readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
 
     protected int ParentActivity => _parentActivity;
@@ -96,10 +102,12 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     /// leased until this command ends, so another runspace cannot unload it under a running edit.</summary>
     protected Sd3Pipeline Pipeline()
     {
-        if (_lease is not null) return _lease.Pipeline;
-        var spec = FocusFlowSession.DefaultModel(Model);
-        var options = FocusFlowSession.Options(Device, Precision, NoT5);
-        _lease = LoadPipeline(spec, options);
+        // -Model, -Precision and -NoT5 may come per item from the pipeline (Get-FocusFlowProvenance); the lease follows them.
+        var wanted = (FocusFlowSession.DefaultModel(Model), FocusFlowSession.Options(Device, Precision, NoT5));
+        if (_lease is not null && _leased == wanted) return _lease.Pipeline;
+        Dispose();
+        _lease = LoadPipeline(wanted.Item1, wanted.Item2);
+        _leased = wanted;
         return _lease.Pipeline;
     }
 
@@ -115,6 +123,13 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     {
         foreach (var file in ResolveInputFiles(ParameterSetName == LiteralPathSet ? null : Path, ParameterSetName == LiteralPathSet ? LiteralPath : null))
         {
+            if (!IncludeOutputs && Provenance.Read(file) is { } own)
+            {
+                // Rerun-safe: a second run over the same folder does not edit the first run's edits, masks and overlays.
+                WriteVerbose($"Skipped {file}: it is a FocusFlow {own.Kind.ToString().ToLowerInvariant()} (of {own.Source}); -IncludeOutputs takes it anyway.");
+                _skipped.Add(file);
+                continue;
+            }
             _items++;
             WriteProgress(new ProgressRecord(_parentActivity, Activity, $"{System.IO.Path.GetFileName(file)} (item {_items})"));
             try
@@ -157,6 +172,8 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     protected override void EndProcessing()
     {
         Dispose();
+        if (_skipped.Count > 0)
+            WriteVerbose($"Skipped {_skipped.Count} input(s) that are FocusFlow outputs: {string.Join(", ", _skipped.Select(System.IO.Path.GetFileName))}.");
         WriteProgress(new ProgressRecord(_parentActivity, Activity, "Done") { RecordType = ProgressRecordType.Completed });
     }
 }
