@@ -85,6 +85,13 @@ Describe 'Rerun-safe pipelines and provenance' {
 }
 
 Describe 'Smaller product items' {
+    It 'refuses a -Size below the engine''s minimum at binding, before anything loads' {
+        $loads = [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount
+        { Invoke-FocusFlowEdit (Join-Path $reference 'source.png') a b -Model $tinyModel -Size 8 -WhatIf } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount | Should -Be $loads
+    }
+
     It '-Model tab completion offers folders as well as model names' {
         $prefix = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-'
         $line = "Invoke-FocusFlowEdit -Model $prefix"

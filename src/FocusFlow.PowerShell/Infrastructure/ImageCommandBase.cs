@@ -62,9 +62,11 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     [Parameter(ValueFromPipelineByPropertyName = true)] public int? VaeTileSize { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public double? VaeTileOverlap { get; set; }
 
-    /// <summary>Not bound from pipeline objects: file objects have a Size property (their length).</summary>
+    /// <summary>Not bound from pipeline objects: file objects have a Size property (their length). Checked at binding,
+    /// before any model loads, against the engine's own minimum.</summary>
     [Parameter]
     [ValidateCount(1, 2)]
+    [ValidateRange(Core.IO.Images.WorkingSize.Multiple, int.MaxValue)]
     public int[]? Size { get; set; }
 
     [Parameter] public ComputeDevice? Device { get; set; }
