@@ -1,3 +1,4 @@
+using FocusFlow.Core.IO;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -42,7 +43,8 @@ public static class CaseListReader
         var stream = new YamlStream();
         try
         {
-            stream.Load(text);
+            // Bounded: a hostile or broken file must not overflow the stack, which would end the whole process.
+            stream.Load(new BoundedYamlParser(text));
         }
         catch (YamlException e)
         {
