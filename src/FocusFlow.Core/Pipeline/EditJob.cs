@@ -53,16 +53,18 @@ public static class EditJob
 
         using var outcome = ImageEditor.Edit(pipeline, image, request.SourcePrompt, request.TargetPrompt, request.Options, userMask, observer);
         observer.Progress?.Report(new EditProgress(EditPhase.Saving, 0, 1));
-        AtomicFile.Write(request.Output, s => outcome.Image.SaveAsPng(s), request.Overwrite);
+        // All of the item's files together or none (see OutputSet).
+        using var outputs = new OutputSet(request.Overwrite);
+        outputs.Add(request.Output, s => outcome.Image.SaveAsPng(s));
         string? maskPath = null, overlayPath = null, latentsPath = null;
         if (request.SaveMask && outcome.Mask is not null)
         {
             maskPath = OutputNaming.Mask(request.Output);
             overlayPath = OutputNaming.Overlay(request.Output);
             using (var maskImage = MaskImages.ToGrayscale(outcome.Mask.Soft, width, height))
-                AtomicFile.Write(maskPath, s => maskImage.SaveAsPng(s), request.Overwrite);
+                outputs.Add(maskPath, s => maskImage.SaveAsPng(s));
             using (var overlay = MaskImages.Overlay(image, outcome.Mask.Soft))
-                AtomicFile.Write(overlayPath, s => overlay.SaveAsPng(s), request.Overwrite);
+                outputs.Add(overlayPath, s => overlay.SaveAsPng(s));
         }
         if (request.SaveLatents)
         {
@@ -74,8 +76,9 @@ public static class EditJob
                 tensors.Add(("mask_bin", outcome.Mask.Binary));
             }
             var metadata = Metadata(request, pipeline);
-            AtomicFile.Write(latentsPath, s => SafetensorsWriter.Write(s, tensors, metadata), request.Overwrite);
+            outputs.Add(latentsPath, s => SafetensorsWriter.Write(s, tensors, metadata));
         }
+        outputs.Commit();
         observer.Progress?.Report(new EditProgress(EditPhase.Saving, 1, 1));
         var o = request.Options;
         return new EditJobResult(Path.GetFullPath(request.Source), request.Output, maskPath, overlayPath, latentsPath,
