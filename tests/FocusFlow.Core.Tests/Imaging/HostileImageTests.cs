@@ -97,6 +97,82 @@ public class HostileImageTests
         Assert.True(maskMemory < limit, $"loading the GIF as a mask took {maskMemory >> 20} MB above the baseline");
     }
 
+    /// <summary>
+    /// An animated WebP by hand: a 512x512 canvas and <paramref name="frames"/> lossless full-canvas frames, the first red and
+    /// the others blue, the second one placed at an offset. A few hundred bytes a frame.
+    /// </summary>
+    static byte[] AnimatedWebp(int frames)
+    {
+        static byte[] Vp8lChunk(Rgba32 colour, int w, int h)
+        {
+            using var still = new Image<Rgba32>(w, h, colour);
+            using var encoded = new MemoryStream();
+            still.SaveAsWebp(encoded, new SixLabors.ImageSharp.Formats.Webp.WebpEncoder { FileFormat = SixLabors.ImageSharp.Formats.Webp.WebpFileFormatType.Lossless });
+            var bytes = encoded.ToArray();
+            Assert.Equal("VP8L", System.Text.Encoding.ASCII.GetString(bytes, 12, 4));
+            return bytes[12..]; // the VP8L chunk, header included
+        }
+        static byte[] U24(int v) => new[] { (byte)v, (byte)(v >> 8), (byte)(v >> 16) };
+        static void Chunk(List<byte> to, string type, byte[] payload)
+        {
+            to.AddRange(System.Text.Encoding.ASCII.GetBytes(type));
+            to.AddRange(BitConverter.GetBytes((uint)payload.Length));
+            to.AddRange(payload);
+            if (payload.Length % 2 == 1) to.Add(0);
+        }
+        var red = Vp8lChunk(new Rgba32(255, 0, 0, 255), Side, Side);
+        var blue = Vp8lChunk(new Rgba32(0, 0, 255, 255), Side / 2, Side / 2);
+        var body = new List<byte>("WEBP"u8.ToArray());
+        Chunk(body, "VP8X", new byte[] { 0x02, 0, 0, 0 }.Concat(U24(Side - 1)).Concat(U24(Side - 1)).ToArray());
+        Chunk(body, "ANIM", new byte[] { 255, 255, 255, 255, 0, 0 });
+        for (int i = 0; i < frames; i++)
+        {
+            var (data, side, at) = i == 0 ? (red, Side, 0) : (blue, Side / 2, 64);
+            var frame = U24(at / 2).Concat(U24(at / 2)).Concat(U24(side - 1)).Concat(U24(side - 1)).Concat(U24(10)).Append((byte)0).Concat(data).ToArray();
+            Chunk(body, "ANMF", frame);
+        }
+        return "RIFF"u8.ToArray().Concat(BitConverter.GetBytes((uint)body.Count)).Concat(body).ToArray();
+    }
+
+    [Fact]
+    public void AThousandFrameWebpIsDecodedOneFrameOnly()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("animated.webp");
+        File.WriteAllBytes(path, AnimatedWebp(1000));
+        long memory = PeakMemoryAbove(() =>
+        {
+            using var image = ImageLoader.Load(path);
+            Assert.Equal((Side, Side), (image.Width, image.Height));
+            Assert.Equal(new Rgb24(255, 0, 0), image[100, 100]);
+            Assert.Equal(1, image.Frames.Count);
+        });
+        Assert.True(memory < 200L << 20, $"loading the WebP took {memory >> 20} MB above the baseline");
+    }
+
+    [Fact]
+    public void AWebpWhoseFirstFrameIsSmallerThanItsCanvasIsPlacedOnIt()
+    {
+        using var dir = new TempDir();
+        var bytes = AnimatedWebp(2);
+        // Swap the frames' order: the first frame is now the small blue one at (64, 64).
+        var path = dir.File("offset.webp");
+        int first = IndexOf(bytes, "ANMF"u8.ToArray(), 0), second = IndexOf(bytes, "ANMF"u8.ToArray(), first + 4);
+        var swapped = bytes[..first].Concat(bytes[second..]).Concat(bytes[first..second]).ToArray();
+        File.WriteAllBytes(path, swapped);
+        using var image = ImageLoader.Load(path);
+        Assert.Equal((Side, Side), (image.Width, image.Height));
+        Assert.Equal(new Rgb24(0, 0, 255), image[100, 100]);
+        Assert.Equal(new Rgb24(255, 255, 255), image[10, 10]); // outside the frame: transparent, flattened onto white
+    }
+
+    static int IndexOf(byte[] bytes, byte[] what, int from)
+    {
+        for (int i = from; i <= bytes.Length - what.Length; i++)
+            if (bytes.AsSpan(i, what.Length).SequenceEqual(what)) return i;
+        return -1;
+    }
+
     [Fact]
     public void AMultiPageTiffGivesItsFirstPage()
     {
