@@ -24,8 +24,9 @@ source with the mask tinted red); -SaveLatents adds x.latents.safetensors (float
 FocusFlow mask_soft and mask_bin).
 
 The model is loaded once per session (see Import-FocusFlowModel) and reused by every item. Existing
-files are never overwritten without -Force; outputs are written under a temporary name and renamed, so
-an interrupted run (Ctrl+C stops within one step) leaves no half-written file. An item that fails (a
+files are never overwritten without -Force; the outputs of one item are written under temporary names and
+renamed together, so an interrupted run (Ctrl+C stops within one step) or a failed item (a full disk)
+leaves no half-written file and none of that item's outputs. An item that fails (a
 missing or damaged image, an impossible value) is reported as an error and the next item goes on.
 
 Unset options take the published evaluation's values for the method: 60 steps; FocusFlow n_max 60,
@@ -58,7 +59,7 @@ FlowEdit n_max 33, n_min 0, n_avg 4, guidance 3.5 / 16.5; SDEdit n_max 25, guida
         MaskSeed       = 'Seed of the mask samples (sample k uses MaskSeed + 100k). Default: -Seed.'
         BlendMode      = 'How FocusFlow integrates the blend: Delta (default; M * (V_tar - V_src), nothing moves outside the mask) or Raw (the blend itself, as the published reference implementation does).'
         Mask           = 'A mask image to use instead of the automatic mask (FocusFlow only): white = edit, black = keep; resized bilinearly to latent resolution.'
-        Size           = 'Working size: one number for the longest side (aspect kept) or two for width and height; rounded to multiples of 16. Default: the image''s size, at most 1024 on the longest side.'
+        Size           = 'Working size: one number for the longest side (aspect kept) or two for width and height; rounded to multiples of 16. Default: the image''s size, at most 1024 on the longest side. At most 4096 a side.'
         Device         = 'Auto (CUDA if this build and machine have it, else CPU), Cpu or Cuda.'
         Precision      = 'Float32 (default), Float16 or BFloat16 for the transformer and text encoders; the VAE always runs in Float32.'
         NoT5           = 'Leave out the T5 text encoder (its part of the prompt embedding is zeros): far less memory, weaker prompt following.'
