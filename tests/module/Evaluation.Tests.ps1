@@ -225,7 +225,7 @@ Describe 'Invoke-FocusFlowEvaluation' {
         $err.Exception.Message | Should -BeLike '*recursive.yaml*line 4*refers to a node that contains it*'
         # In a child session as well, where a crash shows: the stack overflowed and pwsh ended (exit 134), past any catch.
         $pwsh = [Environment]::ProcessPath
-        $first = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+        $first = @(if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
         $child = "Import-Module '$env:FOCUSFLOW_TEST_MODULE'; try { Invoke-FocusFlowEvaluation -Cases '$bad' -Model '$tinyModel' " +
             "-OutputPath '$(Join-Path $work 'child')' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId }; 'alive'"
         $out = @(& $pwsh @first -NoProfile -NonInteractive -Command $child)
