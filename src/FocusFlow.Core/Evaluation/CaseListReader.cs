@@ -46,6 +46,11 @@ public static class CaseListReader
             // Bounded: a hostile or broken file must not overflow the stack, which would end the whole process.
             stream.Load(new BoundedYamlParser(text));
         }
+        catch (YamlLimitException e)
+        {
+            throw new CaseListException(path, null, null,
+                $"{path} (line {e.Start.Line}, column {e.Start.Column}) is refused: {e.Reason}. A case list needs no such structure; {FormatHint}", e);
+        }
         catch (YamlException e)
         {
             throw new CaseListException(path, null, null, $"{path} is not valid YAML (line {e.Start.Line}, column {e.Start.Column}): {Innermost(e).Message}", e);

@@ -8,7 +8,7 @@ namespace FocusFlow.Core.IO;
 /// nesting deeper than <see cref="MaxDepth"/> (building it recurses once per level, and a stack overflow kills the
 /// process, no catch can stop it), an alias to a node that is still open (a node that contains itself: every walk
 /// of it recurses forever), and aliases that expand to more than <see cref="MaxExpandedNodes"/> nodes (a few lines can
-/// stand for a billion). Each is a <see cref="YamlException"/> at the place it happened. Hand it to
+/// stand for a billion). Each is a <see cref="YamlLimitException"/> at the place it happened. Hand it to
 /// <c>YamlStream.Load(IParser)</c> or a deserializer instead of the text.
 /// </summary>
 public sealed class BoundedYamlParser : IParser
@@ -86,6 +86,14 @@ public sealed class BoundedYamlParser : IParser
 
     static string? Anchor(ParsingEvent e) => e is NodeEvent { Anchor: { IsEmpty: false } a } ? a.Value : null;
 
-    static YamlException Refused(ParsingEvent e, string what) =>
-        new(e.Start, e.End, $"{what}; the file is refused rather than read (a case list needs none of this)");
+    static YamlLimitException Refused(ParsingEvent e, string what) => new(e.Start, e.End, what);
+}
+
+/// <summary>YAML refused by <see cref="BoundedYamlParser"/>: well-formed, perhaps, but too costly to build.</summary>
+public sealed class YamlLimitException : YamlException
+{
+    /// <summary>What the document does, without the position.</summary>
+    public string Reason { get; }
+
+    public YamlLimitException(Mark start, Mark end, string reason) : base(start, end, reason) => Reason = reason;
 }

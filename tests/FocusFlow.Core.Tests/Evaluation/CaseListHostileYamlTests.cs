@@ -16,6 +16,8 @@ public class CaseListHostileYamlTests
         File.WriteAllText(dir.File("cases.yaml"), yaml);
         var e = Assert.Throws<CaseListException>(() => CaseListReader.Read(dir.File("cases.yaml")));
         Assert.Contains(dir.File("cases.yaml"), e.Message);
+        Assert.Contains("is refused", e.Message);
+        Assert.DoesNotContain("not valid YAML", e.Message);
         return e;
     }
 
