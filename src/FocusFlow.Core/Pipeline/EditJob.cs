@@ -56,6 +56,8 @@ public static class EditJob
 
         using var outcome = ImageEditor.Edit(pipeline, image, request.SourcePrompt, request.TargetPrompt, request.Options, userMask, observer);
         observer.Progress?.Report(new EditProgress(EditPhase.Saving, 0, 1));
+        var provenance = Provenance.For(request, request.Options, pipeline, width, height, request.MaskImage);
+        provenance.WriteTo(outcome.Image.Metadata, OutputKind.Edit);
         // All of the item's files together or none (see OutputSet).
         using var outputs = new OutputSet(request.Overwrite);
         outputs.Add(request.Output, s => outcome.Image.SaveAsPng(s));
@@ -65,9 +67,15 @@ public static class EditJob
             maskPath = OutputNaming.Mask(request.Output);
             overlayPath = OutputNaming.Overlay(request.Output);
             using (var maskImage = MaskImages.ToGrayscale(outcome.Mask.Soft, width, height))
+            {
+                provenance.WriteTo(maskImage.Metadata, OutputKind.Mask);
                 outputs.Add(maskPath, s => maskImage.SaveAsPng(s));
+            }
             using (var overlay = MaskImages.Overlay(image, outcome.Mask.Soft))
+            {
+                provenance.WriteTo(overlay.Metadata, OutputKind.Overlay);
                 outputs.Add(overlayPath, s => overlay.SaveAsPng(s));
+            }
         }
         if (request.SaveLatents)
         {
