@@ -36,8 +36,10 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
     public bool Overwrite { get; set; }
     public bool SaveMask { get; set; }
     public bool SaveLatents { get; set; }
+    /// <summary>Also write name.method.comparison.png (source | mask overlay | edit, labelled).</summary>
+    public bool SaveComparison { get; set; }
 
-    /// <summary>One item per edited image (the PNG) with metadata Source, Method, Seed, Seconds, Mask.</summary>
+    /// <summary>One item per edited image (the PNG) with metadata Source, Method, Seed, Seconds, Mask, Comparison.</summary>
     [Output] public ITaskItem[] EditedImages { get; private set; } = Array.Empty<ITaskItem>();
 
     public void Cancel() => _cancel.Cancel();
@@ -73,6 +75,7 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
                     Overwrite = Overwrite,
                     SaveMask = SaveMask,
                     SaveLatents = SaveLatents,
+                    SaveComparison = SaveComparison,
                 };
                 pipeline ??= Load(device, precision);
                 var result = EditJob.Run(pipeline, request, new EditObserver
@@ -88,6 +91,7 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
                 output.SetMetadata("Seed", result.Seed.ToString(CultureInfo.InvariantCulture));
                 output.SetMetadata("Seconds", result.Seconds.ToString(CultureInfo.InvariantCulture));
                 output.SetMetadata("Mask", result.Mask ?? "");
+                output.SetMetadata("Comparison", result.Comparison ?? "");
                 edited.Add(output);
             }
             catch (OperationCanceledException)
