@@ -199,6 +199,7 @@ public static class EvaluationGallery
         figcaption { font-size: 0.85em; margin-top: 4px; overflow-wrap: anywhere; }
         .metric { white-space: nowrap; margin-right: 6px; }
         .error { color: #c00; }
+        .failed img, .failed .missing { outline: 2px solid #c00; outline-offset: -2px; }
         .tag { font-size: 0.85em; padding: 0 4px; border: 1px solid currentColor; border-radius: 3px; opacity: 0.7; }
         @media (max-width: 600px) { body { font-size: 14px; padding: 8px; } th, td { padding: 3px 6px; } }
 

@@ -10,7 +10,8 @@ namespace FocusFlow.Core.Tests.Browser;
 /// reorders the targets, a click on a method hides its column. The page, its images and screenshots at a wide
 /// and a phone width are left in out/test-results/gallery for people to look at.
 /// </summary>
-public class GalleryBrowserTests(GalleryRun run) : IClassFixture<GalleryRun>
+[Collection(GalleryRunCollection.Name)]
+public class GalleryBrowserTests(GalleryRun run)
 {
     const string OrderScript = "Array.from(document.querySelectorAll('#cases article.target')).filter(a => !a.hidden).map(a => a.id)";
 

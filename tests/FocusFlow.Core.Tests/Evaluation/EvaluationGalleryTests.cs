@@ -11,7 +11,8 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace FocusFlow.Core.Tests.Evaluation;
 
 /// <summary>gallery.html and grid/&lt;image&gt;.png of a whole run, checked against cases.csv and summary.csv and against the images on disk.</summary>
-public class EvaluationGalleryTests(GalleryRun run) : IClassFixture<GalleryRun>
+[Collection(GalleryRunCollection.Name)]
+public class EvaluationGalleryTests(GalleryRun run)
 {
     static readonly RegexOptions Single = RegexOptions.Singleline;
 

@@ -38,3 +38,10 @@ public sealed class GalleryRun : IDisposable
 
     public void Dispose() => _dir.Dispose();
 }
+
+/// <summary>The tests that look at one <see cref="GalleryRun"/>: it runs once for all of them.</summary>
+[CollectionDefinition(Name)]
+public sealed class GalleryRunCollection : ICollectionFixture<GalleryRun>
+{
+    public const string Name = "gallery run";
+}
