@@ -43,6 +43,9 @@ public sealed record EditJobResult(
     public string Prompt => TargetPrompt;
     /// <summary>x.comparison.png, when asked for.</summary>
     public string? Comparison { get; init; }
+
+    /// <summary>Every option the edit ran with (as built by Core.Settings.EditSettings), the chosen seed included.</summary>
+    public EditOptions? Options { get; init; }
 }
 
 public static class EditJob
@@ -50,7 +53,7 @@ public static class EditJob
     public static EditJobResult Run(Sd3Pipeline pipeline, EditJobRequest request, EditObserver observer)
     {
         var clock = Stopwatch.StartNew();
-        request.Options.Validate();
+        request.Options.EnsureValid();
         request.EnsureOutputsFree();
         using var image = request.LoadWorkingImage(observer.Verbose);
         int width = image.Width, height = image.Height;
@@ -94,7 +97,7 @@ public static class EditJob
         return new EditJobResult(Path.GetFullPath(request.Source), request.Output, maskPath, overlayPath, latentsPath,
             o.Method, request.SourcePrompt, request.TargetPrompt, o.NegativePrompt, o.Seed, width, height,
             outcome.Mask?.Coverage, Math.Round(clock.Elapsed.TotalSeconds, 2), outcome.ModelCalls,
-            pipeline.Model.RootPath, pipeline.Placement.ToString()) { Comparison = comparisonPath };
+            pipeline.Model.RootPath, pipeline.Placement.ToString()) { Comparison = comparisonPath, Options = o };
     }
 
     static Dictionary<string, string> Metadata(EditJobRequest r, Sd3Pipeline p)
