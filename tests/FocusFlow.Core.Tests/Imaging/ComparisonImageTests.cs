@@ -56,6 +56,8 @@ public class ComparisonImageTests
         Assert.Equal(new[] { 0, 1, 2 }.Select(c => LabelledSheet.Margin + c * (LabelledSheet.MinColumnWidth + LabelledSheet.Margin)), at.Select(p => p.X));
         Assert.Equal(sheet.Height - LabelledSheet.Margin - 32, at[0].Y);
         Assert.True(HasInk(sheet, 0, LabelledSheet.Margin, sheet.Width, LabelledSheet.LineHeight), "the source prompt is written at the top");
+        // Recognised as this module's output, so a rerun over the folder does not edit it.
+        Assert.Equal(OutputKind.Comparison, Provenance.Read(result.Comparison!)!.Kind);
         Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
     }
 
@@ -96,6 +98,7 @@ public class ComparisonImageTests
         using var overlay = Image.Load<Rgb24>(result.Overlay!);
         Assert.Equal(ExpectedSize(2, 32, headerLines: 2, captionLines: 1), (sheet.Width, sheet.Height));   // the coverage under the overlay
         PanelFinder.FindRow(sheet, new[] { source, overlay });
+        Assert.Equal(OutputKind.Comparison, Provenance.Read(result.Comparison!)!.Kind);
     }
 
     static bool HasInk(Image<Rgb24> image, int x, int y, int width, int height)
