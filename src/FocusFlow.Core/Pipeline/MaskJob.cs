@@ -43,24 +43,26 @@ public static class MaskJob
         int width = image.Width, height = image.Height;
         using var mask = ImageEditor.Mask(pipeline, image, request.SourcePrompt, request.TargetPrompt, options, observer);
         var provenance = Provenance.For(request, options, pipeline, width, height);
+        using var outputs = new OutputSet(request.Overwrite); // the mask and its overlay together or none
         using (var gray = MaskImages.ToGrayscale(mask.Soft, width, height))
         {
             provenance.WriteTo(gray.Metadata, OutputKind.Mask);
-            AtomicFile.Write(request.Output, s => gray.SaveAsPng(s), request.Overwrite);
+            outputs.Add(request.Output, s => gray.SaveAsPng(s));
         }
         var comparisonPath = request.SaveComparison ? OutputNaming.Comparison(request.Output) : null;
         if (overlayPath is not null || comparisonPath is not null)
             using (var overlay = MaskImages.Overlay(image, mask.Soft))
             {
                 provenance.WriteTo(overlay.Metadata, OutputKind.Overlay);
-                if (overlayPath is not null) AtomicFile.Write(overlayPath, s => overlay.SaveAsPng(s), request.Overwrite);
+                if (overlayPath is not null) outputs.Add(overlayPath, s => overlay.SaveAsPng(s));
                 if (comparisonPath is not null)
                     using (var sheet = ComparisonImages.ForMask(image, overlay, request.SourcePrompt, request.TargetPrompt, mask.Coverage))
                     {
                         provenance.WriteTo(sheet.Metadata, OutputKind.Comparison);
-                        AtomicFile.Write(comparisonPath, s => sheet.SaveAsPng(s), request.Overwrite);
+                        outputs.Add(comparisonPath, s => sheet.SaveAsPng(s));
                     }
             }
+        outputs.Commit();
         return new MaskJobResult(Path.GetFullPath(request.Source), request.Output, overlayPath, Math.Round(mask.Coverage, 4),
             request.SourcePrompt, request.TargetPrompt, options.Seed, options.MaskSeed, width, height, Math.Round(clock.Elapsed.TotalSeconds, 2))
             { Comparison = comparisonPath };
