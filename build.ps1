@@ -12,7 +12,8 @@
       Pack     write the release packages to out/packages: FocusFlow.<version>.nupkg, the PowerShell module as a
                PSResource package (managed code for every platform, no LibTorch: Install-FocusFlowBackend brings it)
       Test     Package and Pack, then run the xunit tests and the Pester tests against the packaged module;
-               prints "N passed, N failed" last and fails on any failure
+               prints "N passed, N failed" last and fails on any failure. Installs Debian's chromium
+               (apt-get) when missing, for the test that opens the evaluation gallery in a browser
       Demo     Package, then run examples/Demo.ps1 (an edit with the model in $env:FOCUSFLOW_MODEL,
                or with the tiny fixture model when none is set)
 
@@ -140,10 +141,34 @@ function Get-PesterModulePath {
     return $pester
 }
 
+function Install-Chromium {
+    # The gallery's browser test (tests/FocusFlow.Core.Tests/Browser) opens gallery.html in Debian's chromium, headless.
+    # It is installed here when missing, so CI (Debian, as root) always runs that test; elsewhere it fails, saying why.
+    if ($env:FOCUSFLOW_CHROMIUM -or (Get-Command chromium, chromium-browser, google-chrome -ErrorAction Ignore)) { return }
+    if (-not $IsLinux -or -not (Get-Command apt-get -ErrorAction Ignore)) {
+        Write-Warning 'chromium is missing and there is no apt-get: install Chromium or set FOCUSFLOW_CHROMIUM, or the browser test fails.'
+        return
+    }
+    function Invoke-Apt([string[]] $AptArguments) {
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        if ((& id -u) -eq '0') { & apt-get @AptArguments | Out-Host } else { & sudo -n apt-get @AptArguments | Out-Host }
+        return $LASTEXITCODE
+    }
+    Write-Host 'Installing chromium for the browser test: apt-get install -y chromium' -ForegroundColor DarkGray
+    if ((Invoke-Apt @('install', '-y', 'chromium')) -ne 0) {
+        # A fresh machine may have no package lists yet.
+        Invoke-Apt @('update') | Out-Null
+        if ((Invoke-Apt @('install', '-y', 'chromium')) -ne 0) {
+            Write-Warning 'apt-get could not install chromium (root or passwordless sudo is needed): the browser test will fail.'
+        }
+    }
+}
+
 function Invoke-Test {
     Invoke-Package
     Invoke-Pack
     $env:FOCUSFLOW_TEST_PACKAGES = $packagesDir
+    Install-Chromium
     if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
     New-Item -ItemType Directory $resultsDir | Out-Null
 

@@ -38,7 +38,7 @@ Write-Host "Where will the edit happen? (Get-FocusFlowMask)" -ForegroundColor Cy
 Get-FocusFlowMask $photo @common -Overlay | Format-Table | Out-Host
 
 Write-Host "The edit, with each method (Invoke-FocusFlowEdit):" -ForegroundColor Cyan
-$results = 'FocusFlow', 'FlowEdit', 'SDEdit' | ForEach-Object { Invoke-FocusFlowEdit $photo @common -Method $_ -SaveMask }
+$results = 'FocusFlow', 'FlowEdit', 'SDEdit' | ForEach-Object { Invoke-FocusFlowEdit $photo @common -Method $_ -SaveMask -SaveComparison }
 $results | Format-Table | Out-Host
 
 if ($size) {

@@ -7,7 +7,9 @@ the edit will happen. The disagreement is clipped to its 1st and 99th percentile
 optionally dilated, blurred and thresholded.
 
 The mask is written as an 8-bit grayscale PNG at the image's working size (beside the source as
-name.mask.png by default); -Overlay also writes the source with the mask tinted red. The result object
+name.mask.png by default); -Overlay also writes the source with the mask tinted red (name.overlay.png), and
+-SaveComparison writes name.comparison.png: the source and that overlay side by side, labelled with the
+prompts and the coverage. The result object
 tells the mask's coverage: the share of pixels in the binary mask. Use it to tune -MaskThreshold,
 -MaskBlur and -MaskDilate before a long edit, or to hand-correct a mask for Invoke-FocusFlowEdit -Mask.
 '@
@@ -36,13 +38,14 @@ tells the mask's coverage: the share of pixels in the binary mask. Use it to tun
         Precision     = 'Float32, Float16 or BFloat16.'
         NoT5          = 'Leave out the T5 text encoder.'
         Overlay       = 'Also write name.overlay.png: the source with the mask tinted red.'
+        SaveComparison = 'Also write name.comparison.png: source | mask overlay, labelled with the prompts and the coverage.'
         Force         = 'Overwrite existing files.'
         IncludeOutputs = 'Also take inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk); they are skipped with a verbose message otherwise.'
         WhatIf        = 'Shows what would be written, without loading the model.'
         Confirm       = 'Asks before each image.'
     }
     Inputs      = 'System.String, System.IO.FileInfo, or objects with Path, FullName or PSPath properties.'
-    Outputs     = 'FocusFlow.Core.Pipeline.MaskJobResult: Source, Mask, Overlay, Coverage, SourcePrompt, TargetPrompt, Seed, MaskSeed, Width, Height, Seconds.'
+    Outputs     = 'FocusFlow.Core.Pipeline.MaskJobResult: Source, Mask, Overlay, Comparison, Coverage, SourcePrompt, TargetPrompt, Seed, MaskSeed, Width, Height, Seconds.'
     Examples    = @(
         @{
             Title   = 'Look at the mask before editing'

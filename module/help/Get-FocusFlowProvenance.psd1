@@ -14,7 +14,7 @@ Mask* and Vae* options, Mask, Model, Precision, NoT5), so piping it to Invoke-Fo
 all and makes the same edit: the same pixels. Values that were not set are left out. Size (the -Size the
 edit was given, if any) is shown but not bound, since file objects have a Size property too: give it to
 Invoke-FocusFlowEdit again (-Size). It also has Kind
-(Edit, Mask or Overlay), Source (the source image as written), File (the PNG read), Revision, ModelDevice
+(Edit, Mask, Overlay or Comparison), Source (the source image as written), File (the PNG read), Revision, ModelDevice
 and ModuleVersion.
 
 A file without the chunk (not written by FocusFlow, or re-saved by a tool that drops text chunks) is an

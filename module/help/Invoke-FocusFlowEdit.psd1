@@ -21,7 +21,10 @@ longest side (one number) or width and height (two numbers). The result is writt
 working size: by default beside the source as name.method.png, or into the folder or at the .png path
 given by -OutputPath. -SaveMask adds x.mask.png (the mask, 8-bit grayscale) and x.overlay.png (the
 source with the mask tinted red); -SaveLatents adds x.latents.safetensors (float32 x_src, out, and for
-FocusFlow mask_soft and mask_bin).
+FocusFlow mask_soft and mask_bin); -SaveComparison adds x.comparison.png: source | mask overlay | edit
+side by side at the working size, labelled with the prompts (source | edit for FlowEdit and SDEdit, which
+have no mask). The labels use a small bitmap font that ships with the module (printable ASCII; other
+characters show as a box), so no system font is needed.
 
 The model is loaded once per session (see Import-FocusFlowModel) and reused by every item. Existing
 files are never overwritten without -Force; the outputs of one item are written under temporary names and
@@ -83,13 +86,14 @@ edits, masks and overlays; -IncludeOutputs takes them anyway.
         NoT5           = 'Leave out the T5 text encoder (its part of the prompt embedding is zeros): far less memory, weaker prompt following.'
         SaveMask       = 'Also write x.mask.png and x.overlay.png beside the output (FocusFlow).'
         SaveLatents    = 'Also write x.latents.safetensors beside the output: float32 x_src and out, and for FocusFlow mask_soft and mask_bin.'
+        SaveComparison = 'Also write x.comparison.png beside the output: source | mask overlay | edit, labelled with the prompts (source | edit without a mask).'
         Force          = 'Overwrite existing output files.'
         IncludeOutputs = 'Also edit inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk); they are skipped with a verbose message otherwise.'
         WhatIf         = 'Shows what would be edited and written, without loading the model or writing anything.'
         Confirm        = 'Asks before each image.'
     }
     Inputs      = 'System.String, System.IO.FileInfo, or any object with Path, FullName or PSPath (and optionally From, To, Seed, Method) properties.'
-    Outputs     = 'FocusFlow.Core.Pipeline.EditJobResult: Source, Output, Mask, Overlay, Latents, Method, SourcePrompt, TargetPrompt (also as Prompt), NegativePrompt, Seed, Width, Height, MaskCoverage, Seconds, ModelCalls, Model, Device, and Options: every option the edit ran with (the chosen seed included). It pipes into Measure-EditQuality and Export-Csv.'
+    Outputs     = 'FocusFlow.Core.Pipeline.EditJobResult: Source, Output, Mask, Overlay, Latents, Comparison, Method, SourcePrompt, TargetPrompt (also as Prompt), NegativePrompt, Seed, Width, Height, MaskCoverage, Seconds, ModelCalls, Model, Device, and Options: every option the edit ran with (the chosen seed included). It pipes into Measure-EditQuality and Export-Csv.'
     Notes       = 'Full-size SD3 medium needs about 8 GB of memory in float16 (more with T5 in float32); use -Precision Float16 on a GPU, -NoT5 to save memory. Get-FocusFlowDevice shows what this build can use.'
     Examples    = @(
         @{
@@ -101,6 +105,11 @@ edits, masks and overlays; -IncludeOutputs takes them anyway.
             Title   = 'Keep the mask and repeat an edit exactly'
             Code    = "Invoke-FocusFlowEdit -Path cat.png -From 'a cat sitting' -To 'a tiger sitting' -Seed 42 -SaveMask -OutputPath out/"
             Remarks = 'Writes out/cat.focusflow.png, out/cat.focusflow.mask.png and out/cat.focusflow.overlay.png. The same seed gives the same picture again.'
+        }
+        @{
+            Title   = 'One picture to show the edit'
+            Code    = "Invoke-FocusFlowEdit cat.png 'a cat sitting' 'a tiger sitting' -SaveComparison"
+            Remarks = 'Writes cat.focusflow.png and cat.focusflow.comparison.png: the source, where FocusFlow edited (the mask over the source) and the edit, side by side with the prompts above.'
         }
         @{
             Title   = 'Compare the three methods on one image'

@@ -7,8 +7,10 @@ Measure-EditQuality) and writes the results into the run folder -OutputPath:
 
 - <method>/<image>/<target_code>.png: each edit; FocusFlow also writes .mask.png and .overlay.png beside it.
 
+- source/<image>.png: each source at the working size, as the edits saw it (what the gallery shows).
+
 - cases.csv: one row per edit, with the columns method, case, target, image, target_code, target_prompt,
-clip_t, lpips, seconds, output, mask, status (ok, reused or failed) and error.
+clip_t, lpips, seconds, output, mask, source, status (ok, reused or failed) and error.
 
 - summary.csv: one row per method, with clip_t and lpips (means over the measured edits), measured, ok,
 reused, failed and seconds (the edits' total time).
@@ -19,6 +21,16 @@ that starts with =, +, - or @ is not altered, so a spreadsheet may read it as a 
 not measured by the run), each method's settings, and the failed cases.
 
 - clip-lpips.svg: CLIP-T against LPIPS, with every edit, each method's mean and the published numbers.
+
+- gallery.html: the run to look at, one self-contained page (no network; images by relative links, so
+the folder can be zipped, published as a CI artifact or served as it is): the summary table, then per
+case and target the source, FocusFlow's mask overlay and each method's edit with CLIP-T and LPIPS under
+it, failures marked. Sort by a method's CLIP-T or LPIPS and hide methods or show only failures with the
+controls at the top (JavaScript); without JavaScript every image and number is still there. Click a
+thumbnail for the full image.
+
+- grid/<image>.png: a contact sheet per image, for where one picture travels better than a page (a pull
+request comment, a chat): the gallery's columns, labelled, one row per target with its prompt and numbers.
 
 - settings.json: what the run used: each method's options, the seed, the size, the models and the device.
 
@@ -45,7 +57,7 @@ not made again unless -Force: it is measured again (status reused) and keeps the
 was made. A case that fails (a missing image, for instance) is recorded with its error and the run goes
 on. cases.csv is rewritten after every edit, and every file is written under a temporary name and
 renamed, so Ctrl+C stops cleanly within one step and leaves the finished edits recorded; the next run
-reuses them. The summary, report and chart are written when the run finishes.
+reuses them. The summary, report, chart, gallery and contact sheets are written when the run finishes.
 
 -Shard k/n runs slice k of n: the edits (every case by every method) are dealt round-robin, method by
 method, so the slices never overlap, together cover the run, and each gets an even share of every method
@@ -55,7 +67,7 @@ summary object per method (of the slice, for a slice run).
 '@
     Parameters  = @{
         Cases         = 'The YAML case list (see the description for its format). Bound by property name, also from Path and FullName.'
-        OutputPath    = 'The run folder: edits under <method>/<image>/, and cases.csv, summary.csv, report.md, clip-lpips.svg and settings.json at its top. Created if needed.'
+        OutputPath    = 'The run folder: edits under <method>/<image>/, sources under source/, contact sheets under grid/, and cases.csv, summary.csv, report.md, clip-lpips.svg, gallery.html and settings.json at its top. Created if needed.'
         Methods       = 'The methods to run and the order of the tables. Default: FocusFlow, FlowEdit, SDEdit.'
         Model         = 'The Stable Diffusion 3 model: a diffusers folder or a Hugging Face id. Default: the model of Import-FocusFlowModel, else $env:FOCUSFLOW_MODEL, else stabilityai/stable-diffusion-3-medium-diffusers (the published numbers'' model).'
         ClipModel     = 'The CLIP model for CLIP-T: a transformers CLIPModel folder or a Hugging Face id (found in the Hugging Face cache or downloaded into it). Default: openai/clip-vit-large-patch14.'
@@ -83,7 +95,7 @@ summary object per method (of the slice, for a slice run).
         @{
             Title   = 'The published evaluation'
             Code    = 'Invoke-FocusFlowEvaluation -Cases data/edits.yaml -OutputPath run/ -Device Cuda -Precision Float16'
-            Remarks = 'Runs FocusFlow, FlowEdit and SDEdit on every case with the published settings and writes run/cases.csv, run/summary.csv, run/report.md and run/clip-lpips.svg. Run it again to finish an interrupted run: finished edits are reused.'
+            Remarks = 'Runs FocusFlow, FlowEdit and SDEdit on every case with the published settings and writes run/cases.csv, run/summary.csv, run/report.md, run/clip-lpips.svg, run/gallery.html (open it in a browser) and run/grid/. Run it again to finish an interrupted run: finished edits are reused.'
         }
         @{
             Title   = 'A quick look with fewer steps and two methods'

@@ -5,8 +5,10 @@ Invoke-FocusFlowEvaluation -Shard k/n runs one slice of an evaluation, so that C
 scheduler tasks can share a long run; each slice writes cases.shard-k-of-n.csv and
 settings.shard-k-of-n.json into the run folder. Once every slice's files are in one folder (copy them
 there from the jobs, outputs included if you want the images together), Merge-FocusFlowEvaluation joins
-them into cases.csv, summary.csv, report.md and clip-lpips.svg: the same rows, in the same order, as one
-undivided run writes.
+them into cases.csv, summary.csv, report.md, clip-lpips.svg, gallery.html and grid/<image>.png: the
+same rows, in the same order, as one undivided run writes. The gallery and the contact sheets show the
+images that are in the folder (copy the slices' outputs and source/ along to see them all); a missing
+image is shown as missing.
 
 The merge refuses, with a message that names the problem, when a slice is missing, when a slice did not
 finish (its CSV has fewer rows than its settings promise), when slices of different divisions (1/2 and

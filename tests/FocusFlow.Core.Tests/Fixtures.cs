@@ -17,6 +17,25 @@ public static class Fixtures
     public static JsonElement Meta { get; } = JsonDocument.Parse(File.ReadAllText(Reference("meta.json"))).RootElement;
 }
 
+/// <summary>
+/// Where tests leave files for people to look at (screenshots, a gallery): $FOCUSFLOW_TEST_OUTPUT, else out/test-results
+/// of the repository (build.ps1 -Task Test's results folder).
+/// </summary>
+public static class TestOutput
+{
+    public static string Root { get; } = Environment.GetEnvironmentVariable("FOCUSFLOW_TEST_OUTPUT") is { Length: > 0 } configured
+        ? configured
+        : typeof(TestOutput).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TestOutputDir").Value!;
+
+    /// <summary>An empty folder of that name under <see cref="Root"/> (emptied if an earlier run left one).</summary>
+    public static string Folder(string name)
+    {
+        var path = System.IO.Path.Combine(Root, name);
+        if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        return Directory.CreateDirectory(path).FullName;
+    }
+}
+
 /// <summary>A temporary folder removed after the test.</summary>
 public sealed class TempDir : IDisposable
 {

@@ -71,6 +71,23 @@ Describe 'Safety: -WhatIf, existing files, bad items' {
         [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount | Should -Be $before
     }
 
+    It '-SaveComparison writes source | mask overlay | edit beside the output (source | edit without a mask), not under -WhatIf' {
+        $quick = @{ Model = $tinyModel; From = 'a photo of a cat'; To = 'a photo of a tiger'; Steps = 2; NAvg = 1; MaskSamples = 1; Size = 32; Seed = 1; Device = 'Cpu' }
+        Invoke-FocusFlowEdit (Join-Path $dir 'good.png') @quick -SaveComparison -WhatIf
+        (Get-ChildItem $dir).Name | Should -Be @('good.png')
+
+        $r = Invoke-FocusFlowEdit (Join-Path $dir 'good.png') @quick -SaveComparison
+        $r.Comparison | Should -Be (Join-Path $dir 'good.focusflow.comparison.png')
+        $sheet = [SixLabors.ImageSharp.Image]::Identify($r.Comparison)
+        # Three columns at least 192 px wide with 8 px margins; the prompts, titles and 32 px panels stacked.
+        $sheet.Width | Should -Be (8 + 3 * (192 + 8))
+        $sheet.Height | Should -BeGreaterThan (32 + 3 * 22)
+
+        $s = Invoke-FocusFlowEdit (Join-Path $dir 'good.png') @quick -Method SDEdit -SaveComparison
+        $s.Comparison | Should -Be (Join-Path $dir 'good.sdedit.comparison.png')
+        [SixLabors.ImageSharp.Image]::Identify($s.Comparison).Width | Should -Be (8 + 2 * (192 + 8))
+    }
+
     It 'keeps an existing output without -Force and replaces it with -Force' {
         $out = Join-Path $dir 'good.focusflow.png'
         Set-Content $out 'mine'
@@ -142,6 +159,18 @@ Describe 'Get-FocusFlowMask' {
             Get-MaskDifference $m.Mask (Join-Path $reference 'mask_soft.png') | Should -BeLessOrEqual 1
             $m.Coverage | Should -BeGreaterThan 0
             $m.Coverage | Should -BeLessOrEqual 1
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+    }
+
+    It '-SaveComparison writes source | mask overlay beside the mask' {
+        $dir = New-TestFolder
+        try {
+            Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
+            $m = Get-FocusFlowMask (Join-Path $dir 'cat.png') -Model $tinyModel -From 'a cat' -To 'a tiger' -Steps 2 -MaskSamples 1 -Size 32 -Device Cpu -SaveComparison
+            $m.Comparison | Should -Be (Join-Path $dir 'cat.comparison.png')
+            $m.Overlay | Should -BeNullOrEmpty
+            [SixLabors.ImageSharp.Image]::Identify($m.Comparison).Width | Should -Be (8 + 2 * (192 + 8))
         }
         finally { Remove-Item $dir -Recurse -Force }
     }

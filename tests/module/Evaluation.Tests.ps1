@@ -176,6 +176,25 @@ Describe 'Invoke-FocusFlowEvaluation' {
         $report | Should -Match 'Published numbers \(for reference; not measured by this run\)'
         $report | Should -Match '\| FocusFlow \| 0\.296 \| 0\.289 \|'
         $report | Should -Match '\(clip-lpips\.svg\)'
+        $report | Should -Match '\(gallery\.html\)'
+    }
+
+    It 'writes gallery.html naming every file and number of cases.csv, and a contact sheet per image' {
+        $gallery = Get-Content (Join-Path $whole 'gallery.html') -Raw
+        foreach ($r in $rows) {
+            $gallery | Should -BeLike "*<img src=""$($r.output)""*"
+            $gallery | Should -BeLike "*<img src=""$($r.source)""*"
+            $gallery | Should -BeLike "*data-metric=""clip_t"" data-value=""$($r.clip_t)""*"
+            $gallery | Should -BeLike "*data-metric=""lpips"" data-value=""$($r.lpips)""*"
+            if ($r.mask) { $gallery | Should -BeLike "*<a href=""$($r.mask)"">mask</a>*" }
+        }
+        foreach ($image in 'cat', 'street') {
+            Join-Path $whole "grid/$image.png" | Should -Exist
+            $gallery | Should -BeLike "*href=""grid/$image.png""*"
+        }
+        # Five labelled columns (source, mask overlay, three methods), each 192 px wide for these 64 px images.
+        [SixLabors.ImageSharp.Image]::Identify((Join-Path $whole 'grid/cat.png')).Width | Should -Be (8 + 5 * (192 + 8))
+        $gallery | Should -Not -Match '(src|href)="(/|[a-z]+:|\.\.)'
     }
 
     It 'gives the same rows in two slices merged as in one run' {
@@ -195,6 +214,8 @@ Describe 'Invoke-FocusFlowEvaluation' {
         $merged.Method | Should -Be @('FocusFlow', 'FlowEdit', 'SDEdit')
         Join-Path $sliced 'report.md' | Should -Exist
         Join-Path $sliced 'clip-lpips.svg' | Should -Exist
+        Join-Path $sliced 'gallery.html' | Should -Exist
+        Join-Path $sliced 'grid/cat.png' | Should -Exist
     }
 
     It 'reuses the outputs of an earlier run and measures them again' {

@@ -59,6 +59,7 @@ Describe 'FocusFlowEditImages target' {
     <FocusFlowSeed>3</FocusFlowSeed>
     <FocusFlowDevice>Cpu</FocusFlowDevice>
     <FocusFlowOutputDirectory>$work/out/</FocusFlowOutputDirectory>
+    <FocusFlowSaveComparison>true</FocusFlowSaveComparison>
   </PropertyGroup>
   <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
   <ItemGroup><FocusFlowImage Include="$images/*.png" /></ItemGroup>
@@ -69,6 +70,7 @@ Describe 'FocusFlowEditImages target' {
         $LASTEXITCODE | Should -Be 0 -Because ($first -join "`n")
         $output = Join-Path $work 'out/cat.flowedit.png'
         $output | Should -Exist
+        Join-Path $work 'out/cat.flowedit.comparison.png' | Should -Exist
         ($first -join "`n") | Should -Match 'FocusFlow: .*cat\.png -> .*cat\.flowedit\.png \(FlowEdit, seed 3'
         $written = (Get-Item $output).LastWriteTimeUtc
 
@@ -122,9 +124,11 @@ Describe 'InvokeFocusFlowEvaluation and MergeFocusFlowEvaluation tasks' {
     <MergeFocusFlowEvaluation OutputPath="run">
       <Output TaskParameter="Summary" ItemName="Summary" />
       <Output TaskParameter="Report" PropertyName="Report" />
+      <Output TaskParameter="Gallery" PropertyName="Gallery" />
     </MergeFocusFlowEvaluation>
     <Message Importance="high" Text="merged: %(Summary.Identity) measured %(Summary.Measured) clip_t %(Summary.ClipT)" />
     <Message Importance="high" Text="report: `$(Report)" />
+    <Message Importance="high" Text="gallery: `$(Gallery)" />
   </Target>
 </Project>
 "@ | Set-Content $proj
@@ -138,6 +142,9 @@ Describe 'InvokeFocusFlowEvaluation and MergeFocusFlowEvaluation tasks' {
         ($output | Where-Object { $_ -match 'merged: \w+ measured 2 clip_t -?\d' }).Count | Should -Be 2
         ($output -join "`n") | Should -Match ([regex]::Escape((Join-Path $work 'run/report.md')))
         (Import-Csv (Join-Path $work 'run/cases.csv')).Count | Should -Be 4
+        ($output -join "`n") | Should -Match ([regex]::Escape((Join-Path $work 'run/gallery.html')))
+        Join-Path $work 'run/gallery.html' | Should -Exist
+        Join-Path $work 'run/grid/cat.png' | Should -Exist
     }
 
     It 'fails the build with the case list''s problem' {

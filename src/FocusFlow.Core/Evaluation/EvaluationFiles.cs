@@ -7,10 +7,13 @@ namespace FocusFlow.Core.Evaluation;
 /// What an evaluation writes into its run folder:
 /// <code>
 /// &lt;method&gt;/&lt;image&gt;/&lt;target_code&gt;.png        each edit (FocusFlow also .mask.png and .overlay.png beside it)
+/// source/&lt;image&gt;.png                     each source at the working size, as the edits saw it
 /// cases.csv                                one line per (case, method); a slice writes cases.shard-k-of-n.csv
 /// summary.csv                              one line per method: mean CLIP-T and LPIPS, counts, seconds
 /// report.md                                the table, the published numbers for reference, the settings, failures
 /// clip-lpips.svg                           CLIP-T against LPIPS, every case and each method's mean
+/// gallery.html                             every source, mask overlay and edit with its metrics, on one page
+/// grid/&lt;image&gt;.png                       a contact sheet per image: its targets in rows, the gallery's columns
 /// settings.json                            what the run used (settings.shard-k-of-n.json for a slice)
 /// </code>
 /// </summary>
@@ -19,6 +22,8 @@ public sealed partial class EvaluationFiles
     public const string SummaryName = "summary.csv";
     public const string ReportName = "report.md";
     public const string ChartName = "clip-lpips.svg";
+    public const string GalleryName = "gallery.html";
+    public const string GridFolder = "grid";
 
     public string Folder { get; }
 
@@ -29,11 +34,33 @@ public sealed partial class EvaluationFiles
     public string Summary => Path.Combine(Folder, SummaryName);
     public string Report => Path.Combine(Folder, ReportName);
     public string Chart => Path.Combine(Folder, ChartName);
+    public string Gallery => Path.Combine(Folder, GalleryName);
+
+    /// <summary>Where the working-size copy of the case's image goes, relative to the run folder.</summary>
+    public static string RelativeSource(EvaluationCase c) => $"source/{c.OutputStem}.png";
+
+    /// <summary>The contact sheet of an image, relative to the run folder, named after its source copy.</summary>
+    public static string RelativeGrid(string sourceRelative) => $"{GridFolder}/{Path.GetFileNameWithoutExtension(sourceRelative)}.png";
 
     /// <summary>Where the edit of <paramref name="c"/> by <paramref name="method"/> goes, relative to the run folder ('/' separated).</summary>
     public static string RelativeOutput(EditMethod method, EvaluationCase c) => $"{method.ToString().ToLowerInvariant()}/{c.OutputStem}/{c.TargetCode}.png";
 
     public string FullPath(string relative) => Path.GetFullPath(Path.Combine(Folder, relative.Replace('/', Path.DirectorySeparatorChar)));
+
+    /// <summary>
+    /// The full path of a file the CSV names (relative, '/' separated), or null when it is not there or would lead
+    /// out of the run folder (or is a link): the CSV may come from another machine, and the gallery links nothing outside.
+    /// </summary>
+    public string? Existing(string? relative)
+    {
+        if (string.IsNullOrEmpty(relative) || Path.IsPathRooted(relative) || relative.Contains('\\') || relative.Contains(':')) return null;
+        var full = FullPath(relative);
+        var inside = Path.GetRelativePath(Folder, full);
+        if (inside == "." || inside.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(inside)) return null;
+        // A plain file only: a link could lead out of the folder however its name reads.
+        var info = new FileInfo(full);
+        return info.Exists && info.LinkTarget is null ? full : null;
+    }
 
     /// <summary>The path relative to the run folder, '/' separated (as the CSV records it).</summary>
     public string Relative(string fullPath) => Path.GetRelativePath(Folder, fullPath).Replace(Path.DirectorySeparatorChar, '/');

@@ -24,4 +24,8 @@ public sealed record EvaluationObserver
 /// <summary>What a run or a merge wrote: its rows, the per-method summary, and the files (the aggregates are null for a slice).</summary>
 public sealed record EvaluationOutcome(
     IReadOnlyList<EvaluationRow> Rows, IReadOnlyList<MethodSummary> Summaries, string CasesCsv, string Settings,
-    string? SummaryCsv, string? Report, string? Chart);
+    string? SummaryCsv, string? Report, string? Chart)
+{
+    /// <summary>gallery.html (null for a slice): every image and metric of the run on one page.</summary>
+    public string? Gallery { get; init; }
+}

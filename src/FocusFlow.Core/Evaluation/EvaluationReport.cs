@@ -34,6 +34,8 @@ public static class EvaluationReport
         sb.Append("of the edited image from the source at the edited image's size (lower keeps more of the source). Seconds: the edits' ");
         sb.Append($"time. Every case: [cases.csv](cases.csv); this table: [{EvaluationFiles.SummaryName}]({EvaluationFiles.SummaryName}).\n\n");
         sb.Append($"![CLIP-T against LPIPS, every case and each method's mean]({EvaluationFiles.ChartName})\n\n");
+        sb.Append($"Every source, mask overlay and edit with its numbers: [{EvaluationFiles.GalleryName}]({EvaluationFiles.GalleryName}); ");
+        sb.Append($"one picture per image: [{EvaluationFiles.GridFolder}/]({EvaluationFiles.GridFolder}/).\n\n");
 
         sb.Append("## Published numbers (for reference; not measured by this run)\n\n");
         sb.Append("| Method | CLIP-T ↑ (published) | LPIPS ↓ (published) |\n|---|---:|---:|\n");

@@ -15,6 +15,9 @@ public sealed record EvaluationRow(
     EditMethod Method, int Case, int Target, string Image, string TargetCode, string TargetPrompt,
     double? ClipT, double? Lpips, double Seconds, string Output, string? Mask, EvaluationStatus Status, string? Error)
 {
+    /// <summary>The working-size copy of the source in the run folder ('/' separated), where it was written.</summary>
+    public string? Source { get; init; }
+
     /// <summary>Measured: edited now or reused, with both metrics.</summary>
     public bool HasMetrics => Status != EvaluationStatus.Failed && ClipT is not null && Lpips is not null;
 }

@@ -3,13 +3,14 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.Metrics;
 using FocusFlow.Core.Pipeline;
+using SixLabors.ImageSharp;
 
 namespace FocusFlow.Core.Evaluation;
 
 /// <summary>
 /// Runs an evaluation: every method on every case with one loaded model, each output measured with CLIP-T and
-/// LPIPS, and the results written as the per-case CSV, the per-method summary, a Markdown report and a chart
-/// (<see cref="EvaluationFiles"/>). Every file is written atomically. Outputs already there are reused (measured
+/// LPIPS, and the results written as the per-case CSV, the per-method summary, a Markdown report, a chart, a gallery
+/// page and a contact sheet per image (<see cref="EvaluationFiles"/>). Every file is written atomically. Outputs already there are reused (measured
 /// again, not edited) unless <see cref="EvaluationRequest.Force"/>; a case that fails is recorded with its error and
 /// the run goes on. A slice (<see cref="EvaluationRequest.Shard"/>) writes only its own CSV and settings;
 /// <see cref="Merge"/> joins the slices into what an undivided run writes.
@@ -27,15 +28,16 @@ public static class EvaluationRunner
         var earlier = EarlierRows(casesPath, settingsPath, settings, request.Force, observer);
         if (request.Shard is null)
             // Until the run is finished the aggregates of an earlier run would disagree with cases.csv: remove them.
-            foreach (var stale in new[] { files.Summary, files.Report, files.Chart }) File.Delete(stale);
+            foreach (var stale in new[] { files.Summary, files.Report, files.Chart, files.Gallery }) File.Delete(stale);
         Write(settingsPath, settings.ToJson());
 
         var rows = new List<EvaluationRow>();
+        var sources = new HashSet<string>(StringComparer.Ordinal);
         foreach (var work in plan.Work)
         {
             observer.Cancellation.ThrowIfCancellationRequested();
             observer.Progress?.Report(new EvaluationProgress(rows.Count, plan.Work.Count, work.Method, work.Case));
-            rows.Add(RunOne(plan, files, work, pipeline, meter, earlier, observer));
+            rows.Add(RunOne(plan, files, work, pipeline, meter, earlier, sources, observer));
             Write(casesPath, EvaluationCsv.FormatCases(rows));
         }
         if (plan.Work.Count == 0) Write(casesPath, EvaluationCsv.FormatCases(rows));
@@ -44,11 +46,11 @@ public static class EvaluationRunner
         if (request.Shard is not null)
             return new EvaluationOutcome(rows, summaries, casesPath, settingsPath, null, null, null);
         WriteAggregates(files, settings, rows, summaries, mergedFrom: null);
-        return new EvaluationOutcome(rows, summaries, casesPath, settingsPath, files.Summary, files.Report, files.Chart);
+        return new EvaluationOutcome(rows, summaries, casesPath, settingsPath, files.Summary, files.Report, files.Chart) { Gallery = files.Gallery };
     }
 
     static EvaluationRow RunOne(EvaluationPlan plan, EvaluationFiles files, EvaluationWork work, Sd3Pipeline pipeline, EditQualityMeter meter,
-        IReadOnlyDictionary<(EditMethod, string), EvaluationRow> earlier, EvaluationObserver observer)
+        IReadOnlyDictionary<(EditMethod, string), EvaluationRow> earlier, ISet<string> sources, EvaluationObserver observer)
     {
         var (method, c) = (work.Method, work.Case);
         var relative = EvaluationFiles.RelativeOutput(method, c);
@@ -68,8 +70,10 @@ public static class EvaluationRunner
         string? mask = method == EditMethod.FocusFlow ? files.Relative(OutputNaming.Mask(output)) : null;
         var status = EvaluationStatus.Ok;
         double seconds = 0;
+        string? source = null;
         try
         {
+            source = WriteSource(files, c, job, sources, plan.Request.Force);
             if (!plan.Request.Force && planned.All(File.Exists))
             {
                 status = EvaluationStatus.Reused;
@@ -85,7 +89,7 @@ public static class EvaluationRunner
                 seconds = result.Seconds;
             }
             var quality = meter.Measure(c.ImagePath, output, c.TargetPrompt);
-            return Row(work, quality.ClipT, quality.Lpips, seconds, relative, mask, status, null);
+            return Row(work, quality.ClipT, quality.Lpips, seconds, relative, mask, status, null) with { Source = source };
         }
         catch (OperationCanceledException) when (observer.Cancellation.IsCancellationRequested)
         {
@@ -96,8 +100,25 @@ public static class EvaluationRunner
             var error = e.Message.ReplaceLineEndings(" ");
             observer.Warning?.Invoke($"{method} {c.Image} / {c.TargetCode} failed: {error}");
             bool edited = File.Exists(output);
-            return Row(work, null, null, seconds, edited ? relative : "", edited ? mask : null, EvaluationStatus.Failed, error);
+            return Row(work, null, null, seconds, edited ? relative : "", edited ? mask : null, EvaluationStatus.Failed, error) with { Source = source };
         }
+    }
+
+    /// <summary>
+    /// The source at the working size as a PNG in the run folder (what the gallery and the contact sheets show beside
+    /// the edits, whatever the original's format), written once per run; an earlier run's copy is kept unless Force.
+    /// </summary>
+    static string WriteSource(EvaluationFiles files, EvaluationCase c, EditJobRequest job, ISet<string> written, bool force)
+    {
+        var relative = EvaluationFiles.RelativeSource(c);
+        var path = files.FullPath(relative);
+        if (!written.Contains(relative) && (force || !File.Exists(path)))
+        {
+            using var image = job.LoadWorkingImage(verbose: null);
+            AtomicFile.Write(path, s => image.SaveAsPng(s), overwrite: true);
+        }
+        written.Add(relative);
+        return relative;
     }
 
     static EvaluationRow Row(EvaluationWork w, double? clipT, double? lpips, double seconds, string output, string? mask, EvaluationStatus status, string? error) =>
@@ -152,7 +173,7 @@ public static class EvaluationRunner
         Write(files.Cases(), EvaluationCsv.FormatCases(ordered));
         Write(files.Settings(), merged.ToJson());
         WriteAggregates(files, merged, ordered, summaries, mergedFrom: $"{n} slice(s)");
-        return new EvaluationOutcome(ordered, summaries, files.Cases(), files.Settings(), files.Summary, files.Report, files.Chart);
+        return new EvaluationOutcome(ordered, summaries, files.Cases(), files.Settings(), files.Summary, files.Report, files.Chart) { Gallery = files.Gallery };
     }
 
     static void WriteAggregates(EvaluationFiles files, EvaluationSettings settings, IReadOnlyList<EvaluationRow> rows, IReadOnlyList<MethodSummary> summaries, string? mergedFrom)
@@ -160,6 +181,9 @@ public static class EvaluationRunner
         Write(files.Summary, EvaluationCsv.FormatSummary(summaries));
         Write(files.Chart, EvaluationChart.Render(rows, summaries));
         Write(files.Report, EvaluationReport.Format(settings, rows, summaries, mergedFrom));
+        // Last: the gallery links only files that are there.
+        var sheets = EvaluationContactSheets.Write(files, rows, settings.Methods);
+        Write(files.Gallery, EvaluationGallery.Format(files, settings, rows, summaries, sheets, mergedFrom));
     }
 
     static EvaluationSettings Settings(EvaluationPlan plan, string device)

@@ -19,6 +19,8 @@ public sealed record EditJobRequest : ImageJobRequest
     public bool SaveLatents { get; init; }
     /// <summary>A mask image (white = edit) to use instead of FocusFlow's automatic mask.</summary>
     public string? MaskImage { get; init; }
+    /// <summary>Also write x.comparison.png: source | mask overlay | edit, labelled with the prompts.</summary>
+    public bool SaveComparison { get; init; }
 
     public override IReadOnlyList<string> PlannedOutputs()
     {
@@ -26,6 +28,7 @@ public sealed record EditJobRequest : ImageJobRequest
         if (SaveMask && Options.Method == EditMethod.FocusFlow)
             files.AddRange(new[] { OutputNaming.Mask(Output), OutputNaming.Overlay(Output) });
         if (SaveLatents) files.Add(OutputNaming.Latents(Output));
+        if (SaveComparison) files.Add(OutputNaming.Comparison(Output));
         return files;
     }
 }
@@ -38,6 +41,8 @@ public sealed record EditJobResult(
 {
     /// <summary>The target prompt under the name Measure-EditQuality binds to.</summary>
     public string Prompt => TargetPrompt;
+    /// <summary>x.comparison.png, when asked for.</summary>
+    public string? Comparison { get; init; }
 
     /// <summary>Every option the edit ran with (as built by Core.Settings.EditSettings), the chosen seed included.</summary>
     public EditOptions? Options { get; init; }
@@ -89,13 +94,22 @@ public static class EditJob
             var metadata = Metadata(request, pipeline);
             outputs.Add(latentsPath, s => SafetensorsWriter.Write(s, tensors, metadata));
         }
+        string? comparisonPath = null;
+        if (request.SaveComparison)
+        {
+            comparisonPath = OutputNaming.Comparison(request.Output);
+            using var overlay = outcome.Mask is null ? null : MaskImages.Overlay(image, outcome.Mask.Soft);
+            using var sheet = ComparisonImages.ForEdit(image, overlay, outcome.Image, request.Options.Method, request.SourcePrompt, request.TargetPrompt);
+            provenance.WriteTo(sheet.Metadata, OutputKind.Comparison);
+            outputs.Add(comparisonPath, s => sheet.SaveAsPng(s));
+        }
         outputs.Commit();
         observer.Progress?.Report(new EditProgress(EditPhase.Saving, 1, 1));
         var o = request.Options;
         return new EditJobResult(Path.GetFullPath(request.Source), request.Output, maskPath, overlayPath, latentsPath,
             o.Method, request.SourcePrompt, request.TargetPrompt, o.NegativePrompt, o.Seed, width, height,
             outcome.Mask?.Coverage, Math.Round(clock.Elapsed.TotalSeconds, 2), outcome.ModelCalls,
-            pipeline.Model.RootPath, pipeline.Placement.ToString()) { Options = o };
+            pipeline.Model.RootPath, pipeline.Placement.ToString()) { Comparison = comparisonPath, Options = o };
     }
 
     static Dictionary<string, string> Metadata(EditJobRequest r, Sd3Pipeline p)

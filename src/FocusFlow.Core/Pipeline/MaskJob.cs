@@ -11,14 +11,25 @@ namespace FocusFlow.Core.Pipeline;
 public sealed record MaskJobRequest : ImageJobRequest
 {
     public bool SaveOverlay { get; init; }
+    /// <summary>Also write x.comparison.png: source | mask overlay, labelled with the prompts.</summary>
+    public bool SaveComparison { get; init; }
 
-    public override IReadOnlyList<string> PlannedOutputs() =>
-        SaveOverlay ? new[] { Output, OutputNaming.Overlay(Output) } : new[] { Output };
+    public override IReadOnlyList<string> PlannedOutputs()
+    {
+        var files = new List<string> { Output };
+        if (SaveOverlay) files.Add(OutputNaming.Overlay(Output));
+        if (SaveComparison) files.Add(OutputNaming.Comparison(Output));
+        return files;
+    }
 }
 
 /// <summary>What Get-FocusFlowMask returns: where the mask is and how much of the image it covers.</summary>
 public sealed record MaskJobResult(string Source, string Mask, string? Overlay, double Coverage, string SourcePrompt, string TargetPrompt,
-    long Seed, long MaskSeed, int Width, int Height, double Seconds);
+    long Seed, long MaskSeed, int Width, int Height, double Seconds)
+{
+    /// <summary>x.comparison.png, when asked for.</summary>
+    public string? Comparison { get; init; }
+}
 
 public static class MaskJob
 {
@@ -38,14 +49,22 @@ public static class MaskJob
             provenance.WriteTo(gray.Metadata, OutputKind.Mask);
             outputs.Add(request.Output, s => gray.SaveAsPng(s));
         }
-        if (overlayPath is not null)
+        var comparisonPath = request.SaveComparison ? OutputNaming.Comparison(request.Output) : null;
+        if (overlayPath is not null || comparisonPath is not null)
             using (var overlay = MaskImages.Overlay(image, mask.Soft))
             {
                 provenance.WriteTo(overlay.Metadata, OutputKind.Overlay);
-                outputs.Add(overlayPath, s => overlay.SaveAsPng(s));
+                if (overlayPath is not null) outputs.Add(overlayPath, s => overlay.SaveAsPng(s));
+                if (comparisonPath is not null)
+                    using (var sheet = ComparisonImages.ForMask(image, overlay, request.SourcePrompt, request.TargetPrompt, mask.Coverage))
+                    {
+                        provenance.WriteTo(sheet.Metadata, OutputKind.Comparison);
+                        outputs.Add(comparisonPath, s => sheet.SaveAsPng(s));
+                    }
             }
         outputs.Commit();
         return new MaskJobResult(Path.GetFullPath(request.Source), request.Output, overlayPath, Math.Round(mask.Coverage, 4),
-            request.SourcePrompt, request.TargetPrompt, options.Seed, options.MaskSeed, width, height, Math.Round(clock.Elapsed.TotalSeconds, 2));
+            request.SourcePrompt, request.TargetPrompt, options.Seed, options.MaskSeed, width, height, Math.Round(clock.Elapsed.TotalSeconds, 2))
+            { Comparison = comparisonPath };
     }
 }

@@ -5,7 +5,7 @@ namespace FocusFlow.Core.Pipeline;
 /// <summary>
 /// Where an edit's files go. The edited image is a PNG: beside the source as <c>name.method.png</c>, in a
 /// given folder under that name, or at a given .png path. Companions sit beside it: for <c>x.png</c>,
-/// <c>x.mask.png</c>, <c>x.overlay.png</c> and <c>x.latents.safetensors</c>.
+/// <c>x.mask.png</c>, <c>x.overlay.png</c>, <c>x.comparison.png</c> and <c>x.latents.safetensors</c>.
 /// </summary>
 public static class OutputNaming
 {
@@ -32,11 +32,16 @@ public static class OutputNaming
     public static string Latents(string output) => Companion(output, ".latents.safetensors");
 
     /// <summary>x.png and x.mask.png both get x.overlay.png.</summary>
-    public static string Overlay(string output)
+    public static string Overlay(string output) => BesideImage(output, ".overlay.png");
+
+    /// <summary>The side-by-side view: x.png and x.mask.png both get x.comparison.png.</summary>
+    public static string Comparison(string output) => BesideImage(output, ".comparison.png");
+
+    static string BesideImage(string output, string extension)
     {
         var stem = Path.ChangeExtension(output, null);
         if (stem.EndsWith(".mask", StringComparison.OrdinalIgnoreCase)) stem = stem[..^".mask".Length];
-        return stem + ".overlay.png";
+        return stem + extension;
     }
 
     static string Companion(string output, string extension) => Path.ChangeExtension(output, null) + extension;

@@ -60,9 +60,11 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
     public bool Overwrite { get; set; }
     public bool SaveMask { get; set; }
     public bool SaveLatents { get; set; }
+    /// <summary>Also write name.method.comparison.png (source | mask overlay | edit, labelled).</summary>
+    public bool SaveComparison { get; set; }
 
     /// <summary>
-    /// One item per edited image (the PNG) with metadata Source, Method, Seconds, Mask, and every edit option as used
+    /// One item per edited image (the PNG) with metadata Source, Method, Seconds, Mask, Comparison, and every edit option as used
     /// (Steps, NMax, ..., Seed: the chosen one when none was given).
     /// </summary>
     [Output] public ITaskItem[] EditedImages { get; private set; } = Array.Empty<ITaskItem>();
@@ -102,6 +104,7 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
                     Overwrite = Overwrite,
                     SaveMask = SaveMask,
                     SaveLatents = SaveLatents,
+                    SaveComparison = SaveComparison,
                     MaskImage = mask is null ? null : Path.GetFullPath(mask),
                     Size = ParseSize(Metadata(item, "Size") ?? Size),
                 };
@@ -154,6 +157,7 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
         output.SetMetadata("Method", result.Method.ToString());
         output.SetMetadata("Seconds", result.Seconds.ToString(CultureInfo.InvariantCulture));
         output.SetMetadata("Mask", result.Mask ?? "");
+        output.SetMetadata("Comparison", result.Comparison ?? "");
         foreach (var option in EditOptionCatalog.Options)
             output.SetMetadata(option.Name, Convert.ToString(option.ValueIn(options), CultureInfo.InvariantCulture) ?? "");
         return output;

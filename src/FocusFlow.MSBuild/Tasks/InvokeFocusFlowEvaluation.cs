@@ -49,6 +49,8 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
     [Output] public ITaskItem[] Summary { get; private set; } = Array.Empty<ITaskItem>();
     /// <summary>report.md (empty for a slice).</summary>
     [Output] public string Report { get; private set; } = "";
+    /// <summary>gallery.html (empty for a slice): every source, mask overlay and edit with its metrics.</summary>
+    [Output] public string Gallery { get; private set; } = "";
 
     public void Cancel() => _cancel.Cancel();
 
@@ -90,6 +92,7 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
             });
             Summary = outcome.Summaries.Select(ToItem).ToArray();
             Report = outcome.Report ?? "";
+            Gallery = outcome.Gallery ?? "";
             foreach (var s in outcome.Summaries)
                 Log.LogMessage(MessageImportance.High, $"  {s.Method}: CLIP-T {EvaluationReport.Mean(s.ClipT)}, LPIPS {EvaluationReport.Mean(s.Lpips)} ({s.Measured} measured, {s.Failed} failed)");
         }

@@ -10,6 +10,8 @@ public sealed class MergeFocusFlowEvaluation : Microsoft.Build.Utilities.Task
 
     [Output] public ITaskItem[] Summary { get; private set; } = Array.Empty<ITaskItem>();
     [Output] public string Report { get; private set; } = "";
+    /// <summary>gallery.html: every source, mask overlay and edit with its metrics.</summary>
+    [Output] public string Gallery { get; private set; } = "";
 
     public override bool Execute()
     {
@@ -18,6 +20,7 @@ public sealed class MergeFocusFlowEvaluation : Microsoft.Build.Utilities.Task
             var outcome = EvaluationRunner.Merge(OutputPath);
             Summary = outcome.Summaries.Select(InvokeFocusFlowEvaluation.ToItem).ToArray();
             Report = outcome.Report ?? "";
+            Gallery = outcome.Gallery ?? "";
             Log.LogMessage(MessageImportance.High, $"FocusFlow evaluation: merged {outcome.Rows.Count} edits into {outcome.Report}.");
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)

@@ -11,6 +11,8 @@ namespace FocusFlow.PowerShell.Cmdlets;
 public sealed class GetFocusFlowMaskCommand : ImageCommandBase
 {
     [Parameter] public SwitchParameter Overlay { get; set; }
+    /// <summary>Also write x.comparison.png: source | mask overlay, labelled with the prompts.</summary>
+    [Parameter] public SwitchParameter SaveComparison { get; set; }
 
     protected override string Activity => "FocusFlow: mask";
 
@@ -26,6 +28,7 @@ public sealed class GetFocusFlowMaskCommand : ImageCommandBase
             Output = OutputNaming.MaskForSource(file, OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath)),
             Overwrite = Force,
             SaveOverlay = Overlay,
+            SaveComparison = SaveComparison,
             Size = Size,
         };
         ClaimOutput(request.Output);

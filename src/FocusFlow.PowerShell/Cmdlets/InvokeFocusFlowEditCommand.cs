@@ -27,6 +27,8 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
 
     [Parameter] public SwitchParameter SaveMask { get; set; }
     [Parameter] public SwitchParameter SaveLatents { get; set; }
+    /// <summary>Also write x.comparison.png: source | mask overlay | edit, labelled with the prompts.</summary>
+    [Parameter] public SwitchParameter SaveComparison { get; set; }
 
     protected override string Activity => $"FocusFlow: {Method}";
 
@@ -52,6 +54,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
             Overwrite = Force,
             SaveMask = SaveMask,
             SaveLatents = SaveLatents,
+            SaveComparison = SaveComparison,
             MaskImage = Mask is null ? null : GetUnresolvedProviderPathFromPSPath(Mask),
             Size = Size,
         };

@@ -110,7 +110,7 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
             var outcome = EvaluationRunner.Run(plan, pipeline, meter, observer);
             WriteVerbose($"Per-case results: {outcome.CasesCsv}" + (outcome.Report is null
                 ? ". Merge the slices with Merge-FocusFlowEvaluation when all have run."
-                : $"; summary: {outcome.SummaryCsv}; report: {outcome.Report}; chart: {outcome.Chart}."));
+                : $"; summary: {outcome.SummaryCsv}; report: {outcome.Report}; chart: {outcome.Chart}; gallery: {outcome.Gallery}."));
             WriteObject(outcome.Summaries, enumerateCollection: true);
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)

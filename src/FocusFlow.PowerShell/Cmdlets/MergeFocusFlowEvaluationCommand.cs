@@ -22,7 +22,7 @@ public sealed class MergeFocusFlowEvaluationCommand : FocusFlowCmdlet
         try
         {
             var outcome = EvaluationRunner.Merge(folder);
-            WriteVerbose($"Merged {outcome.Rows.Count} edits: {outcome.CasesCsv}, {outcome.SummaryCsv}, {outcome.Report}, {outcome.Chart}.");
+            WriteVerbose($"Merged {outcome.Rows.Count} edits: {outcome.CasesCsv}, {outcome.SummaryCsv}, {outcome.Report}, {outcome.Chart}, {outcome.Gallery}.");
             WriteObject(outcome.Summaries, enumerateCollection: true);
         }
         catch (Exception e) when (e is not PipelineStoppedException)

@@ -9,9 +9,9 @@ namespace FocusFlow.Core.Tests.Evaluation;
 /// <summary>Whole runs on the tiny fixture models: 2 images x 2 targets x 3 methods, 2 steps at 32x32.</summary>
 public class EvaluationRunTests
 {
-    static Sd3Pipeline Pipeline() => PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+    internal static Sd3Pipeline Pipeline() => PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
 
-    static EditQualityMeter Meter() => new(
+    internal static EditQualityMeter Meter() => new(
         MetricModelRegistry.Clip(Fixtures.Path("metrics", "tiny-clip"), TensorPlacement.CpuFloat32),
         MetricModelRegistry.Lpips(Fixtures.Path("metrics", "alexnet_features_random.safetensors"), null, TensorPlacement.CpuFloat32));
 
@@ -37,7 +37,7 @@ public class EvaluationRunTests
         return dir.File("cases.yaml");
     }
 
-    static EvaluationRequest Request(string cases, string output, EvaluationShard? shard = null, bool force = false) => new()
+    internal static EvaluationRequest Request(string cases, string output, EvaluationShard? shard = null, bool force = false) => new()
     {
         CasesFile = cases,
         OutputFolder = output,
@@ -50,7 +50,7 @@ public class EvaluationRunTests
         Model = "tiny-sd3",
     };
 
-    static EvaluationOutcome Run(EvaluationRequest request, EvaluationObserver? observer = null) =>
+    internal static EvaluationOutcome Run(EvaluationRequest request, EvaluationObserver? observer = null) =>
         EvaluationRunner.Run(EvaluationPlan.For(request), Pipeline(), Meter(), observer ?? EvaluationObserver.None);
 
     /// <summary>Everything of a row but the time it took.</summary>

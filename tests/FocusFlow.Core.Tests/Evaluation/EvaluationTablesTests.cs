@@ -25,7 +25,7 @@ public class EvaluationTablesTests
                     rows.Add(new EvaluationRow(m, c, t, $"imgs/img{c}.png", $"{t}_code", $"a \"quoted\", prompt | with\nbreak {c}.{t}",
                         failed ? null : random.NextDouble() * 0.4 - 0.1, failed ? null : random.NextDouble(), Math.Round(random.NextDouble() * 10, 2),
                         failed ? "" : $"{m.ToString().ToLowerInvariant()}/img{c}/{t}_code.png", m == EditMethod.FocusFlow ? "x.mask.png" : null,
-                        status, failed ? "Image not found: /x/img2.png, really" : null));
+                        status, failed ? "Image not found: /x/img2.png, really" : null) { Source = c == 3 ? null : $"source/img{c}.png" });
                 }
         return rows;
     }
@@ -44,6 +44,20 @@ public class EvaluationTablesTests
         File.WriteAllText(dir.File("cases.csv"), EvaluationCsv.FormatCases(rows));
         Assert.Equal(rows, EvaluationCsv.ReadCases(dir.File("cases.csv")));
         Assert.StartsWith(string.Join(",", EvaluationCsv.CaseColumns) + "\r\n", File.ReadAllText(dir.File("cases.csv")));
+    }
+
+    [Fact]
+    public void APerCaseCsvWrittenBeforeTheSourceColumnStillReads()
+    {
+        using var dir = new TempDir();
+        var rows = SampleRows();
+        var records = Csv.Parse(EvaluationCsv.FormatCases(rows), "cases.csv");
+        int source = Array.IndexOf(records[0], "source");
+        Assert.True(source > 0);
+        File.WriteAllText(dir.File("cases.csv"), Csv.Format(records[0].Where((_, i) => i != source).ToList(),
+            records.Skip(1).Select(r => (IReadOnlyList<string>)r.Where((_, i) => i != source).ToList())));
+
+        Assert.Equal(rows.Select(r => r with { Source = null }), EvaluationCsv.ReadCases(dir.File("cases.csv")));
     }
 
     [Fact]
