@@ -9,6 +9,7 @@
 
       Build    compile the solution
       Package  lay the importable module out under out/FocusFlow (manifest, assemblies, native libraries, help)
+      Pack     write the NuGet packages to out/packages (FocusFlow.MSBuild.<version>.nupkg: the MSBuild tasks)
       Test     Package, then run the xunit tests and the Pester tests against the packaged module;
                prints "N passed, N failed" last and fails on any failure
       Demo     Package, then run examples/Demo.ps1 (an edit with the model in $env:FOCUSFLOW_MODEL,
@@ -22,7 +23,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Package', 'Pack', 'Demo')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -43,6 +44,7 @@ Set-StrictMode -Version Latest
 $root = $PSScriptRoot
 $pesterVersion = '5.7.1'
 $resultsDir = Join-Path $root 'out/test-results'
+$packagesDir = Join-Path $root 'out/packages'
 
 function Invoke-Dotnet {
     # Plain $args (not an advanced function), so dotnet's own switches such as -o and -c pass through.
@@ -85,6 +87,17 @@ function Invoke-Package {
     Write-Host "Module packaged: $OutputPath" -ForegroundColor Green
 }
 
+function Invoke-MSBuildPack {
+    # FocusFlow.MSBuild.<version>.nupkg: the tasks and their managed dependencies; LibTorch comes from the TorchSharp
+    # backend package the consuming project restores, so the backend choice here does not enter the package.
+    Invoke-Dotnet pack (Join-Path $root 'src/FocusFlow.MSBuild') -c $Configuration -nologo -o $packagesDir
+}
+
+function Invoke-Pack {
+    Invoke-MSBuildPack
+    Write-Host "Packages: $packagesDir" -ForegroundColor Green
+}
+
 function Get-PesterModulePath {
     Invoke-Dotnet restore (Join-Path $root 'build/tools.proj') "-p:PesterVersion=$pesterVersion" -nologo | Out-Host
     $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
@@ -95,6 +108,7 @@ function Get-PesterModulePath {
 
 function Invoke-Test {
     Invoke-Package
+    Invoke-Pack   # the MSBuild package's Pester test consumes out/packages
     if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
     New-Item -ItemType Directory $resultsDir | Out-Null
 
@@ -139,6 +153,7 @@ function Invoke-Demo {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Package' { Invoke-Package }
+    'Pack' { Invoke-Pack }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
 }

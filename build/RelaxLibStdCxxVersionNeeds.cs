@@ -1,4 +1,6 @@
-// An MSBuild task, compiled by RoslynCodeTaskFactory from build/LibStdCxxCompat.targets.
+// An MSBuild task, compiled by RoslynCodeTaskFactory from build/LibStdCxxCompat.targets, and into the FocusFlow.MSBuild
+// package's tasks so a consuming build fixes its own copy of the bridge.
+#nullable disable
 //
 // Why: TorchSharp's libLibTorchSharp.so is linked against GCC 13's libstdc++ and so asks for the
 // symbol version GLIBCXX_3.4.32. Older systems (Debian 12 ships 3.4.30) refuse to load it, although
@@ -16,7 +18,7 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
-public class RelaxLibStdCxxVersionNeeds : Task
+public class RelaxLibStdCxxVersionNeeds : Microsoft.Build.Utilities.Task
 {
     /// <summary>Native libraries to check (only ELF files are looked at).</summary>
     [Required]

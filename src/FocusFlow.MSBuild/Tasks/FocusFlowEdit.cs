@@ -1,41 +1,47 @@
 using System.Globalization;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.Pipeline;
-using FocusFlow.Core.Runtime;
+using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
 namespace FocusFlow.MSBuild.Tasks;
 
 /// <summary>
-/// Edits images in a build: the same engine and options as Invoke-FocusFlowEdit. Each image item may
-/// carry its own From, To, Seed and Method metadata; task parameters are the defaults. The model loads
-/// once per build node. A failing image is logged as an error and the others go on.
+/// Edits images in a build: the same engine and options as Invoke-FocusFlowEdit. Each image item may carry any
+/// setting of <see cref="ImageSettings.Names"/> as metadata; the task's parameters (or its Settings items) are the
+/// defaults. The model loads once per build and is freed when the build ends. A failing image is an error on the
+/// item's project file and the others go on. Progress per step at -v:n, one line per image at the default verbosity.
 /// </summary>
 public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableTask
 {
     readonly CancellationTokenSource _cancel = new();
 
     [Required] public ITaskItem[] Images { get; set; } = Array.Empty<ITaskItem>();
+    /// <summary>Build-wide settings, one item per setting name with the value in metadata Value (what the targets pass).</summary>
+    public ITaskItem[] Settings { get; set; } = Array.Empty<ITaskItem>();
     /// <summary>Source prompt for items without From metadata.</summary>
     public string? From { get; set; }
     /// <summary>Target prompt for items without To metadata.</summary>
     public string? To { get; set; }
-    public string Method { get; set; } = nameof(EditMethod.FocusFlow);
+    public string? Method { get; set; }
     /// <summary>A diffusers folder or a Hugging Face id; default $(FOCUSFLOW_MODEL) or SD3 medium.</summary>
     public string? Model { get; set; }
     /// <summary>Folder for the results (name.method.png); default beside each image.</summary>
     public string? OutputDirectory { get; set; }
-    public int Steps { get; set; }
+    public string? Steps { get; set; }
     public string? Seed { get; set; }
     public string? NegativePrompt { get; set; }
-    public string Device { get; set; } = nameof(ComputeDevice.Auto);
-    public string Precision { get; set; } = nameof(Core.Runtime.Precision.Float32);
+    public string? Device { get; set; }
+    public string? Precision { get; set; }
     public bool NoT5 { get; set; }
     public bool Overwrite { get; set; }
     public bool SaveMask { get; set; }
     public bool SaveLatents { get; set; }
+    /// <summary>The native folder of the TorchSharp backend package (set by the package's targets; empty in the module folder).</summary>
+    public string? LibTorchDirectory { get; set; }
+    /// <summary>TorchSharp's native bridge, as prepared under obj/ by the package's targets.</summary>
+    public string? TorchSharpBridge { get; set; }
 
     /// <summary>One item per edited image (the PNG) with metadata Source, Method, Seed, Seconds, Mask.</summary>
     [Output] public ITaskItem[] EditedImages { get; private set; } = Array.Empty<ITaskItem>();
@@ -44,86 +50,83 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
 
     public override bool Execute()
     {
-        if (!TryParse<EditMethod>(Method, nameof(Method), out var defaultMethod)
-            | !TryParse<ComputeDevice>(Device, nameof(Device), out var device)
-            | !TryParse<Precision>(Precision, nameof(Precision), out var precision))
+        Dictionary<string, string?> defaults;
+        try
+        {
+            defaults = ImageSettings.Defaults(Settings);
+            foreach (var (name, value) in ParameterDefaults())
+                if (!string.IsNullOrEmpty(value)) defaults[name] = value;
+            LibTorchLocation.Use(LibTorchDirectory, TorchSharpBridge, m => Log.LogMessage(MessageImportance.Low, $"FocusFlow: {m}"));
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or DllNotFoundException or BadImageFormatException)
+        {
+            Log.ProjectError(BuildEngine, e is ArgumentException ? "FF2002" : "FF0002", e.Message);
             return false;
+        }
 
-        Sd3Pipeline? pipeline = null;
+        var models = BuildModels.For(BuildEngine);
         var edited = new List<ITaskItem>();
         foreach (var item in Images)
         {
             if (_cancel.IsCancellationRequested) break;
-            var source = item.GetMetadata("FullPath");
+            var image = ImageSettings.Of(item, defaults, BuildEngine.ProjectFileOfTaskNode);
             try
             {
-                var method = string.IsNullOrEmpty(item.GetMetadata("Method")) ? defaultMethod : Enum.Parse<EditMethod>(item.GetMetadata("Method"), ignoreCase: true);
-                var options = EditOptions.Defaults(method, Steps > 0 ? Steps : null) with
-                {
-                    Seed = ParseSeed(Metadata(item, "Seed") ?? Seed),
-                    NegativePrompt = Metadata(item, "NegativePrompt") ?? NegativePrompt ?? "",
-                };
-                var request = new EditJobRequest
-                {
-                    Source = source,
-                    SourcePrompt = Metadata(item, "From") ?? From ?? throw new ArgumentException($"{item.ItemSpec} has no source prompt: set From on the task or as item metadata.", "From"),
-                    TargetPrompt = Metadata(item, "To") ?? To ?? throw new ArgumentException($"{item.ItemSpec} has no target prompt: set To on the task or as item metadata.", "To"),
-                    Options = options.Validate(),
-                    Output = OutputNaming.ForSource(source, string.IsNullOrEmpty(OutputDirectory) ? null : OutputDirectory + Path.DirectorySeparatorChar, method),
-                    Overwrite = Overwrite,
-                    SaveMask = SaveMask,
-                    SaveLatents = SaveLatents,
-                };
-                pipeline ??= Load(device, precision);
+                var request = image.Request(Overwrite);
+                var pipeline = models.Pipeline(image.Model, image.PipelineOptions, m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"), _cancel.Token);
                 var result = EditJob.Run(pipeline, request, new EditObserver
                 {
-                    Warning = m => Log.LogWarning(null, "FF2001", null, source, 0, 0, 0, 0, m),
-                    Verbose = m => Log.LogMessage(MessageImportance.Low, m),
+                    Progress = new StepLog(Log, Path.GetFileName(image.Source)),
+                    Warning = m => Log.Warning(image, "FF2001", m),
+                    Verbose = m => Log.LogMessage(MessageImportance.Low, $"FocusFlow: {m}"),
                     Cancellation = _cancel.Token,
                 });
-                Log.LogMessage(MessageImportance.High, $"FocusFlow: {source} -> {result.Output} ({result.Method}, seed {result.Seed}, {result.Seconds:F1} s)");
-                var output = new TaskItem(result.Output);
-                output.SetMetadata("Source", result.Source);
-                output.SetMetadata("Method", result.Method.ToString());
-                output.SetMetadata("Seed", result.Seed.ToString(CultureInfo.InvariantCulture));
-                output.SetMetadata("Seconds", result.Seconds.ToString(CultureInfo.InvariantCulture));
-                output.SetMetadata("Mask", result.Mask ?? "");
-                edited.Add(output);
+                Log.LogMessage(MessageImportance.High, $"FocusFlow: {result.Source} -> {result.Output} ({result.Method}, seed {result.Seed}, {result.Seconds:F1} s)");
+                edited.Add(ToItem(result));
             }
             catch (OperationCanceledException)
             {
-                Log.LogWarning($"FocusFlow: cancelled while editing {source}; nothing was written for it.");
+                Log.LogWarning($"FocusFlow: cancelled while editing {image.Name}; nothing was written for it.");
                 break;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is ArgumentException)
             {
-                Log.LogError(null, "FF2000", null, source, 0, 0, 0, 0, e.Message);
+                Log.Error(image, "FF2002", e.Message);
+            }
+            catch (Exception e)
+            {
+                Log.Error(image, e is Core.Runtime.TorchRuntimeException ? "FF0002" : "FF2000", e.Message);
             }
         }
         EditedImages = edited.ToArray();
         return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
     }
 
-    Sd3Pipeline Load(ComputeDevice device, Precision precision)
+    IEnumerable<(string, string?)> ParameterDefaults() => new (string, string?)[]
     {
-        var options = new PipelineOptions { Device = device, Precision = precision, UseT5 = !NoT5 };
-        var folder = ModelResolver.Resolve(Sd3Pipeline.ChooseModel(Model), options.HubOptions(),
-            new Progress<DownloadProgress>(p => { if (p.FileCompleted) Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {p}"); }), _cancel.Token);
-        return PipelineRegistry.GetOrLoad(folder, options, m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"));
+        ("From", From), ("To", To), ("Method", Method), ("Model", Model), ("OutputDir", OutputDirectory), ("Steps", Steps),
+        ("Seed", Seed), ("NegativePrompt", NegativePrompt), ("Device", Device), ("Precision", Precision),
+        ("NoT5", NoT5 ? "true" : null), ("SaveMask", SaveMask ? "true" : null), ("SaveLatents", SaveLatents ? "true" : null),
+    };
+
+    static ITaskItem ToItem(EditJobResult result)
+    {
+        var output = new TaskItem(result.Output);
+        output.SetMetadata("Source", result.Source);
+        output.SetMetadata("Method", result.Method.ToString());
+        output.SetMetadata("Seed", result.Seed.ToString(CultureInfo.InvariantCulture));
+        output.SetMetadata("Seconds", result.Seconds.ToString(CultureInfo.InvariantCulture));
+        output.SetMetadata("Mask", result.Mask ?? "");
+        return output;
     }
 
-    static string? Metadata(ITaskItem item, string name) => item.GetMetadata(name) is { Length: > 0 } v ? v : null;
-
-    static long ParseSeed(string? text) =>
-        text is null ? Random.Shared.Next()
-        : long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) ? seed
-        : throw new ArgumentException($"Seed must be a whole number; got '{text}'.", "Seed");
-
-    bool TryParse<T>(string text, string name, out T value) where T : struct, Enum
+    /// <summary>One message per step at normal verbosity (-v:n): "cat.png: Editing 3/8".</summary>
+    sealed class StepLog(TaskLoggingHelper log, string image) : IProgress<EditProgress>
     {
-        if (Enum.TryParse(text, ignoreCase: true, out value)) return true;
-        Log.LogError(null, "FF2002", null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0,
-            $"{name} '{text}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
-        return false;
+        public void Report(EditProgress p)
+        {
+            if (p.Total > 0 && p.Step > 0)
+                log.LogMessage(MessageImportance.Normal, $"FocusFlow: {image}: {p.Phase} {p.Step}/{p.Total}{(p.Detail is null ? "" : " " + p.Detail)}");
+        }
     }
 }

@@ -1,9 +1,9 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
-using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.Metrics;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
+using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -11,7 +11,7 @@ namespace FocusFlow.MSBuild.Tasks;
 
 /// <summary>
 /// Invoke-FocusFlowEvaluation for build pipelines: every method on every case of a YAML case list, with the same
-/// engine, files and defaults (see its help). Models load once per MSBuild node.
+/// engine, files and defaults (see its help). Models load once per build and are freed when it ends.
 /// </summary>
 public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, ICancelableTask
 {
@@ -39,6 +39,10 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
     public string Device { get; set; } = nameof(ComputeDevice.Auto);
     public string Precision { get; set; } = nameof(Core.Runtime.Precision.Float32);
     public bool NoT5 { get; set; }
+    /// <summary>The native folder of the TorchSharp backend package (set by the package's targets; empty in the module folder).</summary>
+    public string? LibTorchDirectory { get; set; }
+    /// <summary>TorchSharp's native bridge, as prepared under obj/ by the package's targets.</summary>
+    public string? TorchSharpBridge { get; set; }
 
     /// <summary>One item per method: ClipT, Lpips, Measured, Ok, Reused, Failed, Seconds.</summary>
     [Output] public ITaskItem[] Summary { get; private set; } = Array.Empty<ITaskItem>();
@@ -72,9 +76,10 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
             });
             Log.LogMessage(MessageImportance.High, $"FocusFlow evaluation: {plan.Work.Count} edits of {plan.TotalWork} ({string.Join(", ", plan.Request.Methods)}) into {plan.Request.OutputFolder}.");
 
-            var pipeline = PipelineRegistry.GetOrLoad(ModelResolver.Resolve(model, pipelineOptions.HubOptions(), ct: _cancel.Token), pipelineOptions, m => Log.LogMessage(MessageImportance.Low, m));
-            var clip = ModelResolver.Resolve(ClipModel, TransformersModelFiles.Clip, new HubOptions(), ct: _cancel.Token);
-            var meter = MetricModelRegistry.Meter(clip, plan.Request.LpipsModel, plan.Request.LpipsHeads, MetricModelRegistry.PlacementFor(device));
+            LibTorchLocation.Use(LibTorchDirectory, TorchSharpBridge, m => Log.LogMessage(MessageImportance.Low, $"FocusFlow: {m}"));
+            var models = BuildModels.For(BuildEngine);
+            var pipeline = models.Pipeline(model, pipelineOptions, m => Log.LogMessage(MessageImportance.Low, m), _cancel.Token);
+            var meter = models.Meter(ClipModel, plan.Request.LpipsModel, plan.Request.LpipsHeads, MetricModelRegistry.PlacementFor(device), _cancel.Token);
             var outcome = EvaluationRunner.Run(plan, pipeline, meter, new EvaluationObserver
             {
                 Progress = new LogProgress(Log),
