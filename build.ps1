@@ -130,7 +130,7 @@ function Invoke-Test {
     $summary = Join-Path $resultsDir 'pester-summary.json'
     $pesterExit = Invoke-Pwsh -File (Join-Path $root 'build/Invoke-PesterTests.ps1') `
         -PesterPath $pester -ModulePath (Join-Path $OutputPath 'FocusFlow.psd1') `
-        -TestPath (Join-Path $root 'tests/module') -SummaryPath $summary
+        -TestPath (Join-Path $root 'tests/module') -SummaryPath $summary -PackagesPath $packagesDir
     $pPassed = 0; $pFailed = 0
     if (Test-Path $summary) {
         $s = Get-Content $summary -Raw | ConvertFrom-Json

@@ -133,12 +133,12 @@ public sealed class ImageSettings
     public EditJobRequest Request(bool overwrite)
     {
         if (this["Mask"] is not null && Method != EditMethod.FocusFlow)
-            throw new ArgumentException($"Mask applies to Method FocusFlow only, not to {Method}.", "Mask");
+            throw new ArgumentException($"Mask applies to Method FocusFlow only, not to {Method}.");
         return new EditJobRequest
         {
             Source = Source,
-            SourcePrompt = this["From"] ?? throw new ArgumentException("no source prompt: set the property FocusFlowFrom, or From metadata on the item.", "From"),
-            TargetPrompt = this["To"] ?? throw new ArgumentException("no target prompt: set the property FocusFlowTo, or To metadata on the item.", "To"),
+            SourcePrompt = this["From"] ?? throw new ArgumentException("no source prompt: set the property FocusFlowFrom, or From metadata on the item."),
+            TargetPrompt = this["To"] ?? throw new ArgumentException("no target prompt: set the property FocusFlowTo, or To metadata on the item."),
             Options = Options(Random.Shared.Next()),
             Output = Output,
             Overwrite = overwrite,
@@ -194,27 +194,27 @@ public sealed class ImageSettings
     IReadOnlyList<int>? Size() => this["Size"] is not { } text ? null
         : text.Split(new[] { ',', ';', 'x', ' ' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(part => int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n
-                : throw new ArgumentException($"Size must be one or two positive whole numbers (the longest side, or width;height); got '{text}'.", "Size"))
+                : throw new ArgumentException($"Size must be one or two positive whole numbers (the longest side, or width;height); got '{text}'."))
             .ToArray() is { Length: 1 or 2 } sides ? sides
-            : throw new ArgumentException($"Size must be one or two positive whole numbers (the longest side, or width;height); got '{text}'.", "Size");
+            : throw new ArgumentException($"Size must be one or two positive whole numbers (the longest side, or width;height); got '{text}'.");
 
     int? Whole(string name) => this[name] is not { } text ? null
         : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
-        : throw new ArgumentException($"{name} must be a whole number; got '{text}'.", name);
+        : throw new ArgumentException($"{name} must be a whole number; got '{text}'.");
 
     long? Long(string name) => this[name] is not { } text ? null
         : long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
-        : throw new ArgumentException($"{name} must be a whole number; got '{text}'.", name);
+        : throw new ArgumentException($"{name} must be a whole number; got '{text}'.");
 
     double? Number(string name) => this[name] is not { } text ? null
         : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v
-        : throw new ArgumentException($"{name} must be a number (with a '.' for decimals); got '{text}'.", name);
+        : throw new ArgumentException($"{name} must be a number (with a '.' for decimals); got '{text}'.");
 
     bool Flag(string name) => this[name] is not { } text ? false
         : bool.TryParse(text, out var v) ? v
-        : throw new ArgumentException($"{name} must be true or false; got '{text}'.", name);
+        : throw new ArgumentException($"{name} must be true or false; got '{text}'.");
 
     T Enumerated<T>(string name, T fallback) where T : struct, Enum => this[name] is not { } text ? fallback
         : Enum.TryParse<T>(text, ignoreCase: true, out var v) && Enum.IsDefined(v) ? v
-        : throw new ArgumentException($"{name} '{text}' is not one of {string.Join(", ", Enum.GetNames<T>())}.", name);
+        : throw new ArgumentException($"{name} '{text}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
 }
