@@ -126,6 +126,20 @@ Describe 'FocusFlow.MSBuild package in a consuming project' {
         (Get-Content (Join-Path $outputs 'focusflow-quality.json') -Raw | ConvertFrom-Json).passed | Should -BeTrue
     }
 
+    It 'runs the evaluation in two slices through the package targets and merges them' {
+        "- {input_img: images/cat.png, source_prompt: a cat, target_prompts: [a tiger, a dog], target_codes: [tiger, dog]}" |
+            Set-Content (Join-Path $work 'cases.yaml')
+        foreach ($slice in '1/2', '2/2') {
+            $build = Invoke-ConsumerBuild '-t:FocusFlowEvaluate', '-p:FocusFlowCases=cases.yaml', "-p:FocusFlowShard=$slice", '-p:FocusFlowMethods=SDEdit'
+            $build.Exit | Should -Be 0 -Because $build.Log
+            $build.Log | Should -Match 'SDEdit: CLIP-T -?\d.* \(1 measured, 0 failed\)'
+        }
+        $build = Invoke-ConsumerBuild '-t:FocusFlowMergeEvaluation'
+        $build.Exit | Should -Be 0 -Because $build.Log
+        (Import-Csv (Join-Path $work 'obj/focusflow/evaluation/cases.csv')).Count | Should -Be 2
+        Join-Path $work 'obj/focusflow/evaluation/report.md' | Should -Exist
+    }
+
     It 'reports an impossible setting as FF2002 on the project file, naming the image' {
         $build = Invoke-ConsumerBuild '-p:FocusFlowSteps=many'
         $build.Exit | Should -Not -Be 0

@@ -94,11 +94,16 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
-            Log.LogError(null, "FF0103", null, Cases, 0, 0, 0, 0, "The evaluation was cancelled; the edits finished so far are in the per-case CSV and are reused by the next run.");
+            Log.ProjectError(BuildEngine, "FF0103", "The evaluation was cancelled; the edits finished so far are in the per-case CSV and are reused by the next run.");
+        }
+        catch (CaseListException e)
+        {
+            // A problem of the case list is located in it.
+            Log.LogError(null, "FF0101", null, Path.GetFullPath(Cases), 0, 0, 0, 0, e.Message);
         }
         catch (Exception e)
         {
-            Log.LogError(null, "FF0101", null, Cases, 0, 0, 0, 0, e.Message);
+            Log.ProjectError(BuildEngine, "FF0101", e.Message);
         }
         return !Log.HasLoggedErrors;
     }
