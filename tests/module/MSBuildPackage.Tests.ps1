@@ -67,6 +67,14 @@ BeforeAll {
 }
 AfterAll { Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue }
 
+Describe 'examples/msbuild' {
+    It 'references the version this repository packs' {
+        $example = [xml](Get-Content (Join-Path $fixtures '../../examples/msbuild/ArtEdits.csproj') -Raw)
+        $reference = $example.Project.ItemGroup.PackageReference | Where-Object Include -eq 'FocusFlow.MSBuild'
+        $reference.Version | Should -Be $version -Because 'the example must restore the package Directory.Build.props versions'
+    }
+}
+
 Describe 'FocusFlow.MSBuild package in a consuming project' {
     It 'restores by version from the feed and edits every image on the first build' {
         $build = Invoke-ConsumerBuild
