@@ -112,18 +112,22 @@ function Invoke-Test {
     if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
     New-Item -ItemType Directory $resultsDir | Out-Null
 
-    # xunit: the engine.
-    & dotnet test (Join-Path $root 'tests/FocusFlow.Core.Tests') @common `
-        --logger 'trx;LogFileName=core.trx' --logger 'console;verbosity=normal' --results-directory $resultsDir | Out-Host
-    $xunitExit = $LASTEXITCODE
-    $trx = Get-ChildItem $resultsDir -Filter *.trx -Recurse | Select-Object -First 1
+    # xunit: the engine, and the MSBuild tasks inside a real build engine.
     $xPassed = 0; $xFailed = 0
-    if ($trx) {
-        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
-        $xPassed = [int]$counters.passed
-        $xFailed = [int]$counters.total - [int]$counters.passed
+    foreach ($suite in 'FocusFlow.Core.Tests', 'FocusFlow.MSBuild.Tests') {
+        & dotnet test (Join-Path $root "tests/$suite") @common `
+            --logger "trx;LogFileName=$suite.trx" --logger 'console;verbosity=normal' --results-directory $resultsDir | Out-Host
+        $xunitExit = $LASTEXITCODE
+        $trx = Get-ChildItem $resultsDir -Filter "$suite.trx" -Recurse | Select-Object -First 1
+        $suiteFailed = 0
+        if ($trx) {
+            $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+            $xPassed += [int]$counters.passed
+            $suiteFailed = [int]$counters.total - [int]$counters.passed
+        }
+        if ($xunitExit -ne 0 -and $suiteFailed -eq 0) { $suiteFailed = 1 }   # the run itself failed
+        $xFailed += $suiteFailed
     }
-    if ($xunitExit -ne 0 -and $xFailed -eq 0) { $xFailed = 1 }   # the run itself failed
 
     # Pester: the packaged module, in a fresh pwsh.
     $pester = Get-PesterModulePath

@@ -19,6 +19,9 @@ public sealed class BuildModels : IDisposable
     readonly Dictionary<string, IDisposable> _loaded = new(StringComparer.Ordinal);
     bool _disposed;
 
+    /// <summary>True once the build has ended and its models are freed.</summary>
+    public bool IsDisposed => _disposed;
+
     /// <summary>How many models this build loaded (a second task asking for the same model does not count).</summary>
     public int LoadCount { get; private set; }
 
