@@ -14,10 +14,8 @@ namespace FocusFlow.MSBuild.Tasks;
 /// the value and the threshold, on the item's project file. All values go to <see cref="ReportFile"/> (JSON), for a
 /// pipeline to publish.
 /// </summary>
-public sealed class CheckFocusFlowQuality : Microsoft.Build.Utilities.Task, ICancelableTask
+public sealed class CheckFocusFlowQuality : TorchTask
 {
-    readonly CancellationTokenSource _cancel = new();
-
     /// <summary>The planned edits (PrepareFocusFlowEdits' output): metadata EditedImage, To, MinClipT, MaxLpips.</summary>
     [Required] public ITaskItem[] Edits { get; set; } = Array.Empty<ITaskItem>();
     public ITaskItem[] Settings { get; set; } = Array.Empty<ITaskItem>();
@@ -30,10 +28,6 @@ public sealed class CheckFocusFlowQuality : Microsoft.Build.Utilities.Task, ICan
     public string? Device { get; set; }
     /// <summary>Where the measured values of every image are written (JSON).</summary>
     [Required] public string ReportFile { get; set; } = "";
-    public string? LibTorchDirectory { get; set; }
-    public string? TorchSharpBridge { get; set; }
-
-    public void Cancel() => _cancel.Cancel();
 
     sealed record Verdict(string Image, string Output, string Prompt, double ClipT, double Lpips, double? MinClipT, double? MaxLpips, bool Reused)
     {
@@ -56,7 +50,7 @@ public sealed class CheckFocusFlowQuality : Microsoft.Build.Utilities.Task, ICan
 
         foreach (var item in Edits)
         {
-            if (_cancel.IsCancellationRequested) break;
+            if (Cancellation.IsCancellationRequested) break;
             var image = ImageSettings.Of(item, defaults, BuildEngine.ProjectFileOfTaskNode);
             try
             {
@@ -75,9 +69,9 @@ public sealed class CheckFocusFlowQuality : Microsoft.Build.Utilities.Task, ICan
                 {
                     if (meter is null)
                     {
-                        LibTorchLocation.Use(LibTorchDirectory, TorchSharpBridge, m => Log.LogMessage(MessageImportance.Low, $"FocusFlow: {m}"));
+                        UseLibTorch();
                         var device = Enum.TryParse<Core.Runtime.ComputeDevice>(Device, true, out var d) ? d : Core.Runtime.ComputeDevice.Auto;
-                        meter = BuildModels.For(BuildEngine).Meter(ClipModel, lpipsModel, lpipsHeads, MetricModelRegistry.PlacementFor(device), _cancel.Token);
+                        meter = BuildModels.For(BuildEngine).Meter(ClipModel, lpipsModel, lpipsHeads, MetricModelRegistry.PlacementFor(device), Cancellation);
                     }
                     var q = meter.Measure(image.Source, output, prompt);
                     record = new QualityRecord(output, outputHash, image.Source, sourceHash, prompt, ClipModel, lpipsModel, q.ClipT, q.Lpips);
@@ -102,7 +96,7 @@ public sealed class CheckFocusFlowQuality : Microsoft.Build.Utilities.Task, ICan
                 Log.Error(image, "FFQ001", $"LPIPS {F(v.Lpips)} is above the maximum {F(max)} (MaxLpips) for {v.Output}.");
         }
         WriteReport(verdicts.Select(x => x.Verdict).ToList());
-        return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
+        return !Log.HasLoggedErrors && !Cancellation.IsCancellationRequested;
     }
 
     void WriteReport(IReadOnlyList<Verdict> verdicts)

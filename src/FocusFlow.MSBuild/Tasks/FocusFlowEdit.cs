@@ -13,10 +13,8 @@ namespace FocusFlow.MSBuild.Tasks;
 /// defaults. The model loads once per build and is freed when the build ends. A failing image is an error on the
 /// item's project file and the others go on. Progress per step at -v:n, one line per image at the default verbosity.
 /// </summary>
-public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableTask
+public sealed class FocusFlowEdit : TorchTask
 {
-    readonly CancellationTokenSource _cancel = new();
-
     [Required] public ITaskItem[] Images { get; set; } = Array.Empty<ITaskItem>();
     /// <summary>Build-wide settings, one item per setting name with the value in metadata Value (what the targets pass).</summary>
     public ITaskItem[] Settings { get; set; } = Array.Empty<ITaskItem>();
@@ -38,15 +36,9 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
     public bool Overwrite { get; set; }
     public bool SaveMask { get; set; }
     public bool SaveLatents { get; set; }
-    /// <summary>The native folder of the TorchSharp backend package (set by the package's targets; empty in the module folder).</summary>
-    public string? LibTorchDirectory { get; set; }
-    /// <summary>TorchSharp's native bridge, as prepared under obj/ by the package's targets.</summary>
-    public string? TorchSharpBridge { get; set; }
 
     /// <summary>One item per edited image (the PNG) with metadata Source, Method, Seed, Seconds, Mask.</summary>
     [Output] public ITaskItem[] EditedImages { get; private set; } = Array.Empty<ITaskItem>();
-
-    public void Cancel() => _cancel.Cancel();
 
     public override bool Execute()
     {
@@ -56,7 +48,7 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
             defaults = ImageSettings.Defaults(Settings);
             foreach (var (name, value) in ParameterDefaults())
                 if (!string.IsNullOrEmpty(value)) defaults[name] = value;
-            LibTorchLocation.Use(LibTorchDirectory, TorchSharpBridge, m => Log.LogMessage(MessageImportance.Low, $"FocusFlow: {m}"));
+            UseLibTorch();
         }
         catch (Exception e) when (e is ArgumentException or IOException or DllNotFoundException or BadImageFormatException)
         {
@@ -68,18 +60,18 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
         var edited = new List<ITaskItem>();
         foreach (var item in Images)
         {
-            if (_cancel.IsCancellationRequested) break;
+            if (Cancellation.IsCancellationRequested) break;
             var image = ImageSettings.Of(item, defaults, BuildEngine.ProjectFileOfTaskNode);
             try
             {
                 var request = image.Request(Overwrite);
-                var pipeline = models.Pipeline(image.Model, image.PipelineOptions, m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"), _cancel.Token);
+                var pipeline = models.Pipeline(image.Model, image.PipelineOptions, m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"), Cancellation);
                 var result = EditJob.Run(pipeline, request, new EditObserver
                 {
                     Progress = new StepLog(Log, Path.GetFileName(image.Source)),
                     Warning = m => Log.Warning(image, "FF2001", m),
                     Verbose = m => Log.LogMessage(MessageImportance.Low, $"FocusFlow: {m}"),
-                    Cancellation = _cancel.Token,
+                    Cancellation = Cancellation,
                 });
                 Log.LogMessage(MessageImportance.High, $"FocusFlow: {result.Source} -> {result.Output} ({result.Method}, seed {result.Seed}, {result.Seconds:F1} s)");
                 edited.Add(ToItem(result));
@@ -99,7 +91,7 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
             }
         }
         EditedImages = edited.ToArray();
-        return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
+        return !Log.HasLoggedErrors && !Cancellation.IsCancellationRequested;
     }
 
     IEnumerable<(string, string?)> ParameterDefaults() => new (string, string?)[]

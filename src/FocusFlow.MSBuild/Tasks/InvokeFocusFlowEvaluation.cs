@@ -13,10 +13,8 @@ namespace FocusFlow.MSBuild.Tasks;
 /// Invoke-FocusFlowEvaluation for build pipelines: every method on every case of a YAML case list, with the same
 /// engine, files and defaults (see its help). Models load once per build and are freed when it ends.
 /// </summary>
-public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, ICancelableTask
+public sealed class InvokeFocusFlowEvaluation : TorchTask
 {
-    readonly CancellationTokenSource _cancel = new();
-
     [Required] public string Cases { get; set; } = "";
     [Required] public string OutputPath { get; set; } = "";
     /// <summary>Default: $(FOCUSFLOW_MODEL), else stabilityai/stable-diffusion-3-medium-diffusers.</summary>
@@ -39,17 +37,11 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
     public string Device { get; set; } = nameof(ComputeDevice.Auto);
     public string Precision { get; set; } = nameof(Core.Runtime.Precision.Float32);
     public bool NoT5 { get; set; }
-    /// <summary>The native folder of the TorchSharp backend package (set by the package's targets; empty in the module folder).</summary>
-    public string? LibTorchDirectory { get; set; }
-    /// <summary>TorchSharp's native bridge, as prepared under obj/ by the package's targets.</summary>
-    public string? TorchSharpBridge { get; set; }
 
     /// <summary>One item per method: ClipT, Lpips, Measured, Ok, Reused, Failed, Seconds.</summary>
     [Output] public ITaskItem[] Summary { get; private set; } = Array.Empty<ITaskItem>();
     /// <summary>report.md (empty for a slice).</summary>
     [Output] public string Report { get; private set; } = "";
-
-    public void Cancel() => _cancel.Cancel();
 
     public override bool Execute()
     {
@@ -76,23 +68,23 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
             });
             Log.LogMessage(MessageImportance.High, $"FocusFlow evaluation: {plan.Work.Count} edits of {plan.TotalWork} ({string.Join(", ", plan.Request.Methods)}) into {plan.Request.OutputFolder}.");
 
-            LibTorchLocation.Use(LibTorchDirectory, TorchSharpBridge, m => Log.LogMessage(MessageImportance.Low, $"FocusFlow: {m}"));
+            UseLibTorch();
             var models = BuildModels.For(BuildEngine);
-            var pipeline = models.Pipeline(model, pipelineOptions, m => Log.LogMessage(MessageImportance.Low, m), _cancel.Token);
-            var meter = models.Meter(ClipModel, plan.Request.LpipsModel, plan.Request.LpipsHeads, MetricModelRegistry.PlacementFor(device), _cancel.Token);
+            var pipeline = models.Pipeline(model, pipelineOptions, m => Log.LogMessage(MessageImportance.Low, m), Cancellation);
+            var meter = models.Meter(ClipModel, plan.Request.LpipsModel, plan.Request.LpipsHeads, MetricModelRegistry.PlacementFor(device), Cancellation);
             var outcome = EvaluationRunner.Run(plan, pipeline, meter, new EvaluationObserver
             {
                 Progress = new LogProgress(Log),
                 Warning = w => Log.LogWarning(null, "FF0102", null, Cases, 0, 0, 0, 0, w),
                 Verbose = v => Log.LogMessage(MessageImportance.Low, v),
-                Cancellation = _cancel.Token,
+                Cancellation = Cancellation,
             });
             Summary = outcome.Summaries.Select(ToItem).ToArray();
             Report = outcome.Report ?? "";
             foreach (var s in outcome.Summaries)
                 Log.LogMessage(MessageImportance.High, $"  {s.Method}: CLIP-T {EvaluationReport.Mean(s.ClipT)}, LPIPS {EvaluationReport.Mean(s.Lpips)} ({s.Measured} measured, {s.Failed} failed)");
         }
-        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
             Log.ProjectError(BuildEngine, "FF0103", "The evaluation was cancelled; the edits finished so far are in the per-case CSV and are reused by the next run.");
         }
