@@ -38,6 +38,9 @@ public sealed record EditJobResult(
 {
     /// <summary>The target prompt under the name Measure-EditQuality binds to.</summary>
     public string Prompt => TargetPrompt;
+
+    /// <summary>Every option the edit ran with (as built by Core.Settings.EditSettings), the chosen seed included.</summary>
+    public EditOptions? Options { get; init; }
 }
 
 public static class EditJob
@@ -45,7 +48,7 @@ public static class EditJob
     public static EditJobResult Run(Sd3Pipeline pipeline, EditJobRequest request, EditObserver observer)
     {
         var clock = Stopwatch.StartNew();
-        request.Options.Validate();
+        request.Options.EnsureValid();
         request.EnsureOutputsFree();
         using var image = request.LoadWorkingImage(observer.Verbose);
         int width = image.Width, height = image.Height;
@@ -81,7 +84,7 @@ public static class EditJob
         return new EditJobResult(Path.GetFullPath(request.Source), request.Output, maskPath, overlayPath, latentsPath,
             o.Method, request.SourcePrompt, request.TargetPrompt, o.NegativePrompt, o.Seed, width, height,
             outcome.Mask?.Coverage, Math.Round(clock.Elapsed.TotalSeconds, 2), outcome.ModelCalls,
-            pipeline.Model.RootPath, pipeline.Placement.ToString());
+            pipeline.Model.RootPath, pipeline.Placement.ToString()) { Options = o };
     }
 
     static Dictionary<string, string> Metadata(EditJobRequest r, Sd3Pipeline p)

@@ -18,7 +18,7 @@ public static class ImageEditor
     public static EditOutcome Edit(Sd3Pipeline pipeline, Image<Rgb24> image, string sourcePrompt, string targetPrompt,
         EditOptions options, Tensor? userMask, EditObserver observer)
     {
-        options.Validate();
+        options.EnsureValid();
         if (userMask is not null && options.Method != EditMethod.FocusFlow)
             throw new ArgumentException($"A mask image applies to the FocusFlow method only, not to {options.Method}.", "Mask");
         lock (pipeline.EditLock)
@@ -26,7 +26,7 @@ public static class ImageEditor
             using var noGrad = torch.no_grad();
             var clock = Stopwatch.StartNew();
             Report(observer, EditPhase.Encoding, 0, 2);
-            var xSrc = pipeline.ImageToLatent(image);
+            var xSrc = pipeline.ImageToLatent(image, options.VaeMemory, observer.Warning);
             try
             {
                 Report(observer, EditPhase.Encoding, 1, 2);
@@ -61,7 +61,7 @@ public static class ImageEditor
                 }
                 observer.Verbose?.Invoke($"{options.Method}: {field.Calls} transformer calls in {clock.Elapsed.TotalSeconds:F1} s.");
                 Report(observer, EditPhase.Decoding, 0, 1);
-                var output = pipeline.LatentToImage(latent);
+                var output = pipeline.LatentToImage(latent, options.VaeMemory, observer.Warning);
                 Report(observer, EditPhase.Decoding, 1, 1);
                 return new EditOutcome(output, xSrc, latent, mask, field.Calls);
             }
@@ -77,11 +77,11 @@ public static class ImageEditor
     public static EditMask Mask(Sd3Pipeline pipeline, Image<Rgb24> image, string sourcePrompt, string targetPrompt,
         EditOptions options, EditObserver observer)
     {
-        options = (options with { Method = EditMethod.FocusFlow }).Validate();
+        options = (options.Method == EditMethod.FocusFlow ? options : options with { Method = EditMethod.FocusFlow }).EnsureValid();
         lock (pipeline.EditLock)
         {
             using var noGrad = torch.no_grad();
-            using var xSrc = pipeline.ImageToLatent(image);
+            using var xSrc = pipeline.ImageToLatent(image, options.VaeMemory, observer.Warning);
             using var conditioning = pipeline.Encode(sourcePrompt, targetPrompt, options.NegativePrompt, observer.Warning, observer.Verbose);
             using var field = new GuidedVelocityField(pipeline.Velocity, conditioning.Sequence, conditioning.Pooled);
             using var noise = new NoiseSource(options.Seed, pipeline.Placement.Device);

@@ -43,8 +43,8 @@ public sealed class BuildModels : IDisposable
     /// <summary>The SD3 pipeline of <paramref name="model"/> (a folder or hub id) for <paramref name="options"/>, loaded once per build.</summary>
     public Sd3Pipeline Pipeline(string model, PipelineOptions options, Action<string> log, CancellationToken ct)
     {
-        var folder = ModelResolver.Resolve(model, options.HubOptions(),
-            new Progress<DownloadProgress>(p => { if (p.FileCompleted) log(p.ToString()); }), ct);
+        // Resolved as every surface resolves it; loaded here rather than in the process-wide registry, so it dies with the build.
+        var folder = PipelineLoader.Resolve(model, options, new Progress<DownloadProgress>(p => { if (p.FileCompleted) log(p.ToString()); }), ct);
         // Auto names whichever device is there; key by the device it picks, so Auto and that device share one load.
         var placement = options with { Device = Core.Runtime.TorchRuntime.Resolve(options.Device).type == TorchSharp.DeviceType.CUDA ? Core.Runtime.ComputeDevice.Cuda : Core.Runtime.ComputeDevice.Cpu };
         return GetOrLoad($"sd3|{Normalize(folder)}|{placement}", () => Sd3Pipeline.Load(folder, placement, log), log, folder);

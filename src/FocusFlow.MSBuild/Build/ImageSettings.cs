@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.Pipeline;
-using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Settings;
 using Microsoft.Build.Framework;
 
 namespace FocusFlow.MSBuild.Build;
@@ -16,15 +16,15 @@ namespace FocusFlow.MSBuild.Build;
 /// </summary>
 public sealed class ImageSettings
 {
-    /// <summary>Every setting an image can carry: its metadata name, and after <c>FocusFlow</c> its property name.</summary>
-    public static readonly IReadOnlyList<string> Names = new[]
-    {
-        "Model", "From", "To", "Method", "Steps", "Seed", "NegativePrompt",
-        "NMax", "NMin", "NAvg", "SourceGuidance", "TargetGuidance", "BlendMode",
-        "Mask", "MaskStrength", "MaskSamples", "MaskGuidance", "MaskBlur", "MaskDilate", "MaskThreshold", "MaskSeed",
-        "Size", "Device", "Precision", "NoT5", "SaveMask", "SaveLatents", "OutputDir",
-        "MinClipT", "MaxLpips",
-    };
+    /// <summary>
+    /// Every setting an image can carry: its metadata name, and after <c>FocusFlow</c> its property name. The edit
+    /// options are the engine's (<see cref="EditOptionCatalog"/>); the others say what to edit, with which model, where
+    /// to, and how it is judged.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Names = new[] { "Model", "From", "To", EditSettings.MethodName }
+        .Concat(EditOptionCatalog.Names)
+        .Concat(new[] { "Mask", "Size", "Device", "Precision", "NoT5", "SaveMask", "SaveLatents", "OutputDir", "MinClipT", "MaxLpips" })
+        .ToArray();
 
     readonly Dictionary<string, string> _values;
 
@@ -83,54 +83,32 @@ public sealed class ImageSettings
     public string? this[string name] => _values.TryGetValue(name, out var v) ? v : null;
 
     public string Model => Sd3Pipeline.ChooseModel(this["Model"]);
-    public EditMethod Method => Enumerated("Method", EditMethod.FocusFlow);
-    public ComputeDevice Device => Enumerated("Device", ComputeDevice.Auto);
+    public EditMethod Method => new EditSettings().Set(EditSettings.MethodName, this[EditSettings.MethodName]).Method;
     public double? MinClipT => Number("MinClipT");
     public double? MaxLpips => Number("MaxLpips");
 
-    public PipelineOptions PipelineOptions => new()
-    {
-        Device = Device,
-        Precision = Enumerated("Precision", Precision.Float32),
-        UseT5 = !Flag("NoT5"),
-    };
+    /// <summary>How the model loads (Device, Precision, NoT5), read by the engine's one reader of those names.</summary>
+    public PipelineOptions PipelineOptions => PipelineLoader.Options(this["Device"], this["Precision"], Flag("NoT5"));
 
     /// <summary>The edited PNG: planned already, or by the engine's naming rule in OutputDir (default: beside the image).</summary>
     public string Output =>
         Original.GetMetadata(OutputMetadata) is { Length: > 0 } planned ? planned
         : OutputNaming.ForSource(Source, this["OutputDir"] is { } dir ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)) + Path.DirectorySeparatorChar : null, Method);
 
-    /// <summary>The edit options: the method's published defaults (scaled to Steps), then every option set, validated.</summary>
-    /// <param name="seed">The seed to use when none is set (a random one for an edit; 0 to describe the settings).</param>
-    public EditOptions Options(long seed)
+    /// <summary>The edit options, built once by the engine's settings model from the method and every option set.</summary>
+    /// <param name="describing">Leave an unset seed at 0 instead of drawing one (for <see cref="Describe"/>).</param>
+    public EditOptions Options(bool describing = false)
     {
-        var d = EditOptions.Defaults(Method, Whole("Steps"));
-        var m = d.Mask;
-        return (d with
-        {
-            NegativePrompt = this["NegativePrompt"] ?? d.NegativePrompt,
-            Seed = Long("Seed") ?? seed,
-            NMax = Whole("NMax") ?? d.NMax,
-            NMin = Whole("NMin") ?? d.NMin,
-            NAvg = Whole("NAvg") ?? d.NAvg,
-            SourceGuidance = Number("SourceGuidance") ?? d.SourceGuidance,
-            TargetGuidance = Number("TargetGuidance") ?? d.TargetGuidance,
-            BlendMode = Enumerated("BlendMode", d.BlendMode),
-            Mask = m with
-            {
-                Strength = Number("MaskStrength") ?? m.Strength,
-                Samples = Whole("MaskSamples") ?? m.Samples,
-                Guidance = Number("MaskGuidance") ?? m.Guidance,
-                Blur = Whole("MaskBlur") ?? m.Blur,
-                Dilate = Whole("MaskDilate") ?? m.Dilate,
-                Threshold = Number("MaskThreshold") ?? m.Threshold,
-                Seed = Long("MaskSeed") ?? m.Seed,
-            },
-        }).Validate();
+        var settings = new EditSettings().Set(EditSettings.MethodName, this[EditSettings.MethodName]);
+        foreach (var name in EditOptionCatalog.Names) settings.Set(name, this[name]);
+        if (describing && !settings.IsSet("Seed")) settings.Set("Seed", 0L);
+        return settings.Build();
     }
 
     /// <summary>The edit job for this image; a random seed when none is set.</summary>
-    public EditJobRequest Request(bool overwrite)
+    public EditJobRequest Request(bool overwrite) => Request(overwrite, Options());
+
+    EditJobRequest Request(bool overwrite, EditOptions options)
     {
         if (this["Mask"] is not null && Method != EditMethod.FocusFlow)
             throw new ArgumentException($"Mask applies to Method FocusFlow only, not to {Method}.");
@@ -139,7 +117,7 @@ public sealed class ImageSettings
             Source = Source,
             SourcePrompt = this["From"] ?? throw new ArgumentException("no source prompt: set the property FocusFlowFrom, or From metadata on the item."),
             TargetPrompt = this["To"] ?? throw new ArgumentException("no target prompt: set the property FocusFlowTo, or To metadata on the item."),
-            Options = Options(Random.Shared.Next()),
+            Options = options,
             Output = Output,
             Overwrite = overwrite,
             SaveMask = Flag("SaveMask"),
@@ -159,7 +137,9 @@ public sealed class ImageSettings
     /// </summary>
     public string Describe(string packageVersion)
     {
-        var request = Request(overwrite: true);
+        var options = Options(describing: true);
+        var request = Request(overwrite: true, options);
+        var load = PipelineOptions;
         var mask = request.MaskImage is { } maskFile && File.Exists(maskFile) ? new FileInfo(maskFile) : null;
         var description = new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -168,11 +148,11 @@ public sealed class ImageSettings
             ["source"] = Source,
             ["from"] = request.SourcePrompt,
             ["to"] = request.TargetPrompt,
-            ["seed"] = Long("Seed"),   // null: a random seed, chosen when the image is edited
-            ["options"] = Options(0) with { Seed = 0 },
+            ["seed"] = this["Seed"],   // null: a random seed, chosen when the image is edited
+            ["options"] = options,
             ["size"] = request.Size,
-            ["precision"] = PipelineOptions.Precision,
-            ["t5"] = PipelineOptions.UseT5,
+            ["precision"] = load.Precision,
+            ["t5"] = load.UseT5,
             ["mask"] = mask is null ? request.MaskImage : $"{mask.FullName} ({mask.Length} bytes, {mask.LastWriteTimeUtc:O})",
             ["saveMask"] = request.SaveMask,
             ["saveLatents"] = request.SaveLatents,
@@ -198,14 +178,6 @@ public sealed class ImageSettings
             .ToArray() is { Length: 1 or 2 } sides ? sides
             : throw new ArgumentException($"Size must be one or two positive whole numbers (the longest side, or width;height); got '{text}'.");
 
-    int? Whole(string name) => this[name] is not { } text ? null
-        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
-        : throw new ArgumentException($"{name} must be a whole number; got '{text}'.");
-
-    long? Long(string name) => this[name] is not { } text ? null
-        : long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
-        : throw new ArgumentException($"{name} must be a whole number; got '{text}'.");
-
     double? Number(string name) => this[name] is not { } text ? null
         : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v
         : throw new ArgumentException($"{name} must be a number (with a '.' for decimals); got '{text}'.");
@@ -213,8 +185,4 @@ public sealed class ImageSettings
     bool Flag(string name) => this[name] is not { } text ? false
         : bool.TryParse(text, out var v) ? v
         : throw new ArgumentException($"{name} must be true or false; got '{text}'.");
-
-    T Enumerated<T>(string name, T fallback) where T : struct, Enum => this[name] is not { } text ? fallback
-        : Enum.TryParse<T>(text, ignoreCase: true, out var v) && Enum.IsDefined(v) ? v
-        : throw new ArgumentException($"{name} '{text}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Settings;
 using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -8,9 +9,9 @@ using Microsoft.Build.Utilities;
 namespace FocusFlow.MSBuild.Tasks;
 
 /// <summary>
-/// Edits images in a build: the same engine and options as Invoke-FocusFlowEdit. Each image item may carry any
-/// setting of <see cref="ImageSettings.Names"/> as metadata; the task's parameters (or its Settings items) are the
-/// defaults. The model loads once per build and is freed when the build ends. A failing image is an error on the
+/// Edits images in a build: the same engine and options as Invoke-FocusFlowEdit. Every edit option of the cmdlet is
+/// a task parameter of the same name (see <see cref="EditOptionCatalog"/>); each image item may carry any setting of
+/// <see cref="ImageSettings.Names"/> as metadata, and the task's parameters (or its Settings items) are the defaults. The model loads once per build and is freed when the build ends. A failing image is an error on the
 /// item's project file and the others go on. Progress per step at -v:n, one line per image at the default verbosity.
 /// </summary>
 public sealed class FocusFlowEdit : TorchTask
@@ -27,9 +28,33 @@ public sealed class FocusFlowEdit : TorchTask
     public string? Model { get; set; }
     /// <summary>Folder for the results (name.method.png); default beside each image.</summary>
     public string? OutputDirectory { get; set; }
+    /// <summary>A mask image (white = edit) instead of FocusFlow's automatic mask.</summary>
+    public string? Mask { get; set; }
+    /// <summary>Working size: one number (the longest side) or two (width;height).</summary>
+    public string? Size { get; set; }
+
+    // The edit options, as text: empty = the method's default. Names and meanings: EditOptionCatalog (a test checks
+    // that every option has its parameter here).
     public string? Steps { get; set; }
-    public string? Seed { get; set; }
+    public string? NMax { get; set; }
+    public string? NMin { get; set; }
+    public string? NAvg { get; set; }
+    public string? SourceGuidance { get; set; }
+    public string? TargetGuidance { get; set; }
     public string? NegativePrompt { get; set; }
+    public string? Seed { get; set; }
+    public string? BlendMode { get; set; }
+    public string? MaskStrength { get; set; }
+    public string? MaskSamples { get; set; }
+    public string? MaskGuidance { get; set; }
+    public string? MaskBlur { get; set; }
+    public string? MaskDilate { get; set; }
+    public string? MaskThreshold { get; set; }
+    public string? MaskSeed { get; set; }
+    public string? VaeTiling { get; set; }
+    public string? VaeTileSize { get; set; }
+    public string? VaeTileOverlap { get; set; }
+
     public string? Device { get; set; }
     public string? Precision { get; set; }
     public bool NoT5 { get; set; }
@@ -37,7 +62,10 @@ public sealed class FocusFlowEdit : TorchTask
     public bool SaveMask { get; set; }
     public bool SaveLatents { get; set; }
 
-    /// <summary>One item per edited image (the PNG) with metadata Source, Method, Seed, Seconds, Mask.</summary>
+    /// <summary>
+    /// One item per edited image (the PNG) with metadata Source, Method, Seconds, Mask, and every edit option as used
+    /// (Steps, NMax, ..., Seed: the chosen one when none was given).
+    /// </summary>
     [Output] public ITaskItem[] EditedImages { get; private set; } = Array.Empty<ITaskItem>();
 
     public override bool Execute()
@@ -74,7 +102,7 @@ public sealed class FocusFlowEdit : TorchTask
                     Cancellation = Cancellation,
                 });
                 Log.LogMessage(MessageImportance.High, $"FocusFlow: {result.Source} -> {result.Output} ({result.Method}, seed {result.Seed}, {result.Seconds:F1} s)");
-                edited.Add(ToItem(result));
+                edited.Add(ToItem(result, request.Options));
             }
             catch (OperationCanceledException)
             {
@@ -94,21 +122,23 @@ public sealed class FocusFlowEdit : TorchTask
         return !Log.HasLoggedErrors && !Cancellation.IsCancellationRequested;
     }
 
+    /// <summary>The task's own parameters as build-wide settings: the fixed ones, then one per edit option (read by name).</summary>
     IEnumerable<(string, string?)> ParameterDefaults() => new (string, string?)[]
     {
-        ("From", From), ("To", To), ("Method", Method), ("Model", Model), ("OutputDir", OutputDirectory), ("Steps", Steps),
-        ("Seed", Seed), ("NegativePrompt", NegativePrompt), ("Device", Device), ("Precision", Precision),
+        ("From", From), ("To", To), ("Method", Method), ("Model", Model), ("OutputDir", OutputDirectory), ("Mask", Mask), ("Size", Size),
+        ("Device", Device), ("Precision", Precision),
         ("NoT5", NoT5 ? "true" : null), ("SaveMask", SaveMask ? "true" : null), ("SaveLatents", SaveLatents ? "true" : null),
-    };
+    }.Concat(EditOptionCatalog.Names.Select(name => (name, (string?)typeof(FocusFlowEdit).GetProperty(name)!.GetValue(this))));
 
-    static ITaskItem ToItem(EditJobResult result)
+    static ITaskItem ToItem(EditJobResult result, EditOptions options)
     {
         var output = new TaskItem(result.Output);
         output.SetMetadata("Source", result.Source);
         output.SetMetadata("Method", result.Method.ToString());
-        output.SetMetadata("Seed", result.Seed.ToString(CultureInfo.InvariantCulture));
         output.SetMetadata("Seconds", result.Seconds.ToString(CultureInfo.InvariantCulture));
         output.SetMetadata("Mask", result.Mask ?? "");
+        foreach (var option in EditOptionCatalog.Options)
+            output.SetMetadata(option.Name, Convert.ToString(option.ValueIn(options), CultureInfo.InvariantCulture) ?? "");
         return output;
     }
 

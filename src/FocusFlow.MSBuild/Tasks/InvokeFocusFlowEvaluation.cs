@@ -3,6 +3,7 @@ using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.Metrics;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Settings;
 using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -24,8 +25,8 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
     public string ClipModel { get; set; } = ClipScorer.DefaultModelId;
     public string? LpipsModel { get; set; }
     public string? LpipsHeads { get; set; }
-    /// <summary>0: the published 60.</summary>
-    public int Steps { get; set; }
+    /// <summary>Empty: the published 60.</summary>
+    public string? Steps { get; set; }
     public long Seed { get; set; }
     /// <summary>One number (the longest side) or two (width;height). Default 512.</summary>
     public int[]? Size { get; set; }
@@ -34,8 +35,12 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
     /// <summary>k/n: run one slice; merge with MergeFocusFlowEvaluation.</summary>
     public string? Shard { get; set; }
     public bool Force { get; set; }
-    public string Device { get; set; } = nameof(ComputeDevice.Auto);
-    public string Precision { get; set; } = nameof(Core.Runtime.Precision.Float32);
+    /// <summary>Run the VAE on tiles in every edit (see FocusFlowEdit); with VaeTileSize and VaeTileOverlap.</summary>
+    public string? VaeTiling { get; set; }
+    public string? VaeTileSize { get; set; }
+    public string? VaeTileOverlap { get; set; }
+    public string? Device { get; set; }
+    public string? Precision { get; set; }
     public bool NoT5 { get; set; }
 
     /// <summary>One item per method: ClipT, Lpips, Measured, Ok, Reused, Failed, Seconds.</summary>
@@ -48,14 +53,15 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
         try
         {
             var model = Sd3Pipeline.ChooseModel(Model);
-            var device = Enum.Parse<ComputeDevice>(Device, ignoreCase: true);
-            var pipelineOptions = new PipelineOptions { Device = device, Precision = Enum.Parse<Precision>(Precision, ignoreCase: true), UseT5 = !NoT5 };
+            var pipelineOptions = PipelineLoader.Options(Device, Precision, NoT5);
+            var steps = EditOptionCatalog.Find("Steps");
             var plan = EvaluationPlan.For(new EvaluationRequest
             {
                 CasesFile = Path.GetFullPath(Cases),
                 OutputFolder = Path.GetFullPath(OutputPath),
                 Methods = Methods is { Length: > 0 } m ? m.Select(x => Enum.Parse<EditMethod>(x, ignoreCase: true)).ToList() : EvaluationRequest.AllMethods,
-                Steps = Steps > 0 ? Steps : null,
+                Steps = string.IsNullOrWhiteSpace(Steps) ? null : (int)steps.Convert(Steps),
+                Options = new KeyValuePair<string, object?>[] { new("VaeTiling", VaeTiling), new("VaeTileSize", VaeTileSize), new("VaeTileOverlap", VaeTileOverlap) },
                 Seed = Seed,
                 Size = Size is { Length: > 0 } ? Size : EvaluationRequest.PublishedSize,
                 Overrides = MethodOverrides.Parse(MethodOptions),
@@ -71,7 +77,7 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
             UseLibTorch();
             var models = BuildModels.For(BuildEngine);
             var pipeline = models.Pipeline(model, pipelineOptions, m => Log.LogMessage(MessageImportance.Low, m), Cancellation);
-            var meter = models.Meter(ClipModel, plan.Request.LpipsModel, plan.Request.LpipsHeads, MetricModelRegistry.PlacementFor(device), Cancellation);
+            var meter = models.Meter(ClipModel, plan.Request.LpipsModel, plan.Request.LpipsHeads, MetricModelRegistry.PlacementFor(pipelineOptions.Device), Cancellation);
             var outcome = EvaluationRunner.Run(plan, pipeline, meter, new EvaluationObserver
             {
                 Progress = new LogProgress(Log),
