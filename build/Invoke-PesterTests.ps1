@@ -6,9 +6,7 @@ param(
     [Parameter(Mandatory)] [string] $PesterPath,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $TestPath,
-    [Parameter(Mandatory)] [string] $SummaryPath,
-    # Folder holding the packed NuGet packages (build.ps1 -Task Pack), for the tests that consume them.
-    [string] $PackagesPath
+    [Parameter(Mandatory)] [string] $SummaryPath
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
@@ -16,7 +14,6 @@ Import-Module $PesterPath -Force
 # The tests find the module under test and the fixtures through these.
 $env:FOCUSFLOW_TEST_MODULE = (Resolve-Path $ModulePath).Path
 $env:FOCUSFLOW_TEST_FIXTURES = (Resolve-Path (Join-Path $PSScriptRoot '../tests/fixtures')).Path
-if ($PackagesPath) { $env:FOCUSFLOW_TEST_PACKAGES = (Resolve-Path $PackagesPath).Path }
 
 $config = New-PesterConfiguration
 $config.Run.Path = $TestPath

@@ -19,7 +19,7 @@ public abstract class TorchTask : Microsoft.Build.Utilities.Task, ICancelableTas
 
     public void Cancel() => _cancel.Cancel();
 
-    /// <summary>Makes LibTorch loadable before the first tensor (see <see cref="LibTorchLocation"/>).</summary>
+    /// <summary>Makes LibTorch loadable before the first tensor (see <see cref="PackageLibTorch"/>).</summary>
     protected void UseLibTorch() =>
-        LibTorchLocation.Use(LibTorchDirectory, TorchSharpBridge, m => Log.LogMessage(MessageImportance.Low, $"FocusFlow: {m}"));
+        PackageLibTorch.Use(LibTorchDirectory, TorchSharpBridge, m => Log.LogMessage(MessageImportance.Low, $"FocusFlow: {m}"));
 }

@@ -78,7 +78,7 @@ public sealed class FocusFlowEdit : TorchTask
                 if (!string.IsNullOrEmpty(value)) defaults[name] = value;
             UseLibTorch();
         }
-        catch (Exception e) when (e is ArgumentException or IOException or DllNotFoundException or BadImageFormatException)
+        catch (Exception e) when (e is ArgumentException or IOException or Core.Runtime.TorchRuntimeException)
         {
             Log.ProjectError(BuildEngine, e is ArgumentException ? "FF2002" : "FF0002", e.Message);
             return false;

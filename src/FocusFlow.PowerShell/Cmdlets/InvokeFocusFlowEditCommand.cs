@@ -6,7 +6,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Edits images from a source and a target prompt with FocusFlow, FlowEdit or SDEdit.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEdit", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEdit", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.HelpRoot + "Invoke-FocusFlowEdit.psd1")]
 [OutputType(typeof(EditJobResult))]
 public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
 {
