@@ -58,7 +58,9 @@ public static class EditJob
         observer.Progress?.Report(new EditProgress(EditPhase.Saving, 0, 1));
         var provenance = Provenance.For(request, request.Options, pipeline, width, height, request.MaskImage);
         provenance.WriteTo(outcome.Image.Metadata, OutputKind.Edit);
-        AtomicFile.Write(request.Output, s => outcome.Image.SaveAsPng(s), request.Overwrite);
+        // All of the item's files together or none (see OutputSet).
+        using var outputs = new OutputSet(request.Overwrite);
+        outputs.Add(request.Output, s => outcome.Image.SaveAsPng(s));
         string? maskPath = null, overlayPath = null, latentsPath = null;
         if (request.SaveMask && outcome.Mask is not null)
         {
@@ -67,12 +69,12 @@ public static class EditJob
             using (var maskImage = MaskImages.ToGrayscale(outcome.Mask.Soft, width, height))
             {
                 provenance.WriteTo(maskImage.Metadata, OutputKind.Mask);
-                AtomicFile.Write(maskPath, s => maskImage.SaveAsPng(s), request.Overwrite);
+                outputs.Add(maskPath, s => maskImage.SaveAsPng(s));
             }
             using (var overlay = MaskImages.Overlay(image, outcome.Mask.Soft))
             {
                 provenance.WriteTo(overlay.Metadata, OutputKind.Overlay);
-                AtomicFile.Write(overlayPath, s => overlay.SaveAsPng(s), request.Overwrite);
+                outputs.Add(overlayPath, s => overlay.SaveAsPng(s));
             }
         }
         if (request.SaveLatents)
@@ -85,8 +87,9 @@ public static class EditJob
                 tensors.Add(("mask_bin", outcome.Mask.Binary));
             }
             var metadata = Metadata(request, pipeline);
-            AtomicFile.Write(latentsPath, s => SafetensorsWriter.Write(s, tensors, metadata), request.Overwrite);
+            outputs.Add(latentsPath, s => SafetensorsWriter.Write(s, tensors, metadata));
         }
+        outputs.Commit();
         observer.Progress?.Report(new EditProgress(EditPhase.Saving, 1, 1));
         var o = request.Options;
         return new EditJobResult(Path.GetFullPath(request.Source), request.Output, maskPath, overlayPath, latentsPath,
