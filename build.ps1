@@ -10,7 +10,8 @@
       Build    compile the solution
       Package  lay the importable module out under out/FocusFlow (manifest, assemblies, native libraries, help)
       Pack     write the release packages to out/packages: FocusFlow.<version>.nupkg, the PowerShell module as a
-               PSResource package (managed code for every platform, no LibTorch: Install-FocusFlowBackend brings it)
+               PSResource package (managed code for every platform, no LibTorch: Install-FocusFlowBackend brings it),
+               and FocusFlow.MSBuild.<version>.nupkg, the MSBuild tasks (LibTorch from a TorchSharp backend package)
       Test     Package and Pack, then run the xunit tests and the Pester tests against the packaged module;
                prints "N passed, N failed" last and fails on any failure. Installs Debian's chromium
                (apt-get) when missing, for the test that opens the evaluation gallery in a browser
@@ -112,6 +113,12 @@ function Invoke-Package {
     Write-Host "Module packaged: $OutputPath" -ForegroundColor Green
 }
 
+function Invoke-MSBuildPack {
+    # FocusFlow.MSBuild.<version>.nupkg: the tasks and their managed dependencies; LibTorch comes from the TorchSharp
+    # backend package the consuming project restores, so the backend choice here does not enter the package.
+    Invoke-Dotnet pack (Join-Path $root 'src/FocusFlow.MSBuild') -c $Configuration -nologo -o $packagesDir
+}
+
 # The PowerShell module as a PSResource package, made by PSResourceGet itself (Publish-PSResource to a
 # temporary local repository), so Install-PSResource/Save-PSResource install exactly what was tested.
 function New-ModulePackage([string] $Destination) {
@@ -131,6 +138,7 @@ function Invoke-Pack {
     if (Test-Path $packagesDir) { Remove-Item $packagesDir -Recurse -Force }
     New-Item -ItemType Directory $packagesDir | Out-Null
     New-ModulePackage $packagesDir
+    Invoke-MSBuildPack
 }
 
 function Get-PesterModulePath {
@@ -172,18 +180,22 @@ function Invoke-Test {
     if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
     New-Item -ItemType Directory $resultsDir | Out-Null
 
-    # xunit: the engine.
-    & dotnet test (Join-Path $root 'tests/FocusFlow.Core.Tests') @common `
-        --logger 'trx;LogFileName=core.trx' --logger 'console;verbosity=normal' --results-directory $resultsDir | Out-Host
-    $xunitExit = $LASTEXITCODE
-    $trx = Get-ChildItem $resultsDir -Filter *.trx -Recurse | Select-Object -First 1
+    # xunit: the engine, and the MSBuild tasks inside a real build engine.
     $xPassed = 0; $xFailed = 0
-    if ($trx) {
-        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
-        $xPassed = [int]$counters.passed
-        $xFailed = [int]$counters.total - [int]$counters.passed
+    foreach ($suite in 'FocusFlow.Core.Tests', 'FocusFlow.MSBuild.Tests') {
+        & dotnet test (Join-Path $root "tests/$suite") @common `
+            --logger "trx;LogFileName=$suite.trx" --logger 'console;verbosity=normal' --results-directory $resultsDir | Out-Host
+        $xunitExit = $LASTEXITCODE
+        $trx = Get-ChildItem $resultsDir -Filter "$suite.trx" -Recurse | Select-Object -First 1
+        $suiteFailed = 0
+        if ($trx) {
+            $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+            $xPassed += [int]$counters.passed
+            $suiteFailed = [int]$counters.total - [int]$counters.passed
+        }
+        if ($xunitExit -ne 0 -and $suiteFailed -eq 0) { $suiteFailed = 1 }   # the run itself failed
+        $xFailed += $suiteFailed
     }
-    if ($xunitExit -ne 0 -and $xFailed -eq 0) { $xFailed = 1 }   # the run itself failed
 
     # Pester: the packaged module, in a fresh pwsh.
     $pester = Get-PesterModulePath

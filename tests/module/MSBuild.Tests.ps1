@@ -58,7 +58,7 @@ Describe 'FocusFlowEditImages target' {
     <FocusFlowSteps>4</FocusFlowSteps>
     <FocusFlowSeed>3</FocusFlowSeed>
     <FocusFlowDevice>Cpu</FocusFlowDevice>
-    <FocusFlowOutputDirectory>$work/out/</FocusFlowOutputDirectory>
+    <FocusFlowOutputDir>$work/out/</FocusFlowOutputDir>
     <FocusFlowSaveComparison>true</FocusFlowSaveComparison>
   </PropertyGroup>
   <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
@@ -96,7 +96,8 @@ Describe 'FocusFlowEditImages target' {
 "@ | Set-Content $proj
         $out = & dotnet msbuild $proj -t:Build -nologo -v:m -nodeReuse:false 2>&1
         $LASTEXITCODE | Should -Not -Be 0
-        ($out -join "`n") | Should -Match 'bad\.png.*FF2000.*not an image'
+        # On the project that holds the task, naming the image.
+        ($out -join "`n") | Should -Match ([regex]::Escape($proj) + ' : error FF2000: .*bad\.png: .*not an image')
         Join-Path $work 'mixed-out/good.sdedit.png' | Should -Exist
     }
 }

@@ -65,7 +65,8 @@ Describe 'The same settings on every surface' {
 
         $task = Invoke-EditTask 'zero-task' 'Steps="0"'
         $LASTEXITCODE | Should -Not -Be 0
-        ($task -join "`n") | Should -Match ('FF2000: ' + [regex]::Escape($message))
+        # An impossible setting (FF2002), on the project and naming the image.
+        ($task -join "`n") | Should -Match ('error FF2002: .*cat\.png: ' + [regex]::Escape($message))
 
         { Invoke-FocusFlowEvaluation (Join-Path $work 'cases.yaml') (Join-Path $work 'zero-run') -Steps 0 @evaluationModels } |
             Should -Throw "*: $message"

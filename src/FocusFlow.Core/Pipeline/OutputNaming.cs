@@ -5,7 +5,8 @@ namespace FocusFlow.Core.Pipeline;
 /// <summary>
 /// Where an edit's files go. The edited image is a PNG: beside the source as <c>name.method.png</c>, in a
 /// given folder under that name, or at a given .png path. Companions sit beside it: for <c>x.png</c>,
-/// <c>x.mask.png</c>, <c>x.overlay.png</c>, <c>x.comparison.png</c> and <c>x.latents.safetensors</c>.
+/// <c>x.mask.png</c>, <c>x.overlay.png</c>, <c>x.comparison.png</c>, <c>x.latents.safetensors</c> and, once measured by a
+/// build's quality gate, <c>x.quality.json</c>.
 /// </summary>
 public static class OutputNaming
 {
@@ -30,6 +31,8 @@ public static class OutputNaming
 
     public static string Mask(string output) => Companion(output, ".mask.png");
     public static string Latents(string output) => Companion(output, ".latents.safetensors");
+    /// <summary>The measured CLIP-T and LPIPS of an edited image, kept while the image is unchanged.</summary>
+    public static string Quality(string output) => Companion(output, ".quality.json");
 
     /// <summary>x.png and x.mask.png both get x.overlay.png.</summary>
     public static string Overlay(string output) => BesideImage(output, ".overlay.png");

@@ -14,6 +14,8 @@ public enum LibTorchSource
     Installed,
     /// <summary>The torch/lib folder of a PyTorch install of a matching version.</summary>
     PyTorch,
+    /// <summary>A surface named it: the MSBuild package's targets pass the backend package's folder in the NuGet package folders.</summary>
+    Given,
 }
 
 /// <summary>A LibTorch to load: the folder of its libraries and the TorchSharp bridge that goes with it.</summary>
@@ -43,6 +45,16 @@ public static class LibTorchLocator
                 return new(LibTorchSource.Installed, installed.Path, installed.Bridge, flavor,
                     $"installed backend ({flavor}, LibTorch {installed.LibTorchVersion}) in {installed.Path}");
         return FindPyTorch();
+    }
+
+    /// <summary>The LibTorch in <paramref name="folder"/> with <paramref name="bridge"/>, as a surface names it (see <see cref="TorchRuntime.Use"/>).</summary>
+    public static LibTorchLocation At(string folder, string bridge, string description)
+    {
+        folder = Path.GetFullPath(folder);
+        bridge = Path.GetFullPath(bridge);
+        if (!HasLibTorch(folder)) throw new TorchRuntimeException($"{folder} holds no {BackendPlatform.NativeFileName("torch_cpu")}: it is not a LibTorch folder.");
+        if (!File.Exists(bridge)) throw new TorchRuntimeException($"TorchSharp's native bridge {bridge} is not there.");
+        return new(LibTorchSource.Given, folder, bridge, FlavorOf(folder), description);
     }
 
     /// <summary>The message for when nothing was found: what to run.</summary>

@@ -8,7 +8,7 @@ public static class TorchRuntime
 {
     static readonly object Gate = new();
     static bool _loaded;
-    static LibTorchLocation? _location;
+    static LibTorchLocation? _location, _given;
 
     /// <summary>Where the loaded LibTorch came from (null before <see cref="EnsureLoaded"/>).</summary>
     public static LibTorchLocation? Location
@@ -23,7 +23,7 @@ public static class TorchRuntime
         lock (Gate)
         {
             if (_loaded) return;
-            var location = LibTorchLocator.Find() ?? throw new TorchRuntimeException(LibTorchLocator.NotFoundMessage());
+            var location = _given ?? LibTorchLocator.Find() ?? throw new TorchRuntimeException(LibTorchLocator.NotFoundMessage());
             try
             {
                 NativeBinding.Use(location);
@@ -38,6 +38,18 @@ public static class TorchRuntime
             }
             _location = location;
             _loaded = true;
+        }
+    }
+
+    /// <summary>
+    /// Loads <paramref name="location"/> instead of looking for LibTorch (the MSBuild package names the backend package's
+    /// folder); it must come before the first tensor. Once LibTorch is loaded in the process, the first one stays.
+    /// </summary>
+    public static void Use(LibTorchLocation location)
+    {
+        lock (Gate)
+        {
+            if (!_loaded) _given ??= location;
         }
     }
 

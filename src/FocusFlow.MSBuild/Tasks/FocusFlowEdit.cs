@@ -1,8 +1,8 @@
 using System.Globalization;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Pipeline;
-using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Settings;
+using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -10,30 +10,31 @@ namespace FocusFlow.MSBuild.Tasks;
 
 /// <summary>
 /// Edits images in a build: the same engine and options as Invoke-FocusFlowEdit. Every edit option of the cmdlet is
-/// a task parameter of the same name (see <see cref="EditOptionCatalog"/>), and the same names (with From, To, Method,
-/// Mask and Size) as item metadata override them per image. The model loads once per build node. A failing image is
-/// logged as an error and the others go on.
+/// a task parameter of the same name (see <see cref="EditOptionCatalog"/>); each image item may carry any setting of
+/// <see cref="ImageSettings.Names"/> as metadata, and the task's parameters (or its Settings items) are the defaults. The model loads once per build and is freed when the build ends. A failing image is an error on the
+/// item's project file and the others go on. Progress per step at -v:n, one line per image at the default verbosity.
 /// </summary>
-public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableTask
+public sealed class FocusFlowEdit : TorchTask
 {
-    readonly CancellationTokenSource _cancel = new();
-
     [Required] public ITaskItem[] Images { get; set; } = Array.Empty<ITaskItem>();
+    /// <summary>Build-wide settings, one item per setting name with the value in metadata Value (what the targets pass).</summary>
+    public ITaskItem[] Settings { get; set; } = Array.Empty<ITaskItem>();
     /// <summary>Source prompt for items without From metadata.</summary>
     public string? From { get; set; }
     /// <summary>Target prompt for items without To metadata.</summary>
     public string? To { get; set; }
-    public string Method { get; set; } = nameof(EditMethod.FocusFlow);
+    public string? Method { get; set; }
     /// <summary>A diffusers folder or a Hugging Face id; default $(FOCUSFLOW_MODEL) or SD3 medium.</summary>
     public string? Model { get; set; }
     /// <summary>Folder for the results (name.method.png); default beside each image.</summary>
     public string? OutputDirectory { get; set; }
     /// <summary>A mask image (white = edit) instead of FocusFlow's automatic mask.</summary>
     public string? Mask { get; set; }
-    /// <summary>Working size: one number (the longest side) or two (width;height or width,height).</summary>
+    /// <summary>Working size: one number (the longest side) or two (width;height).</summary>
     public string? Size { get; set; }
 
-    // The edit options, as text: empty = the method's default. Names and meanings: EditOptionCatalog.
+    // The edit options, as text: empty = the method's default. Names and meanings: EditOptionCatalog (a test checks
+    // that every option has its parameter here).
     public string? Steps { get; set; }
     public string? NMax { get; set; }
     public string? NMin { get; set; }
@@ -69,88 +70,70 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
     /// </summary>
     [Output] public ITaskItem[] EditedImages { get; private set; } = Array.Empty<ITaskItem>();
 
-    public void Cancel() => _cancel.Cancel();
-
     public override bool Execute()
     {
-        PipelineOptions loadOptions;
+        Dictionary<string, string?> defaults;
         try
         {
-            loadOptions = PipelineLoader.Options(Device, Precision, NoT5);
+            defaults = ImageSettings.Defaults(Settings);
+            foreach (var (name, value) in ParameterDefaults())
+                if (!string.IsNullOrEmpty(value)) defaults[name] = value;
+            UseLibTorch();
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or IOException or Core.Runtime.TorchRuntimeException)
         {
-            Log.LogError(null, "FF2002", null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0, e.Message);
+            Log.ProjectError(BuildEngine, e is ArgumentException ? "FF2002" : "FF0002", e.Message);
             return false;
         }
 
-        Sd3Pipeline? pipeline = null;
+        var models = BuildModels.For(BuildEngine);
         var edited = new List<ITaskItem>();
         foreach (var item in Images)
         {
-            if (_cancel.IsCancellationRequested) break;
-            var source = item.GetMetadata("FullPath");
+            if (Cancellation.IsCancellationRequested) break;
+            var image = ImageSettings.Of(item, defaults, BuildEngine.ProjectFileOfTaskNode);
             try
             {
-                var options = Settings(item).Build();
-                var mask = Metadata(item, "Mask") ?? Mask;
-                var request = new EditJobRequest
-                {
-                    Source = source,
-                    SourcePrompt = Metadata(item, "From") ?? From ?? throw new ArgumentException($"{item.ItemSpec} has no source prompt: set From on the task or as item metadata.", "From"),
-                    TargetPrompt = Metadata(item, "To") ?? To ?? throw new ArgumentException($"{item.ItemSpec} has no target prompt: set To on the task or as item metadata.", "To"),
-                    Options = options,
-                    Output = OutputNaming.ForSource(source, string.IsNullOrEmpty(OutputDirectory) ? null : OutputDirectory + Path.DirectorySeparatorChar, options.Method),
-                    Overwrite = Overwrite,
-                    SaveMask = SaveMask,
-                    SaveLatents = SaveLatents,
-                    SaveComparison = SaveComparison,
-                    MaskImage = mask is null ? null : Path.GetFullPath(mask),
-                    Size = ParseSize(Metadata(item, "Size") ?? Size),
-                };
-                if (request.MaskImage is not null && options.Method != EditMethod.FocusFlow)
-                    throw new ArgumentException($"Mask applies to Method FocusFlow only, not to {options.Method}.", "Mask");
-                pipeline ??= PipelineLoader.Load(Model, loadOptions,
-                    new Progress<Core.IO.Hub.DownloadProgress>(p => { if (p.FileCompleted) Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {p}"); }),
-                    m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"), _cancel.Token);
+                var request = image.Request(Overwrite);
+                var pipeline = models.Pipeline(image.Model, image.PipelineOptions, m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"), Cancellation);
                 var result = EditJob.Run(pipeline, request, new EditObserver
                 {
-                    Warning = m => Log.LogWarning(null, "FF2001", null, source, 0, 0, 0, 0, m),
-                    Verbose = m => Log.LogMessage(MessageImportance.Low, m),
-                    Cancellation = _cancel.Token,
+                    Progress = new StepLog(Log, Path.GetFileName(image.Source)),
+                    Warning = m => Log.Warning(image, "FF2001", m),
+                    Verbose = m => Log.LogMessage(MessageImportance.Low, $"FocusFlow: {m}"),
+                    Cancellation = Cancellation,
                 });
-                Log.LogMessage(MessageImportance.High, $"FocusFlow: {source} -> {result.Output} ({result.Method}, seed {result.Seed}, {result.Seconds:F1} s)");
-                edited.Add(ToItem(result, options));
+                Log.LogMessage(MessageImportance.High, $"FocusFlow: {result.Source} -> {result.Output} ({result.Method}, seed {result.Seed}, {result.Seconds:F1} s)");
+                edited.Add(ToItem(result, request.Options));
             }
             catch (OperationCanceledException)
             {
-                Log.LogWarning($"FocusFlow: cancelled while editing {source}; nothing was written for it.");
+                Log.LogWarning($"FocusFlow: cancelled while editing {image.Name}; nothing was written for it.");
                 break;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is ArgumentException)
             {
-                Log.LogError(null, "FF2000", null, source, 0, 0, 0, 0, e.Message);
+                Log.Error(image, "FF2002", e.Message);
+            }
+            catch (Exception e)
+            {
+                Log.Error(image, e is Core.Runtime.TorchRuntimeException ? "FF0002" : "FF2000", e.Message);
             }
         }
         EditedImages = edited.ToArray();
-        return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
+        return !Log.HasLoggedErrors && !Cancellation.IsCancellationRequested;
     }
 
-    /// <summary>The task's parameters, then the item's metadata of the same names, in the engine's settings builder.</summary>
-    EditSettings Settings(ITaskItem item)
+    /// <summary>The task's own parameters as build-wide settings: the fixed ones, then one per edit option (read by name).</summary>
+    IEnumerable<(string, string?)> ParameterDefaults() => new (string, string?)[]
     {
-        var settings = new EditSettings().Set(EditSettings.MethodName, Method).Set(EditSettings.MethodName, Metadata(item, EditSettings.MethodName));
-        foreach (var option in EditOptionCatalog.Options)
-            settings.Set(option.Name, OptionParameter(option.Name));
-        foreach (var option in EditOptionCatalog.Options)
-            settings.Set(option.Name, Metadata(item, option.Name));
-        return settings;
-    }
+        ("From", From), ("To", To), ("Method", Method), ("Model", Model), ("OutputDir", OutputDirectory), ("Mask", Mask), ("Size", Size),
+        ("Device", Device), ("Precision", Precision),
+        ("NoT5", NoT5 ? "true" : null), ("SaveMask", SaveMask ? "true" : null), ("SaveLatents", SaveLatents ? "true" : null),
+        ("SaveComparison", SaveComparison ? "true" : null),
+    }.Concat(EditOptionCatalog.Names.Select(name => (name, (string?)typeof(FocusFlowEdit).GetProperty(name)!.GetValue(this))));
 
-    /// <summary>The task parameter named like the option (every catalogue option has one; a test checks it).</summary>
-    string? OptionParameter(string name) => (string?)typeof(FocusFlowEdit).GetProperty(name)!.GetValue(this);
-
-    static TaskItem ToItem(EditJobResult result, EditOptions options)
+    static ITaskItem ToItem(EditJobResult result, EditOptions options)
     {
         var output = new TaskItem(result.Output);
         output.SetMetadata("Source", result.Source);
@@ -163,13 +146,13 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
         return output;
     }
 
-    static IReadOnlyList<int>? ParseSize(string? text)
+    /// <summary>One message per step at normal verbosity (-v:n): "cat.png: Editing 3/8".</summary>
+    sealed class StepLog(TaskLoggingHelper log, string image) : IProgress<EditProgress>
     {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var parts = text.Split(new[] { ';', ',', 'x' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return parts.Select(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
-            : throw new ArgumentException($"Size must be one number (the longest side) or two (width;height); got '{text}'.", "Size")).ToList();
+        public void Report(EditProgress p)
+        {
+            if (p.Total > 0 && p.Step > 0)
+                log.LogMessage(MessageImportance.Normal, $"FocusFlow: {image}: {p.Phase} {p.Step}/{p.Total}{(p.Detail is null ? "" : " " + p.Detail)}");
+        }
     }
-
-    static string? Metadata(ITaskItem item, string name) => item.GetMetadata(name) is { Length: > 0 } v ? v : null;
 }

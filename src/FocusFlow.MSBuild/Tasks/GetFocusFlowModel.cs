@@ -1,4 +1,5 @@
 using FocusFlow.Core.IO.Models;
+using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -25,7 +26,7 @@ public sealed class GetFocusFlowModel : Microsoft.Build.Utilities.Task
         }
         catch (IOException e)
         {
-            Log.LogError(null, "FF0001", null, ModelPath, 0, 0, 0, 0, e.Message);
+            Log.ProjectError(BuildEngine, "FF0001", e.Message);
         }
         return !Log.HasLoggedErrors;
     }

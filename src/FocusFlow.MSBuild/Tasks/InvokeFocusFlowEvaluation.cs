@@ -1,10 +1,10 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
-using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.Metrics;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Settings;
+using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -12,12 +12,10 @@ namespace FocusFlow.MSBuild.Tasks;
 
 /// <summary>
 /// Invoke-FocusFlowEvaluation for build pipelines: every method on every case of a YAML case list, with the same
-/// engine, files and defaults (see its help). Models load once per MSBuild node.
+/// engine, files and defaults (see its help). Models load once per build and are freed when it ends.
 /// </summary>
-public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, ICancelableTask
+public sealed class InvokeFocusFlowEvaluation : TorchTask
 {
-    readonly CancellationTokenSource _cancel = new();
-
     [Required] public string Cases { get; set; } = "";
     [Required] public string OutputPath { get; set; } = "";
     /// <summary>Default: $(FOCUSFLOW_MODEL), else stabilityai/stable-diffusion-3-medium-diffusers.</summary>
@@ -52,8 +50,6 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
     /// <summary>gallery.html (empty for a slice): every source, mask overlay and edit with its metrics.</summary>
     [Output] public string Gallery { get; private set; } = "";
 
-    public void Cancel() => _cancel.Cancel();
-
     public override bool Execute()
     {
         try
@@ -80,15 +76,16 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
             });
             Log.LogMessage(MessageImportance.High, $"FocusFlow evaluation: {plan.Work.Count} edits of {plan.TotalWork} ({string.Join(", ", plan.Request.Methods)}) into {plan.Request.OutputFolder}.");
 
-            var pipeline = PipelineLoader.Load(model, pipelineOptions, log: m => Log.LogMessage(MessageImportance.Low, m), ct: _cancel.Token);
-            var clip = ModelResolver.Resolve(ClipModel, TransformersModelFiles.Clip, new HubOptions(), ct: _cancel.Token);
-            var meter = MetricModelRegistry.Meter(clip, plan.Request.LpipsModel, plan.Request.LpipsHeads, MetricModelRegistry.PlacementFor(pipelineOptions.Device));
+            UseLibTorch();
+            var models = BuildModels.For(BuildEngine);
+            var pipeline = models.Pipeline(model, pipelineOptions, m => Log.LogMessage(MessageImportance.Low, m), Cancellation);
+            var meter = models.Meter(ClipModel, plan.Request.LpipsModel, plan.Request.LpipsHeads, MetricModelRegistry.PlacementFor(pipelineOptions.Device), Cancellation);
             var outcome = EvaluationRunner.Run(plan, pipeline, meter, new EvaluationObserver
             {
                 Progress = new LogProgress(Log),
                 Warning = w => Log.LogWarning(null, "FF0102", null, Cases, 0, 0, 0, 0, w),
                 Verbose = v => Log.LogMessage(MessageImportance.Low, v),
-                Cancellation = _cancel.Token,
+                Cancellation = Cancellation,
             });
             Summary = outcome.Summaries.Select(ToItem).ToArray();
             Report = outcome.Report ?? "";
@@ -96,13 +93,18 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
             foreach (var s in outcome.Summaries)
                 Log.LogMessage(MessageImportance.High, $"  {s.Method}: CLIP-T {EvaluationReport.Mean(s.ClipT)}, LPIPS {EvaluationReport.Mean(s.Lpips)} ({s.Measured} measured, {s.Failed} failed)");
         }
-        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
-            Log.LogError(null, "FF0103", null, Cases, 0, 0, 0, 0, "The evaluation was cancelled; the edits finished so far are in the per-case CSV and are reused by the next run.");
+            Log.ProjectError(BuildEngine, "FF0103", "The evaluation was cancelled; the edits finished so far are in the per-case CSV and are reused by the next run.");
+        }
+        catch (CaseListException e)
+        {
+            // A problem of the case list is located in it.
+            Log.LogError(null, "FF0101", null, Path.GetFullPath(Cases), 0, 0, 0, 0, e.Message);
         }
         catch (Exception e)
         {
-            Log.LogError(null, "FF0101", null, Cases, 0, 0, 0, 0, e.Message);
+            Log.ProjectError(BuildEngine, "FF0101", e.Message);
         }
         return !Log.HasLoggedErrors;
     }

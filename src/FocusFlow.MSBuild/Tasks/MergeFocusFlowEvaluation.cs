@@ -1,4 +1,5 @@
 using FocusFlow.Core.Evaluation;
+using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 
 namespace FocusFlow.MSBuild.Tasks;
@@ -25,7 +26,7 @@ public sealed class MergeFocusFlowEvaluation : Microsoft.Build.Utilities.Task
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            Log.LogError(null, "FF0104", null, OutputPath, 0, 0, 0, 0, e.Message);
+            Log.ProjectError(BuildEngine, "FF0104", e.Message);
         }
         return !Log.HasLoggedErrors;
     }

@@ -1,0 +1,80 @@
+using FocusFlow.Core.Settings;
+using FocusFlow.MSBuild.Build;
+using Microsoft.Build.Utilities;
+
+namespace FocusFlow.MSBuild.Tests;
+
+/// <summary>
+/// The settings file is what makes the build incremental: every setting that changes the edit must change it, and the
+/// settings that do not (where it computes, where it goes, how it is judged) must leave it alone.
+/// </summary>
+public sealed class ImageSettingsTests
+{
+    // A valid value other than the default for every edit option (FocusFlow, 60 steps). A new option without a value
+    // here fails the test, so it cannot be left out of the settings file unnoticed.
+    static readonly Dictionary<string, string> Changed = new()
+    {
+        ["Steps"] = "30", ["NMax"] = "50", ["NMin"] = "10", ["NAvg"] = "2", ["SourceGuidance"] = "4", ["TargetGuidance"] = "20",
+        ["NegativePrompt"] = "blurry", ["Seed"] = "5", ["BlendMode"] = "Raw", ["MaskStrength"] = "0.6", ["MaskSamples"] = "3",
+        ["MaskGuidance"] = "5", ["MaskBlur"] = "3", ["MaskDilate"] = "3", ["MaskThreshold"] = "0.4", ["MaskSeed"] = "7",
+        ["VaeTiling"] = "true", ["VaeTileSize"] = "64", ["VaeTileOverlap"] = "0.5",
+        ["Model"] = "/elsewhere/model", ["From"] = "a dog", ["To"] = "a wolf", ["Method"] = "FlowEdit", ["Size"] = "256",
+        ["Precision"] = "Float16", ["NoT5"] = "true", ["SaveMask"] = "true", ["SaveLatents"] = "true",
+    };
+
+    static readonly Dictionary<string, string?> Defaults = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Model"] = "/models/tiny-sd3", ["From"] = "a cat", ["To"] = "a tiger",
+    };
+
+    static string Describe(params (string Name, string Value)[] metadata)
+    {
+        var item = new TaskItem("/images/cat.png");
+        foreach (var (name, value) in metadata) item.SetMetadata(name, value);
+        return ImageSettings.Of(item, Defaults, null).Describe("1.2.3");
+    }
+
+    [Fact]
+    public void EveryEditOptionChangesTheSettings()
+    {
+        var baseline = Describe();
+        foreach (var name in EditOptionCatalog.Names)
+        {
+            Assert.True(Changed.ContainsKey(name), $"no test value for the edit option {name}");
+            Assert.NotEqual(baseline, Describe((name, Changed[name])));
+        }
+    }
+
+    [Theory]
+    [InlineData("Model")]
+    [InlineData("From")]
+    [InlineData("To")]
+    [InlineData("Method")]
+    [InlineData("Size")]
+    [InlineData("Precision")]
+    [InlineData("NoT5")]
+    [InlineData("SaveMask")]
+    [InlineData("SaveLatents")]
+    public void WhatToEditAndHowToLoadChangeTheSettings(string name) =>
+        Assert.NotEqual(Describe(), Describe((name, Changed[name])));
+
+    [Theory]
+    [InlineData("Device", "Cpu")]
+    [InlineData("OutputDir", "/out/")]
+    [InlineData("MinClipT", "0.3")]
+    [InlineData("MaxLpips", "0.2")]
+    public void WhereAndHowItIsJudgedLeaveTheSettingsAlone(string name, string value) =>
+        Assert.Equal(Describe(), Describe((name, value)));
+
+    [Fact]
+    public void ThePackageVersionIsPartOfTheSettings()
+    {
+        var item = new TaskItem("/images/cat.png");
+        var image = ImageSettings.Of(item, Defaults, null);
+        Assert.NotEqual(image.Describe("1.2.3"), image.Describe("1.2.4"));
+    }
+
+    [Fact]
+    public void NoSeedIsDescribedAsNoneRatherThanAsTheSeedDrawnForOneEdit() =>
+        Assert.Equal(Describe(), Describe());
+}
