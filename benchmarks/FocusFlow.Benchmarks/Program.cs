@@ -94,17 +94,19 @@ foreach (var side in sides)
 {
     const int side = 512;
     var options = EditOptions.Defaults(EditMethod.FocusFlow) with { Seed = 0 };
-    using var emb = torch.randn(new long[] { 4, 333, 4096 }, ScalarType.Float32, device) * 0.1;
-    using var pooled = torch.randn(new long[] { 4, 2048 }, ScalarType.Float32, device) * 0.1;
+    using var emb = torch.randn(new long[] { 3, 333, 4096 }, ScalarType.Float32, device) * 0.1;
+    using var pooled = torch.randn(new long[] { 3, 2048 }, ScalarType.Float32, device) * 0.1;
     using var xSrc = torch.randn(new long[] { 1, 16, side / 8, side / 8 }, ScalarType.Float32, device);
     var schedule = FlowMatchEulerDiscreteScheduler.Load(Path.Combine(fixtures, "tiny-sd3/scheduler")).SetTimesteps(options.Steps);
-    using var field = new GuidedVelocityField(new TransformerVelocity(transformer), emb, pooled);
+    using var guidance = GuidanceBatch.FromRows(emb, pooled);
+    var velocity = new TransformerVelocity(transformer);
+    using var field = new GuidedVelocityField(velocity, guidance, RowBudget.For(velocity, side / 8, side / 8, 333));
     using var noise = new NoiseSource(options.Seed, device);
     var run = new EditRun(noise);
     Timing.Sync(device);
     var clock = Stopwatch.StartNew();
-    using var mask = FocusFlowMask.Compute(field, xSrc, schedule, options, run);
-    using var edited = FlowEditLoop.Run(field, xSrc, schedule, options, mask.Soft, run);
+    using var mask = FocusFlowMask.Compute(field, xSrc, schedule, options, run)[0];
+    using var edited = FlowEditLoop.Run(field, xSrc, schedule, options, new[] { mask.Soft }, run)[0];
     Timing.Sync(device);
-    Console.WriteLine($"engine FocusFlow edit {side}px, {options.Steps} steps, defaults: {field.Calls} transformer calls in {clock.Elapsed.TotalSeconds:F2} s");
+    Console.WriteLine($"engine FocusFlow edit {side}px, {options.Steps} steps, defaults: {field.Calls} transformer calls ({field.Rows} rows) in {clock.Elapsed.TotalSeconds:F2} s");
 }
