@@ -12,6 +12,15 @@ public sealed record PipelineOptions
     public bool UseT5 { get; init; } = true;
     /// <summary>Free the text encoders after each encoding; they are reloaded for a prompt not seen before.</summary>
     public bool ReleaseTextEncoders { get; init; }
+    /// <summary>
+    /// Keep the text encoders in GPU memory between edits. By default (false) they move to CPU memory once a run's
+    /// prompts are encoded and come back for a prompt not seen before: SD3 with T5 then edits 1024x1024 within 16 GB.
+    /// </summary>
+    public bool KeepTextEncodersOnDevice { get; init; }
+
+    /// <summary>Whether the text encoders leave the GPU after encoding: on CUDA, unless kept there or released outright.</summary>
+    public bool ParksTextEncoders(TorchSharp.torch.Device device) =>
+        device.type == TorchSharp.DeviceType.CUDA && !KeepTextEncodersOnDevice && !ReleaseTextEncoders;
 
     /// <summary>What to fetch for these options from the hub: T5 only when used, the fp16 weights for a half-precision load.</summary>
     public HubOptions HubOptions() => new()

@@ -56,6 +56,8 @@ public sealed class Sd3Pipeline : IDisposable
     /// <summary>How often the text encoders were loaded (once, unless they are released after encoding).</summary>
     public int TextEncoderLoads { get; private set; }
     public bool TextEncodersLoaded => _text is { EncodersReleased: false };
+    /// <summary>True while the loaded text encoders wait in CPU memory (CUDA only; see <see cref="PipelineOptions.KeepTextEncodersOnDevice"/>).</summary>
+    public bool TextEncodersParked => _text is { Parked: true };
 
     Sd3Pipeline(DiffusersModelFolder model, PipelineOptions options, TensorPlacement placement,
         SD3Transformer2DModel transformer, AutoencoderKL vae, FlowMatchEulerDiscreteScheduler scheduler, TimeSpan loadTime)
@@ -113,6 +115,11 @@ public sealed class Sd3Pipeline : IDisposable
             try
             {
                 if (Options.ReleaseTextEncoders) ReleaseTextEncoders();
+                else if (Options.ParksTextEncoders(Placement.Device) && _text is { Parked: false })
+                {
+                    _text.Park();
+                    verbose?.Invoke("Text encoders moved to CPU memory until a new prompt needs them.");
+                }
                 return GuidanceBatch.Of(rows[0], rows[1], rows.Skip(2).ToList());
             }
             finally

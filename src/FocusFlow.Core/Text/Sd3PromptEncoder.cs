@@ -33,6 +33,8 @@ public sealed class Sd3PromptEncoder : IDisposable
     /// <summary>What loading each encoder found: tensors loaded, missing, unexpected.</summary>
     public IReadOnlyList<WeightLoadReport> LoadReports { get; }
     public bool EncodersReleased => _clipL is null;
+    /// <summary>True while the encoders' weights wait in CPU memory (see <see cref="Park"/>).</summary>
+    public bool Parked { get; private set; }
 
     Sd3PromptEncoder(ClipTokenizer clipLTokenizer, ClipTokenizer clipGTokenizer, T5Tokenizer? t5Tokenizer,
         ClipTextModelWithProjection clipL, ClipTextModelWithProjection clipG, T5EncoderModel? t5,
@@ -119,6 +121,7 @@ public sealed class Sd3PromptEncoder : IDisposable
         ArgumentNullException.ThrowIfNull(prompt);
         if (_clipL is null || _clipG is null)
             throw new InvalidOperationException("The text encoders were released (ReleaseEncoders); load the prompt encoder again to encode more prompts.");
+        if (Parked) MoveEncoders(Placement.Device);
         using var _ = torch.no_grad();
         using var scope = torch.NewDisposeScope();
 
@@ -154,6 +157,25 @@ public sealed class Sd3PromptEncoder : IDisposable
         if (!tokens.IsTruncated || onWarning is null) return;
         onWarning($"The prompt is longer than {name} can read ({tokens.UntruncatedIds.Count} tokens, at most {tokens.MaxLength}); " +
             $"this part was dropped for it: \"{tokenizer.Decode(tokens.DroppedIds)}\"");
+    }
+
+    /// <summary>
+    /// Moves the encoders' weights to CPU memory, freeing the GPU memory they held for the transformer's
+    /// activations; the next <see cref="Encode"/> brings them back (a copy, not a reload from disk). On the CPU
+    /// there is nothing to move.
+    /// </summary>
+    public void Park()
+    {
+        if (Parked || EncodersReleased || Placement.Device.type == DeviceType.CPU) return;
+        MoveEncoders(torch.CPU);
+    }
+
+    void MoveEncoders(Device device)
+    {
+        _clipL!.to(device);
+        _clipG!.to(device);
+        _t5?.to(device);
+        Parked = device.type != Placement.Device.type;
     }
 
     /// <summary>Frees the text encoders' weights (the tokenizers stay); encode every prompt you need first.</summary>

@@ -36,4 +36,20 @@ public class PipelineTextTests
         using var other = pipeline.Encode("a cat", "a lion", "");
         Assert.Equal(2, pipeline.TextEncoderLoads);
     }
+
+    [Fact]
+    public void TextEncodersLeaveTheGpuAfterEncodingUnlessKeptOrReleased()
+    {
+        var cuda = new TorchSharp.torch.Device(TorchSharp.DeviceType.CUDA, 0);
+        Assert.True(new PipelineOptions().ParksTextEncoders(cuda));
+        Assert.False(new PipelineOptions { KeepTextEncodersOnDevice = true }.ParksTextEncoders(cuda));
+        Assert.False(new PipelineOptions { ReleaseTextEncoders = true }.ParksTextEncoders(cuda));   // freed outright instead
+        Assert.False(new PipelineOptions().ParksTextEncoders(TorchSharp.torch.CPU));   // already in CPU memory
+
+        using var pipeline = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
+        using var batch = pipeline.Encode("a cat", new[] { "a tiger", "a lion" }, "");
+        Assert.Equal(2, batch.TargetCount);
+        Assert.True(pipeline.TextEncodersLoaded);
+        Assert.False(pipeline.TextEncodersParked);
+    }
 }
