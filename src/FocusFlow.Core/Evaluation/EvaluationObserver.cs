@@ -24,4 +24,8 @@ public sealed record EvaluationObserver
 /// <summary>What a run or a merge wrote: its rows, the per-method summary, and the files (the aggregates are null for a slice).</summary>
 public sealed record EvaluationOutcome(
     IReadOnlyList<EvaluationRow> Rows, IReadOnlyList<MethodSummary> Summaries, string CasesCsv, string Settings,
-    string? SummaryCsv, string? Report, string? Chart);
+    string? SummaryCsv, string? Report, string? Chart)
+{
+    /// <summary>Transformer input rows this run evaluated (0 for a merge, or when every output was reused).</summary>
+    public int ModelRows { get; init; }
+}
