@@ -13,12 +13,13 @@ public sealed record PipelineOptions
     /// <summary>Free the text encoders after each encoding; they are reloaded for a prompt not seen before.</summary>
     public bool ReleaseTextEncoders { get; init; }
     /// <summary>
-    /// Keep the text encoders in GPU memory between edits. By default (false) they move to CPU memory once a run's
-    /// prompts are encoded and come back for a prompt not seen before: SD3 with T5 then edits 1024x1024 within 16 GB.
+    /// Keep the text encoders in GPU memory between edits. By default (false), on CUDA, they rest in CPU memory and
+    /// each visits the GPU only while it encodes a prompt not seen before (a copy, not a reload): the GPU never holds
+    /// them during an edit, so SD3 with T5 edits 1024x1024 within 16 GB.
     /// </summary>
     public bool KeepTextEncodersOnDevice { get; init; }
 
-    /// <summary>Whether the text encoders leave the GPU after encoding: on CUDA, unless kept there or released outright.</summary>
+    /// <summary>Whether the text encoders rest in CPU memory: on CUDA, unless kept on the GPU or released outright.</summary>
     public bool ParksTextEncoders(TorchSharp.torch.Device device) =>
         device.type == TorchSharp.DeviceType.CUDA && !KeepTextEncodersOnDevice && !ReleaseTextEncoders;
 

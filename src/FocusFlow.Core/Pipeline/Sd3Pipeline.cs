@@ -56,8 +56,8 @@ public sealed class Sd3Pipeline : IDisposable
     /// <summary>How often the text encoders were loaded (once, unless they are released after encoding).</summary>
     public int TextEncoderLoads { get; private set; }
     public bool TextEncodersLoaded => _text is { EncodersReleased: false };
-    /// <summary>True while the loaded text encoders wait in CPU memory (CUDA only; see <see cref="PipelineOptions.KeepTextEncodersOnDevice"/>).</summary>
-    public bool TextEncodersParked => _text is { Parked: true };
+    /// <summary>True when the loaded text encoders rest in CPU memory between encodings (CUDA only; see <see cref="PipelineOptions.KeepTextEncodersOnDevice"/>).</summary>
+    public bool TextEncodersRestOnCpu => _text is { RestsOnCpu: true };
 
     Sd3Pipeline(DiffusersModelFolder model, PipelineOptions options, TensorPlacement placement,
         SD3Transformer2DModel transformer, AutoencoderKL vae, FlowMatchEulerDiscreteScheduler scheduler, TimeSpan loadTime)
@@ -115,11 +115,6 @@ public sealed class Sd3Pipeline : IDisposable
             try
             {
                 if (Options.ReleaseTextEncoders) ReleaseTextEncoders();
-                else if (Options.ParksTextEncoders(Placement.Device) && _text is { Parked: false })
-                {
-                    _text.Park();
-                    verbose?.Invoke("Text encoders moved to CPU memory until a new prompt needs them.");
-                }
                 return GuidanceBatch.Of(rows[0], rows[1], rows.Skip(2).ToList());
             }
             finally
@@ -140,9 +135,10 @@ public sealed class Sd3Pipeline : IDisposable
             {
                 _text?.Dispose();
                 var clock = Stopwatch.StartNew();
-                _text = Sd3PromptEncoder.Load(Model, Placement, Options.UseT5, onWarning);
+                _text = Sd3PromptEncoder.Load(Model, Placement, Options.UseT5, onWarning, restOnCpu: Options.ParksTextEncoders(Placement.Device));
                 TextEncoderLoads++;
-                verbose?.Invoke($"Text encoders loaded in {clock.Elapsed.TotalSeconds:F1} s{(_text.UsesT5 ? "" : " (without T5)")}.");
+                verbose?.Invoke($"Text encoders loaded in {clock.Elapsed.TotalSeconds:F1} s{(_text.UsesT5 ? "" : " (without T5)")}" +
+                    (_text.RestsOnCpu ? "; they rest in CPU memory and visit the GPU one at a time to encode." : "."));
             }
             return _text.Encode(p, onWarning);
         });

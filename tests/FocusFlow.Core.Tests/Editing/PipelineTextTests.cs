@@ -38,7 +38,7 @@ public class PipelineTextTests
     }
 
     [Fact]
-    public void TextEncodersLeaveTheGpuAfterEncodingUnlessKeptOrReleased()
+    public void TextEncodersRestInCpuMemoryOnCudaUnlessKeptOrReleased()
     {
         var cuda = new TorchSharp.torch.Device(TorchSharp.DeviceType.CUDA, 0);
         Assert.True(new PipelineOptions().ParksTextEncoders(cuda));
@@ -50,6 +50,6 @@ public class PipelineTextTests
         using var batch = pipeline.Encode("a cat", new[] { "a tiger", "a lion" }, "");
         Assert.Equal(2, batch.TargetCount);
         Assert.True(pipeline.TextEncodersLoaded);
-        Assert.False(pipeline.TextEncodersParked);
+        Assert.False(pipeline.TextEncodersRestOnCpu);   // on the CPU there is nowhere else to rest
     }
 }
