@@ -18,8 +18,12 @@ public static class RowBudget
     public static int For(IVelocityModel model, long latentHeight, long latentWidth, long textTokens, int? requested = null)
     {
         if (requested is int given) return Math.Max(1, given);
-        long perRow = Math.Max(1, model.BytesPerRow(latentHeight, latentWidth, textTokens));
-        long budget = DeviceMemory.Info(model.Device) is { } info ? (long)(info.Free * CudaShare) : CpuBytes;
-        return (int)Math.Clamp(budget / perRow, 1, MaxRows);
+        long perRow = model.BytesPerRow(latentHeight, latentWidth, textTokens);
+        return DeviceMemory.Info(model.Device) is { } info ? ForFreeMemory(info.Free, perRow) : Rows(CpuBytes, perRow);
     }
+
+    /// <summary>The rows for a device with <paramref name="freeBytes"/> free, <paramref name="perRow"/> bytes a row.</summary>
+    public static int ForFreeMemory(long freeBytes, long perRow) => Rows((long)(freeBytes * CudaShare), perRow);
+
+    static int Rows(long budget, long perRow) => (int)Math.Clamp(budget / Math.Max(1, perRow), 1, MaxRows);
 }
