@@ -19,7 +19,14 @@ using static TorchSharp.torch;
 // 2. full-size SD3-medium transformer and SD3 VAE calls (random weights) at 512 and 1024 pixels;
 // 3. a whole FocusFlow edit at the published defaults (512 px, 60 steps) with the full-size transformer.
 // Usage: FocusFlow.Benchmarks <repo root> cpu groups [steps] [size]  (the evaluation-shaped grouped-targets benchmark, tiny model)
+//        FocusFlow.Benchmarks <repo root> cuda groups                  (full-size one source x three targets, and the 16 GB check)
 var repo = args.Length > 0 ? args[0] : ".";
+if (args.Length > 2 && args[1] == "cuda" && args[2] == "groups")
+{
+    torch.InitializeDeviceType(DeviceType.CUDA);
+    GpuGroupBenchmark.Run(repo);
+    return;
+}
 if (args.Length > 2 && args[2] == "groups")
 {
     GroupBenchmark.Run(repo, args.Length > 3 ? int.Parse(args[3]) : EditOptions.PublishedSteps, args.Length > 4 ? int.Parse(args[4]) : 128);
