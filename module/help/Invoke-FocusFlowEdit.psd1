@@ -28,9 +28,15 @@ files are never overwritten without -Force; outputs are written under a temporar
 an interrupted run (Ctrl+C stops within one step) leaves no half-written file. An item that fails (a
 missing or damaged image, an impossible value) is reported as an error and the next item goes on.
 
-Unset options take the published evaluation's values for the method: 60 steps; FocusFlow n_max 60,
-n_min 15, n_avg 4, guidance 3.5 / 21.5, mask strength 0.5, 10 mask samples, mask guidance 6, blur 5;
-FlowEdit n_max 33, n_min 0, n_avg 4, guidance 3.5 / 16.5; SDEdit n_max 25, guidance 13.5. Without
+Unset options take the published evaluation's values for the method. Every method: Steps 60,
+NegativePrompt empty, VaeTiling off, VaeTileOverlap 0.25; FocusFlow: NMax 60, NMin 15, NAvg 4,
+SourceGuidance 3.5, TargetGuidance 21.5, BlendMode Delta, MaskStrength 0.5, MaskSamples 10, MaskGuidance
+6, MaskBlur 5, MaskDilate 0, MaskThreshold 0.5; FlowEdit: NMax 33, NMin 0, NAvg 4, SourceGuidance 3.5,
+TargetGuidance 16.5; SDEdit: NMax 25, TargetGuidance 13.5. With another -Steps, an NMax or NMin you do
+not give keeps its share of the schedule; a value you give is used as given; an NMin you do not give
+never exceeds NMax (-Steps 30 -NMax 5 runs with NMin 5). -VaeTiling runs the VAE on tiles (less memory,
+slightly different numbers); by default it runs on the whole image, as diffusers does, unless the image
+cannot fit in the device's free memory, which a warning then says. Without
 -Seed a random seed is chosen and reported in the result, so any edit can be repeated exactly.
 '@
     Parameters  = @{
@@ -41,24 +47,27 @@ FlowEdit n_max 33, n_min 0, n_avg 4, guidance 3.5 / 16.5; SDEdit n_max 25, guida
         Method         = 'FocusFlow (automatic mask + masked velocity blending, the default), FlowEdit (no mask) or SDEdit (noise and resample with the target prompt).'
         Model          = 'The Stable Diffusion 3 / 3.5 model: a diffusers folder, or a Hugging Face id (org/name[@revision]) found in the Hugging Face cache or downloaded into it. Default: the model of Import-FocusFlowModel, else $env:FOCUSFLOW_MODEL, else stabilityai/stable-diffusion-3-medium-diffusers.'
         OutputPath     = 'A folder for the results (they are named name.method.png), or the .png file to write when editing one image. Default: beside each source.'
-        Steps          = 'Scheduler steps T (default 60).'
-        NMax           = 'How many steps from the noisy end take part. FlowEdit/FocusFlow: 0 <= NMin <= NMax <= Steps; SDEdit: the edit strength. Default 60 (FocusFlow), 33 (FlowEdit), 25 (SDEdit).'
-        NMin           = 'The last steps run as plain sampling with the target prompt (FlowEdit/FocusFlow). Default 15 (FocusFlow), 0 (FlowEdit).'
-        NAvg           = 'Noise samples averaged per ODE step (FlowEdit/FocusFlow); more is smoother and slower. Default 4.'
-        SourceGuidance = 'Classifier-free guidance of the source prompt (default 3.5).'
-        TargetGuidance = 'Classifier-free guidance of the target prompt (default 21.5 FocusFlow, 16.5 FlowEdit, 13.5 SDEdit).'
-        NegativePrompt = 'The negative prompt for both guidance rows (default: empty).'
-        Seed           = 'Seed of the edit''s noise. The same seed, image, prompts and options give the same result on any device. Default: random, reported in the output.'
-        MaskStrength   = 'Noise level of the mask samples as a share of the schedule, greater than 0 and at most 1 (default 0.5).'
-        MaskSamples    = 'Noisy samples averaged to measure the disagreement (default 10).'
-        MaskGuidance   = 'Guidance for both prompts while measuring the mask (default 6).'
-        MaskBlur       = 'Box blur of the mask, an odd kernel size in latent pixels; 0 or 1 for none (default 5).'
-        MaskDilate     = 'Dilation of the mask, an odd kernel size in latent pixels; 0 or 1 for none (default 0).'
-        MaskThreshold  = 'Soft mask values at or above this are in the binary mask, between 0 and 1 (default 0.5).'
-        MaskSeed       = 'Seed of the mask samples (sample k uses MaskSeed + 100k). Default: -Seed.'
-        BlendMode      = 'How FocusFlow integrates the blend: Delta (default; M * (V_tar - V_src), nothing moves outside the mask) or Raw (the blend itself, as the published reference implementation does).'
+        Steps          = 'Scheduler steps T, at least 1. NMax and NMin not given keep their share of the schedule. Default: 60.'
+        NMax           = 'How many steps from the noisy end take part. FlowEdit/FocusFlow: 0 <= NMin <= NMax <= Steps; SDEdit: the edit strength. Default: 60 (FocusFlow), 33 (FlowEdit), 25 (SDEdit).'
+        NMin           = 'The last steps run as plain sampling with the target prompt (FlowEdit/FocusFlow); when not given, never more than NMax. Default: 15 (FocusFlow), 0 (FlowEdit).'
+        NAvg           = 'Noise samples averaged per ODE step (FlowEdit/FocusFlow); more is smoother and slower. Default: 4.'
+        SourceGuidance = 'Classifier-free guidance of the source prompt (FlowEdit/FocusFlow). Default: 3.5.'
+        TargetGuidance = 'Classifier-free guidance of the target prompt. Default: 21.5 (FocusFlow), 16.5 (FlowEdit), 13.5 (SDEdit).'
+        NegativePrompt = 'The negative prompt for both guidance rows. Default: empty.'
+        Seed           = 'Seed of the edit''s noise. The same seed, image, prompts and options give the same result on any device. Default: random, reported in the result.'
+        MaskStrength   = 'Noise level of the mask samples as a share of the schedule, greater than 0 and at most 1. Default: 0.5.'
+        MaskSamples    = 'Noisy samples averaged to measure the disagreement. Default: 10.'
+        MaskGuidance   = 'Guidance for both prompts while measuring the mask. Default: 6.'
+        MaskBlur       = 'Box blur of the mask, an odd kernel size in latent pixels; 0 or 1 for none. Default: 5.'
+        MaskDilate     = 'Dilation of the mask, an odd kernel size in latent pixels; 0 or 1 for none. Default: 0.'
+        MaskThreshold  = 'Soft mask values at or above this are in the binary mask, between 0 and 1. Default: 0.5.'
+        MaskSeed       = 'Seed of the mask samples (sample k uses MaskSeed + 100k). Default: the edit''s Seed.'
+        BlendMode      = 'How FocusFlow integrates the blend: Delta (M * (V_tar - V_src), nothing moves outside the mask) or Raw (the blend itself, as the published reference implementation does). Default: Delta.'
         Mask           = 'A mask image to use instead of the automatic mask (FocusFlow only): white = edit, black = keep; resized bilinearly to latent resolution.'
         Size           = 'Working size: one number for the longest side (aspect kept) or two for width and height; rounded to multiples of 16. Default: the image''s size, at most 1024 on the longest side.'
+        VaeTiling      = 'Run the VAE on overlapping tiles: less memory, slightly different numbers from diffusers'' whole-image pass. Without it the whole image is encoded and decoded at once, unless it cannot fit in the device''s free memory (then it is tiled with a warning). Default: off.'
+        VaeTileSize    = 'Tile side in pixels with -VaeTiling, a multiple of 8, at least 16. Default: the VAE''s sample_size (1024 for SD3).'
+        VaeTileOverlap = 'Share of a tile blended with its neighbour with -VaeTiling, from 0 to below 1. Default: 0.25.'
         Device         = 'Auto (CUDA if this build and machine have it, else CPU), Cpu or Cuda.'
         Precision      = 'Float32 (default), Float16 or BFloat16 for the transformer and text encoders; the VAE always runs in Float32.'
         NoT5           = 'Leave out the T5 text encoder (its part of the prompt embedding is zeros): far less memory, weaker prompt following.'
@@ -69,7 +78,7 @@ FlowEdit n_max 33, n_min 0, n_avg 4, guidance 3.5 / 16.5; SDEdit n_max 25, guida
         Confirm        = 'Asks before each image.'
     }
     Inputs      = 'System.String, System.IO.FileInfo, or any object with Path, FullName or PSPath (and optionally From, To, Seed, Method) properties.'
-    Outputs     = 'FocusFlow.Core.Pipeline.EditJobResult: Source, Output, Mask, Overlay, Latents, Method, SourcePrompt, TargetPrompt (also as Prompt), NegativePrompt, Seed, Width, Height, MaskCoverage, Seconds, ModelCalls, Model, Device. It pipes into Measure-EditQuality and Export-Csv.'
+    Outputs     = 'FocusFlow.Core.Pipeline.EditJobResult: Source, Output, Mask, Overlay, Latents, Method, SourcePrompt, TargetPrompt (also as Prompt), NegativePrompt, Seed, Width, Height, MaskCoverage, Seconds, ModelCalls, Model, Device, and Options: every option the edit ran with (the chosen seed included). It pipes into Measure-EditQuality and Export-Csv.'
     Notes       = 'Full-size SD3 medium needs about 8 GB of memory in float16 (more with T5 in float32); use -Precision Float16 on a GPU, -NoT5 to save memory. Get-FocusFlowDevice shows what this build can use.'
     Examples    = @(
         @{
@@ -101,6 +110,16 @@ FlowEdit n_max 33, n_min 0, n_avg 4, guidance 3.5 / 16.5; SDEdit n_max 25, guida
             Title   = 'Use your own mask on a GPU in half precision'
             Code    = 'Invoke-FocusFlowEdit room.jpg -From "a red sofa" -To "a green sofa" -Mask sofa-mask.png -Device Cuda -Precision Float16'
             Remarks = 'The white area of sofa-mask.png is edited; the rest is kept.'
+        }
+        @{
+            Title   = 'Edit a large image with less memory'
+            Code    = 'Invoke-FocusFlowEdit poster.png -From "a cat" -To "a tiger" -Size 2048 -VaeTiling -VaeTileSize 512'
+            Remarks = 'The VAE runs on 512-pixel tiles blended at their seams: far less memory, slightly different numbers from the default whole-image pass.'
+        }
+        @{
+            Title   = 'Fewer steps, with a chosen NMax'
+            Code    = 'Invoke-FocusFlowEdit cat.png "a cat" "a tiger" -Steps 30 -NMax 5'
+            Remarks = 'NMax 5 is used as given; NMin, not given, scales to 8 of 30 and is capped at NMax, so the edit runs with NMin 5. The same values give the same edit in the MSBuild task and the evaluation.'
         }
     )
     Links       = @('Get-FocusFlowMask', 'Import-FocusFlowModel', 'Measure-EditQuality')

@@ -35,7 +35,8 @@ a run can be repeated exactly. -Steps changes the steps of every method; NMax an
 of the schedule (for -Steps 30, FocusFlow runs n_max 30, n_min 8). -MethodOptions changes any option of
 one method by the name Invoke-FocusFlowEdit gives it: Steps, NMax, NMin, NAvg, SourceGuidance,
 TargetGuidance, NegativePrompt, Seed, BlendMode, MaskStrength, MaskSamples, MaskGuidance, MaskBlur,
-MaskDilate, MaskThreshold, MaskSeed. Every option is checked before anything is loaded.
+MaskDilate, MaskThreshold, MaskSeed, VaeTiling, VaeTileSize, VaeTileOverlap. Every option is checked before anything is
+loaded.
 
 The SD3 model, CLIP and LPIPS are each loaded once. An edit whose files are already in the run folder is
 not made again unless -Force: it is measured again (status reused) and keeps the time recorded when it
@@ -62,6 +63,9 @@ summary object per method (of the slice, for a slice run).
         Seed          = 'The seed of every edit (default 0), recorded in settings.json and the report. The same seed, cases and settings give the same run.'
         Size          = 'Working size: one number for the longest side, or width and height; rounded to multiples of 16. Default 512, as published.'
         MethodOptions = 'Per-method options, as a hashtable of hashtables: @{ FocusFlow = @{ NMax = 50; MaskSamples = 4 }; SDEdit = @{ NMax = 20 } }. Option names are those of Invoke-FocusFlowEdit; an unknown method or option is an error.'
+        VaeTiling     = 'Run the VAE on overlapping tiles in every edit (see Invoke-FocusFlowEdit): less memory, slightly different numbers. Default: off.'
+        VaeTileSize   = 'Tile side in pixels with -VaeTiling (see Invoke-FocusFlowEdit). Default: the VAE''s sample_size (1024 for SD3).'
+        VaeTileOverlap = 'Share of a tile blended with its neighbour with -VaeTiling. Default: 0.25.'
         Shard         = 'Run one slice only, k/n (k from 1 to n), e.g. 2/4. Slices do not overlap and together cover the run; merge them with Merge-FocusFlowEvaluation.'
         Device        = 'Where the models compute: Auto (CUDA if available, else CPU), Cpu or Cuda.'
         Precision     = 'Float32 (default), Float16 or BFloat16 for the SD3 transformer and text encoders. The metrics always run in float32.'

@@ -1,8 +1,13 @@
+using System.Runtime.CompilerServices;
+using FocusFlow.Core.Models.Vae;
+using FocusFlow.Core.Settings;
+
 namespace FocusFlow.Core.Editing;
 
 /// <summary>
-/// Everything that decides an edit besides the image and prompts. Start from <see cref="Defaults"/>
-/// (the published evaluation's values for the method) and change what you need with <c>with</c>.
+/// Everything that decides an edit besides the image and prompts. Surfaces build it with
+/// <see cref="EditSettings"/> (named values in, validated options out); in code, start from <see cref="Defaults"/>
+/// (the published evaluation's values for the method), change what you need with <c>with</c>, and <see cref="Validate"/>.
 /// </summary>
 public sealed record EditOptions
 {
@@ -24,13 +29,15 @@ public sealed record EditOptions
     /// <summary>The most transformer rows one model call takes; null: chosen from the device's free memory (see <see cref="RowBudget"/>).
     /// It changes speed and memory, not the result (beyond float rounding).</summary>
     public int? MaxBatchRows { get; init; }
+    /// <summary>How the VAE bounds its memory; by default a whole-image pass, diffusers' numbers.</summary>
+    public VaeMemoryOptions VaeMemory { get; init; } = VaeMemoryOptions.Exact;
 
     /// <summary>The step count the published settings were made for.</summary>
     public const int PublishedSteps = 60;
 
     /// <summary>
-    /// The published evaluation's settings for <paramref name="method"/>. With another step count, n_max and
-    /// n_min keep their share of the schedule (rounded), so a shorter run edits the same part of it.
+    /// The published evaluation's settings for <paramref name="method"/> (the one table of defaults). With another
+    /// step count, n_max and n_min keep their share of the schedule (<see cref="StepScaling"/>).
     /// </summary>
     public static EditOptions Defaults(EditMethod method, int? steps = null)
     {
@@ -41,13 +48,25 @@ public sealed record EditOptions
             EditMethod.SDEdit => new EditOptions { Method = method, NMax = 25, NMin = 0, NAvg = 1, SourceGuidance = 3.5, TargetGuidance = 13.5 },
             _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown editing method."),
         };
-        if (steps is not int t || t == PublishedSteps || t < 1) return o;
-        int Scale(int n) => (int)Math.Round((double)n * t / PublishedSteps, MidpointRounding.AwayFromZero);
-        return o with { Steps = t, NMax = Scale(o.NMax), NMin = Scale(o.NMin) };
+        return steps is int t ? StepScaling.Apply(o with { Steps = t }, o, nMaxGiven: false, nMinGiven: false) : o;
     }
 
     /// <summary>The seed of the mask samples (the edit's seed unless set).</summary>
     public long MaskSeed => Mask.Seed ?? Seed;
+
+    // Instances already validated, by reference (a `with` copy is a new instance and is checked again). Record
+    // equality ignores this table, so two equal options stay equal whether or not they were checked.
+    static readonly ConditionalWeakTable<EditOptions, object> Checked = new();
+    static readonly object Valid = new();
+
+    /// <summary>How often <see cref="Validate"/> ran on this thread (tests: once per edit).</summary>
+    [ThreadStatic] internal static int Validations;
+
+    /// <summary>
+    /// These options, validated unless this very instance already was (by <see cref="EditSettings.Build"/> or
+    /// <see cref="Validate"/>): the engine's entry points call it, so an edit is validated once.
+    /// </summary>
+    public EditOptions EnsureValid() => Checked.TryGetValue(this, out _) ? this : Validate();
 
     /// <summary>
     /// Throws <see cref="ArgumentOutOfRangeException"/> for the first impossible value, naming the
@@ -55,6 +74,7 @@ public sealed record EditOptions
     /// </summary>
     public EditOptions Validate()
     {
+        Validations++;
         Check(Steps >= 1, nameof(Steps), Steps, "must be at least 1");
         Check(NMax >= 0 && NMax <= Steps, nameof(NMax), NMax, $"must be between 0 and Steps ({Steps})");
         if (Method != EditMethod.SDEdit)
@@ -77,6 +97,10 @@ public sealed record EditOptions
             Check(m.QuantileLow >= 0 && m.QuantileLow < m.QuantileHigh && m.QuantileHigh <= 1, "MaskQuantile",
                 $"{m.QuantileLow}..{m.QuantileHigh}", "must satisfy 0 <= low < high <= 1");
         }
+        var vae = VaeMemory;
+        if (vae.TileSize is int tile) Check(tile >= 16 && tile % 8 == 0, "VaeTileSize", tile, "must be a multiple of 8 and at least 16");
+        Check(vae.TileOverlap >= 0 && vae.TileOverlap < 1, "VaeTileOverlap", vae.TileOverlap, "must be at least 0 and below 1");
+        Checked.AddOrUpdate(this, Valid);
         return this;
     }
 

@@ -1,4 +1,5 @@
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Settings;
 
 namespace FocusFlow.Core.Evaluation;
 
@@ -25,7 +26,9 @@ public sealed record EvaluationRequest
     public long Seed { get; init; }
     /// <summary>Working size, as <see cref="IO.Images.WorkingSize"/> reads it (one number: the longest side).</summary>
     public IReadOnlyList<int> Size { get; init; } = PublishedSize;
-    /// <summary>Per-method changes to the options (applied after <see cref="Steps"/> and <see cref="Seed"/>).</summary>
+    /// <summary>Options for every method by catalogue name (e.g. VaeTiling), applied after <see cref="Steps"/> and <see cref="Seed"/>.</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> Options { get; init; } = Array.Empty<KeyValuePair<string, object?>>();
+    /// <summary>Per-method changes to the options (applied after <see cref="Options"/>).</summary>
     public MethodOverrides Overrides { get; init; } = MethodOverrides.None;
     /// <summary>Run one slice of the work list only (null: all of it).</summary>
     public EvaluationShard? Shard { get; init; }
@@ -38,27 +41,25 @@ public sealed record EvaluationRequest
     public string? LpipsHeads { get; init; }
 
     /// <summary>
-    /// The options an edit with <paramref name="method"/> uses: the published defaults, <see cref="Steps"/> and
-    /// <see cref="Seed"/>, then the overrides; validated. When the step count differs from the published 60, NMax and
-    /// NMin not set explicitly are scaled to keep their share of the schedule (rounded; e.g. 60/15 of 60 become 4/1 of 4).
+    /// The options an edit with <paramref name="method"/> uses, built by <see cref="EditSettings"/> as on every other
+    /// surface: the published defaults, <see cref="Steps"/>, <see cref="Seed"/>, <see cref="Options"/>, then the
+    /// method's overrides; NMax and NMin not set follow <see cref="StepScaling"/>. An impossible value is an error
+    /// starting with the method's name.
     /// </summary>
     public EditOptions OptionsFor(EditMethod method)
     {
-        var published = EditOptions.Defaults(method);
-        var options = Overrides.Apply(method, published with { Steps = Steps ?? published.Steps, Seed = Seed });
-        if (options.Steps != published.Steps)
-        {
-            int Scale(int n) => (int)Math.Round((double)n * options.Steps / published.Steps, MidpointRounding.AwayFromZero);
-            if (!Overrides.IsSet(method, nameof(EditOptions.NMax))) options = options with { NMax = Scale(published.NMax) };
-            if (!Overrides.IsSet(method, nameof(EditOptions.NMin))) options = options with { NMin = Math.Min(Scale(published.NMin), options.NMax) };
-        }
         try
         {
-            return options.Validate();
+            var settings = new EditSettings(method).Set("Steps", Steps).Set("Seed", Seed).SetAll(Options);
+            return Overrides.ApplyTo(settings).Build();
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (OptionOutOfRangeException e)
         {
-            throw new ArgumentException($"{method}: {e.Message}", e.ParamName, e);
+            throw new OptionOutOfRangeException(e.ParamName!, e.ActualValue, $"{method}: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{method}: {e.Message}", e);
         }
     }
 }

@@ -1,53 +1,42 @@
 using System.Globalization;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Settings;
 
 namespace FocusFlow.Core.Evaluation;
 
 /// <summary>
-/// Per-method changes to the published defaults, by the names Invoke-FocusFlowEdit gives the options (Steps, NMax,
-/// NMin, NAvg, SourceGuidance, TargetGuidance, NegativePrompt, Seed, BlendMode, MaskStrength, MaskSamples,
-/// MaskGuidance, MaskBlur, MaskDilate, MaskThreshold, MaskSeed; case does not matter). Text form, for MSBuild:
+/// Per-method changes to the published defaults, by the names of <see cref="EditOptionCatalog"/> (the names
+/// Invoke-FocusFlowEdit gives the options; case does not matter). Text form, for MSBuild:
 /// <c>FocusFlow.NMax=50; FocusFlow.MaskSamples=4; SDEdit.NMax=20</c>.
 /// </summary>
 public sealed class MethodOverrides
 {
-    static readonly Dictionary<string, Func<EditOptions, object, EditOptions>> Setters = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["Steps"] = (o, v) => o with { Steps = Int(v) },
-        ["NMax"] = (o, v) => o with { NMax = Int(v) },
-        ["NMin"] = (o, v) => o with { NMin = Int(v) },
-        ["NAvg"] = (o, v) => o with { NAvg = Int(v) },
-        ["SourceGuidance"] = (o, v) => o with { SourceGuidance = Double(v) },
-        ["TargetGuidance"] = (o, v) => o with { TargetGuidance = Double(v) },
-        ["NegativePrompt"] = (o, v) => o with { NegativePrompt = Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" },
-        ["Seed"] = (o, v) => o with { Seed = Long(v) },
-        ["BlendMode"] = (o, v) => o with { BlendMode = v is BlendMode b ? b : Enum.Parse<BlendMode>(Convert.ToString(v, CultureInfo.InvariantCulture)!, ignoreCase: true) },
-        ["MaskStrength"] = (o, v) => o with { Mask = o.Mask with { Strength = Double(v) } },
-        ["MaskSamples"] = (o, v) => o with { Mask = o.Mask with { Samples = Int(v) } },
-        ["MaskGuidance"] = (o, v) => o with { Mask = o.Mask with { Guidance = Double(v) } },
-        ["MaskBlur"] = (o, v) => o with { Mask = o.Mask with { Blur = Int(v) } },
-        ["MaskDilate"] = (o, v) => o with { Mask = o.Mask with { Dilate = Int(v) } },
-        ["MaskThreshold"] = (o, v) => o with { Mask = o.Mask with { Threshold = Double(v) } },
-        ["MaskSeed"] = (o, v) => o with { Mask = o.Mask with { Seed = Long(v) } },
-    };
+    readonly Dictionary<EditMethod, List<(string Name, object Value)>> _byMethod = new();
 
     /// <summary>The option names that can be set.</summary>
-    public static IReadOnlyCollection<string> Names => Setters.Keys;
-
-    readonly Dictionary<EditMethod, List<(string Name, object Value)>> _byMethod = new();
+    public static IReadOnlyCollection<string> Names => EditOptionCatalog.Names;
 
     /// <summary>No overrides (a new, empty set).</summary>
     public static MethodOverrides None => new();
 
-    /// <summary>Sets option <paramref name="name"/> of <paramref name="method"/>; an unknown name is refused at once.</summary>
+    /// <summary>Sets option <paramref name="name"/> of <paramref name="method"/>; an unknown name or a value of the wrong type is refused at once.</summary>
     public MethodOverrides Set(EditMethod method, string name, object value)
     {
-        if (!Setters.ContainsKey(name))
-            throw new ArgumentException($"'{name}' is not an option of {method}; the options are {string.Join(", ", Setters.Keys)}.", "MethodOptions");
+        if (!EditOptionCatalog.TryFind(name, out var option))
+            throw new ArgumentException($"'{name}' is not an option of {method}; the options are {string.Join(", ", Names)}.", "MethodOptions");
         ArgumentNullException.ThrowIfNull(value, name);
+        object typed;
+        try
+        {
+            typed = option.Convert(value);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{method} option {option.Name} = '{value}' is not a valid value: {e.Message}", "MethodOptions", e);
+        }
         if (!_byMethod.TryGetValue(method, out var list)) _byMethod[method] = list = new();
-        list.RemoveAll(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
-        list.Add((name, value));
+        list.RemoveAll(e => e.Name == option.Name);
+        list.Add((option.Name, typed));
         return this;
     }
 
@@ -55,22 +44,12 @@ public sealed class MethodOverrides
     public bool IsSet(EditMethod method, string name) =>
         _byMethod.TryGetValue(method, out var list) && list.Any(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The options of <paramref name="method"/> with its overrides applied, in the order they were set.</summary>
-    public EditOptions Apply(EditMethod method, EditOptions options)
+    /// <summary>Gives <paramref name="settings"/> the overrides of its method, in the order they were set.</summary>
+    public EditSettings ApplyTo(EditSettings settings)
     {
-        if (!_byMethod.TryGetValue(method, out var list)) return options;
-        foreach (var (name, value) in list)
-        {
-            try
-            {
-                options = Setters[name](options, value);
-            }
-            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException)
-            {
-                throw new ArgumentException($"{method} option {name} = '{value}' is not a valid value: {e.Message}", "MethodOptions", e);
-            }
-        }
-        return options;
+        if (_byMethod.TryGetValue(settings.Method, out var list))
+            foreach (var (name, value) in list) settings.Set(name, value);
+        return settings;
     }
 
     /// <summary>Reads <c>Method.Name=value</c> pairs separated by ';' (or new lines).</summary>
@@ -90,8 +69,4 @@ public sealed class MethodOverrides
     /// <summary>The overrides as text (<see cref="Parse"/> reads it back), for the run's settings file.</summary>
     public override string ToString() => string.Join("; ",
         _byMethod.OrderBy(m => m.Key).SelectMany(m => m.Value.Select(e => $"{m.Key}.{e.Name}={Convert.ToString(e.Value, CultureInfo.InvariantCulture)}")));
-
-    static int Int(object v) => Convert.ToInt32(v, CultureInfo.InvariantCulture);
-    static long Long(object v) => Convert.ToInt64(v, CultureInfo.InvariantCulture);
-    static double Double(object v) => Convert.ToDouble(v, CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using FocusFlow.Core.IO.Checkpoints;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Models;

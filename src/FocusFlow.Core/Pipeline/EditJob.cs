@@ -44,6 +44,9 @@ public sealed record EditJobResult(
 {
     /// <summary>The target prompt under the name Measure-EditQuality binds to.</summary>
     public string Prompt => TargetPrompt;
+
+    /// <summary>Every option the edit ran with (as built by Core.Settings.EditSettings), the chosen seed included.</summary>
+    public EditOptions? Options { get; init; }
 }
 
 public static class EditJob
@@ -60,7 +63,7 @@ public static class EditJob
     {
         var clock = Stopwatch.StartNew();
         var first = CheckGroup(requests);
-        first.Options.Validate();
+        first.Options.EnsureValid();
         foreach (var r in requests) r.EnsureOutputsFree();
         using var image = first.LoadWorkingImage(observer.Verbose);
         int width = image.Width, height = image.Height;
@@ -82,7 +85,7 @@ public static class EditJob
         return saved.Select(s => new EditJobResult(Path.GetFullPath(s.Request.Source), s.Request.Output, s.Mask, s.Overlay, s.Latents,
             o.Method, s.Request.SourcePrompt, s.Request.TargetPrompt, o.NegativePrompt, o.Seed, width, height,
             s.Outcome.Mask?.Coverage, seconds, a.ModelCalls, pipeline.Model.RootPath, pipeline.Placement.ToString(),
-            a.ModelRows, a.GroupSize, peakMB)).ToList();
+            a.ModelRows, a.GroupSize, peakMB) { Options = o }).ToList();
     }
 
     /// <summary>The first request, after checking that all edit the same source the same way into different files.</summary>

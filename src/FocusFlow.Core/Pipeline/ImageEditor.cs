@@ -21,7 +21,7 @@ public static class ImageEditor
     public static EditGroupOutcome Edit(Sd3Pipeline pipeline, Image<Rgb24> image, string sourcePrompt, IReadOnlyList<string> targetPrompts,
         EditOptions options, Tensor? userMask, EditObserver observer)
     {
-        options.Validate();
+        options.EnsureValid();
         if (targetPrompts.Count == 0) throw new ArgumentException("Give at least one target prompt.", "To");
         if (userMask is not null && options.Method != EditMethod.FocusFlow)
             throw new ArgumentException($"A mask image applies to the FocusFlow method only, not to {options.Method}.", "Mask");
@@ -31,7 +31,7 @@ public static class ImageEditor
             var clock = Stopwatch.StartNew();
             var peak = new PeakMemory(pipeline.Placement.Device);
             Report(observer, EditPhase.Encoding, 0, 2);
-            var xSrc = pipeline.ImageToLatent(image);
+            var xSrc = pipeline.ImageToLatent(image, options.VaeMemory, observer.Warning);
             var masks = new EditMask?[targetPrompts.Count];
             var latents = new Tensor?[targetPrompts.Count];
             var outcomes = new List<EditOutcome>();
@@ -67,7 +67,7 @@ public static class ImageEditor
                 for (int k = 0; k < targetPrompts.Count; k++)
                 {
                     Report(observer, EditPhase.Decoding, k, targetPrompts.Count);
-                    var output = pipeline.LatentToImage(latents[k]!);
+                    var output = pipeline.LatentToImage(latents[k]!, options.VaeMemory, observer.Warning);
                     outcomes.Add(new EditOutcome(targetPrompts[k], output, latents[k]!, masks[k]));
                     (latents[k], masks[k]) = (null, null);
                 }
@@ -91,14 +91,14 @@ public static class ImageEditor
     public static EditMask Mask(Sd3Pipeline pipeline, Image<Rgb24> image, string sourcePrompt, string targetPrompt,
         EditOptions options, EditObserver observer)
     {
-        options = (options with { Method = EditMethod.FocusFlow }).Validate();
+        options = (options.Method == EditMethod.FocusFlow ? options : options with { Method = EditMethod.FocusFlow }).EnsureValid();
         lock (pipeline.EditLock)
         {
             using var noGrad = torch.no_grad();
             var masks = new EditMask?[1];
             var key = MaskKey.For(MaskKey.Digest(image), sourcePrompt, targetPrompt, options);
             if (pipeline.Masks.TryGet(key) is { } cached) return cached;
-            using var xSrc = pipeline.ImageToLatent(image);
+            using var xSrc = pipeline.ImageToLatent(image, options.VaeMemory, observer.Warning);
             using var field = Field(pipeline, xSrc, sourcePrompt, new[] { targetPrompt }, options, observer);
             using var noise = new NoiseSource(options.Seed, pipeline.Placement.Device);
             var run = new EditRun(noise, observer.Progress, observer.Cancellation);

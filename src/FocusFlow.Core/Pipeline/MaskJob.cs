@@ -25,7 +25,7 @@ public static class MaskJob
     public static MaskJobResult Run(Sd3Pipeline pipeline, MaskJobRequest request, EditObserver observer)
     {
         var clock = Stopwatch.StartNew();
-        var options = (request.Options with { Method = EditMethod.FocusFlow }).Validate();
+        var options = (request.Options.Method == EditMethod.FocusFlow ? request.Options : request.Options with { Method = EditMethod.FocusFlow }).EnsureValid();
         var overlayPath = request.SaveOverlay ? OutputNaming.Overlay(request.Output) : null;
         request.EnsureOutputsFree();
         using var image = request.LoadWorkingImage(observer.Verbose);

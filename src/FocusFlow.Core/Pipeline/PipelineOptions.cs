@@ -23,6 +23,14 @@ public sealed record PipelineOptions
     public bool ParksTextEncoders(TorchSharp.torch.Device device) =>
         device.type == TorchSharp.DeviceType.CUDA && !KeepTextEncodersOnDevice && !ReleaseTextEncoders;
 
+    /// <summary>These options with the values a command gave: a given device or precision wins; -NoT5 turns T5 off.</summary>
+    public PipelineOptions With(ComputeDevice? device, Precision? precision, bool noT5) => this with
+    {
+        Device = device ?? Device,
+        Precision = precision ?? Precision,
+        UseT5 = UseT5 && !noT5,
+    };
+
     /// <summary>What to fetch for these options from the hub: T5 only when used, the fp16 weights for a half-precision load.</summary>
     public HubOptions HubOptions() => new()
     {

@@ -154,22 +154,28 @@ public sealed class Sd3Pipeline : IDisposable
     }
 
     /// <summary>x0 of an image (already at its working size): float32 [1, 16, H/8, W/8] on the compute device.</summary>
-    public Tensor ImageToLatent(Image<Rgb24> image)
+    /// <param name="memory">Tiling; default none (a whole-image pass), unless it cannot fit (see <see cref="VaeMemoryPolicy"/>).</param>
+    /// <param name="warning">Told when the image is tiled although tiling was not asked for.</param>
+    public Tensor ImageToLatent(Image<Rgb24> image, VaeMemoryOptions? memory = null, Action<string>? warning = null)
     {
         using var noGrad = torch.no_grad();
         using var pixels = ImageTensors.ToModelInput(image);
         using var onDevice = pixels.to(Placement.Device);
-        using var latent = Vae.ImageToLatent(onDevice);
+        using var latent = Vae.ImageToLatent(onDevice, VaeMemoryFor(memory, image.Height, image.Width, warning));
         return latent.to(ScalarType.Float32, Placement.Device);
     }
 
-    /// <summary>The 8-bit image of a latent x0.</summary>
-    public Image<Rgb24> LatentToImage(Tensor x0)
+    /// <summary>The 8-bit image of a latent x0 (tiling as for <see cref="ImageToLatent"/>).</summary>
+    public Image<Rgb24> LatentToImage(Tensor x0, VaeMemoryOptions? memory = null, Action<string>? warning = null)
     {
         using var noGrad = torch.no_grad();
-        using var unit = Vae.LatentToImage(x0.to(ScalarType.Float32));
+        long f = Vae.Config.DownscaleFactor;
+        using var unit = Vae.LatentToImage(x0.to(ScalarType.Float32), VaeMemoryFor(memory, x0.shape[2] * f, x0.shape[3] * f, warning));
         return ImageTensors.ToImage(unit);
     }
+
+    VaeMemoryOptions VaeMemoryFor(VaeMemoryOptions? memory, long height, long width, Action<string>? warning) =>
+        VaeMemoryPolicy.For(memory ?? Vae.Memory, Vae.Config, Vae.Placement.Device, 1, height, width, warning);
 
     public void Dispose()
     {

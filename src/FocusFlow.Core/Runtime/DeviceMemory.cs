@@ -5,37 +5,43 @@ using static TorchSharp.torch;
 namespace FocusFlow.Core.Runtime;
 
 /// <summary>
-/// Free and used memory of the CUDA device, asked of the CUDA runtime (TorchSharp has no memory statistics).
-/// "Used" is what the driver sees: the caching allocator's reserve and the CUDA context included, so it bounds
-/// what the tensors needed from above; it is what must fit on a card. Null on the CPU or when the CUDA runtime
-/// library cannot be found.
+/// Free and used memory of a compute device, for decisions that must not run out of it (the VAE's whole-image pass,
+/// the rows of a model call) and for the peak memory an edit reports. CUDA figures come from the CUDA runtime that
+/// LibTorch loaded (TorchSharp has no memory statistics); "used" is what the driver sees, the caching allocator's
+/// reserve and the CUDA context included, so it bounds what the tensors needed from above and is what must fit on a card.
 /// </summary>
 public static class DeviceMemory
 {
-    static readonly string[] CudartNames =
+    static readonly string[] CudaRuntimeNames =
     {
-        "libcudart.so", "libcudart.so.13", "libcudart.so.12", "libcudart.so.11.0", "cudart64_13.dll", "cudart64_12.dll", "cudart64_110.dll",
+        "libcudart.so.13", "libcudart.so.12", "libcudart.so.11.0", "libcudart.so", "cudart64_13.dll", "cudart64_12.dll", "cudart64_110.dll",
     };
     static readonly Lazy<MemGetInfo?> Query = new(Bind);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     delegate int MemGetInfo(out nuint free, out nuint total);
 
-    /// <summary>(free, total) bytes of the current CUDA device, or null.</summary>
+    /// <summary>
+    /// CPU: the memory available to this process (physical memory or the container's limit), a generous bound.
+    /// CUDA: the driver's free memory on the current device; null when it cannot be asked (then nothing is decided on memory).
+    /// </summary>
+    public static long? FreeBytes(Device device) => device.type == DeviceType.CUDA ? Info(device)?.Free : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    /// <summary>(free, total) bytes of the current CUDA device; null on the CPU or when the CUDA runtime cannot be asked.</summary>
     public static (long Free, long Total)? Info(Device device)
     {
         if (device.type != DeviceType.CUDA || Query.Value is not { } query) return null;
         return query(out var free, out var total) == 0 ? ((long)free, (long)total) : null;
     }
 
-    /// <summary>Bytes in use on the device (total - free), or null.</summary>
+    /// <summary>Bytes in use on a CUDA device (total - free), or null.</summary>
     public static long? Used(Device device) => Info(device) is { } i ? i.Total - i.Free : null;
 
     static MemGetInfo? Bind()
     {
-        foreach (var name in CudartNames)
-            if (NativeLibrary.TryLoad(name, out var handle) && NativeLibrary.TryGetExport(handle, "cudaMemGetInfo", out var f))
-                return Marshal.GetDelegateForFunctionPointer<MemGetInfo>(f);
+        foreach (var name in CudaRuntimeNames)
+            if (NativeLibrary.TryLoad(name, out var handle) && NativeLibrary.TryGetExport(handle, "cudaMemGetInfo", out var export))
+                return Marshal.GetDelegateForFunctionPointer<MemGetInfo>(export);
         return null;
     }
 }

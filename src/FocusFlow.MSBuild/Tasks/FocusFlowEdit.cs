@@ -1,17 +1,18 @@
 using System.Globalization;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Settings;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
 namespace FocusFlow.MSBuild.Tasks;
 
 /// <summary>
-/// Edits images in a build: the same engine and options as Invoke-FocusFlowEdit. Each image item may
-/// carry its own From, To, Seed and Method metadata; task parameters are the defaults. The model loads
-/// once per build node. A failing image is logged as an error and the others go on.
+/// Edits images in a build: the same engine and options as Invoke-FocusFlowEdit. Every edit option of the cmdlet is
+/// a task parameter of the same name (see <see cref="EditOptionCatalog"/>), and the same names (with From, To, Method,
+/// Mask and Size) as item metadata override them per image. The model loads once per build node. A failing image is
+/// logged as an error and the others go on.
 /// </summary>
 public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableTask
 {
@@ -27,27 +28,59 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
     public string? Model { get; set; }
     /// <summary>Folder for the results (name.method.png); default beside each image.</summary>
     public string? OutputDirectory { get; set; }
-    public int Steps { get; set; }
-    public string? Seed { get; set; }
+    /// <summary>A mask image (white = edit) instead of FocusFlow's automatic mask.</summary>
+    public string? Mask { get; set; }
+    /// <summary>Working size: one number (the longest side) or two (width;height or width,height).</summary>
+    public string? Size { get; set; }
+
+    // The edit options, as text: empty = the method's default. Names and meanings: EditOptionCatalog.
+    public string? Steps { get; set; }
+    public string? NMax { get; set; }
+    public string? NMin { get; set; }
+    public string? NAvg { get; set; }
+    public string? SourceGuidance { get; set; }
+    public string? TargetGuidance { get; set; }
     public string? NegativePrompt { get; set; }
-    public string Device { get; set; } = nameof(ComputeDevice.Auto);
-    public string Precision { get; set; } = nameof(Core.Runtime.Precision.Float32);
+    public string? Seed { get; set; }
+    public string? BlendMode { get; set; }
+    public string? MaskStrength { get; set; }
+    public string? MaskSamples { get; set; }
+    public string? MaskGuidance { get; set; }
+    public string? MaskBlur { get; set; }
+    public string? MaskDilate { get; set; }
+    public string? MaskThreshold { get; set; }
+    public string? MaskSeed { get; set; }
+    public string? VaeTiling { get; set; }
+    public string? VaeTileSize { get; set; }
+    public string? VaeTileOverlap { get; set; }
+
+    public string? Device { get; set; }
+    public string? Precision { get; set; }
     public bool NoT5 { get; set; }
     public bool Overwrite { get; set; }
     public bool SaveMask { get; set; }
     public bool SaveLatents { get; set; }
 
-    /// <summary>One item per edited image (the PNG) with metadata Source, Method, Seed, Seconds, Mask.</summary>
+    /// <summary>
+    /// One item per edited image (the PNG) with metadata Source, Method, Seconds, Mask, and every edit option as used
+    /// (Steps, NMax, ..., Seed: the chosen one when none was given).
+    /// </summary>
     [Output] public ITaskItem[] EditedImages { get; private set; } = Array.Empty<ITaskItem>();
 
     public void Cancel() => _cancel.Cancel();
 
     public override bool Execute()
     {
-        if (!TryParse<EditMethod>(Method, nameof(Method), out var defaultMethod)
-            | !TryParse<ComputeDevice>(Device, nameof(Device), out var device)
-            | !TryParse<Precision>(Precision, nameof(Precision), out var precision))
+        PipelineOptions loadOptions;
+        try
+        {
+            loadOptions = PipelineLoader.Options(Device, Precision, NoT5);
+        }
+        catch (ArgumentException e)
+        {
+            Log.LogError(null, "FF2002", null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0, e.Message);
             return false;
+        }
 
         Sd3Pipeline? pipeline = null;
         var edited = new List<ITaskItem>();
@@ -57,24 +90,26 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
             var source = item.GetMetadata("FullPath");
             try
             {
-                var method = string.IsNullOrEmpty(item.GetMetadata("Method")) ? defaultMethod : Enum.Parse<EditMethod>(item.GetMetadata("Method"), ignoreCase: true);
-                var options = EditOptions.Defaults(method, Steps > 0 ? Steps : null) with
-                {
-                    Seed = ParseSeed(Metadata(item, "Seed") ?? Seed),
-                    NegativePrompt = Metadata(item, "NegativePrompt") ?? NegativePrompt ?? "",
-                };
+                var options = Settings(item).Build();
+                var mask = Metadata(item, "Mask") ?? Mask;
                 var request = new EditJobRequest
                 {
                     Source = source,
                     SourcePrompt = Metadata(item, "From") ?? From ?? throw new ArgumentException($"{item.ItemSpec} has no source prompt: set From on the task or as item metadata.", "From"),
                     TargetPrompt = Metadata(item, "To") ?? To ?? throw new ArgumentException($"{item.ItemSpec} has no target prompt: set To on the task or as item metadata.", "To"),
-                    Options = options.Validate(),
-                    Output = OutputNaming.ForSource(source, string.IsNullOrEmpty(OutputDirectory) ? null : OutputDirectory + Path.DirectorySeparatorChar, method),
+                    Options = options,
+                    Output = OutputNaming.ForSource(source, string.IsNullOrEmpty(OutputDirectory) ? null : OutputDirectory + Path.DirectorySeparatorChar, options.Method),
                     Overwrite = Overwrite,
                     SaveMask = SaveMask,
                     SaveLatents = SaveLatents,
+                    MaskImage = mask is null ? null : Path.GetFullPath(mask),
+                    Size = ParseSize(Metadata(item, "Size") ?? Size),
                 };
-                pipeline ??= Load(device, precision);
+                if (request.MaskImage is not null && options.Method != EditMethod.FocusFlow)
+                    throw new ArgumentException($"Mask applies to Method FocusFlow only, not to {options.Method}.", "Mask");
+                pipeline ??= PipelineLoader.Load(Model, loadOptions,
+                    new Progress<Core.IO.Hub.DownloadProgress>(p => { if (p.FileCompleted) Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {p}"); }),
+                    m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"), _cancel.Token);
                 var result = EditJob.Run(pipeline, request, new EditObserver
                 {
                     Warning = m => Log.LogWarning(null, "FF2001", null, source, 0, 0, 0, 0, m),
@@ -82,13 +117,7 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
                     Cancellation = _cancel.Token,
                 });
                 Log.LogMessage(MessageImportance.High, $"FocusFlow: {source} -> {result.Output} ({result.Method}, seed {result.Seed}, {result.Seconds:F1} s)");
-                var output = new TaskItem(result.Output);
-                output.SetMetadata("Source", result.Source);
-                output.SetMetadata("Method", result.Method.ToString());
-                output.SetMetadata("Seed", result.Seed.ToString(CultureInfo.InvariantCulture));
-                output.SetMetadata("Seconds", result.Seconds.ToString(CultureInfo.InvariantCulture));
-                output.SetMetadata("Mask", result.Mask ?? "");
-                edited.Add(output);
+                edited.Add(ToItem(result, options));
             }
             catch (OperationCanceledException)
             {
@@ -104,26 +133,39 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
         return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
     }
 
-    Sd3Pipeline Load(ComputeDevice device, Precision precision)
+    /// <summary>The task's parameters, then the item's metadata of the same names, in the engine's settings builder.</summary>
+    EditSettings Settings(ITaskItem item)
     {
-        var options = new PipelineOptions { Device = device, Precision = precision, UseT5 = !NoT5 };
-        var folder = ModelResolver.Resolve(Sd3Pipeline.ChooseModel(Model), options.HubOptions(),
-            new Progress<DownloadProgress>(p => { if (p.FileCompleted) Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {p}"); }), _cancel.Token);
-        return PipelineRegistry.GetOrLoad(folder, options, m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"));
+        var settings = new EditSettings().Set(EditSettings.MethodName, Method).Set(EditSettings.MethodName, Metadata(item, EditSettings.MethodName));
+        foreach (var option in EditOptionCatalog.Options)
+            settings.Set(option.Name, OptionParameter(option.Name));
+        foreach (var option in EditOptionCatalog.Options)
+            settings.Set(option.Name, Metadata(item, option.Name));
+        return settings;
+    }
+
+    /// <summary>The task parameter named like the option (every catalogue option has one; a test checks it).</summary>
+    string? OptionParameter(string name) => (string?)typeof(FocusFlowEdit).GetProperty(name)!.GetValue(this);
+
+    static TaskItem ToItem(EditJobResult result, EditOptions options)
+    {
+        var output = new TaskItem(result.Output);
+        output.SetMetadata("Source", result.Source);
+        output.SetMetadata("Method", result.Method.ToString());
+        output.SetMetadata("Seconds", result.Seconds.ToString(CultureInfo.InvariantCulture));
+        output.SetMetadata("Mask", result.Mask ?? "");
+        foreach (var option in EditOptionCatalog.Options)
+            output.SetMetadata(option.Name, Convert.ToString(option.ValueIn(options), CultureInfo.InvariantCulture) ?? "");
+        return output;
+    }
+
+    static IReadOnlyList<int>? ParseSize(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var parts = text.Split(new[] { ';', ',', 'x' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Select(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+            : throw new ArgumentException($"Size must be one number (the longest side) or two (width;height); got '{text}'.", "Size")).ToList();
     }
 
     static string? Metadata(ITaskItem item, string name) => item.GetMetadata(name) is { Length: > 0 } v ? v : null;
-
-    static long ParseSeed(string? text) =>
-        text is null ? Random.Shared.Next()
-        : long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) ? seed
-        : throw new ArgumentException($"Seed must be a whole number; got '{text}'.", "Seed");
-
-    bool TryParse<T>(string text, string name, out T value) where T : struct, Enum
-    {
-        if (Enum.TryParse(text, ignoreCase: true, out value)) return true;
-        Log.LogError(null, "FF2002", null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0,
-            $"{name} '{text}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
-        return false;
-    }
 }

@@ -4,6 +4,7 @@ using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.Metrics;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Settings;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -26,8 +27,8 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
     public string ClipModel { get; set; } = ClipScorer.DefaultModelId;
     public string? LpipsModel { get; set; }
     public string? LpipsHeads { get; set; }
-    /// <summary>0: the published 60.</summary>
-    public int Steps { get; set; }
+    /// <summary>Empty: the published 60.</summary>
+    public string? Steps { get; set; }
     public long Seed { get; set; }
     /// <summary>One number (the longest side) or two (width;height). Default 512.</summary>
     public int[]? Size { get; set; }
@@ -36,8 +37,12 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
     /// <summary>k/n: run one slice; merge with MergeFocusFlowEvaluation.</summary>
     public string? Shard { get; set; }
     public bool Force { get; set; }
-    public string Device { get; set; } = nameof(ComputeDevice.Auto);
-    public string Precision { get; set; } = nameof(Core.Runtime.Precision.Float32);
+    /// <summary>Run the VAE on tiles in every edit (see FocusFlowEdit); with VaeTileSize and VaeTileOverlap.</summary>
+    public string? VaeTiling { get; set; }
+    public string? VaeTileSize { get; set; }
+    public string? VaeTileOverlap { get; set; }
+    public string? Device { get; set; }
+    public string? Precision { get; set; }
     public bool NoT5 { get; set; }
 
     /// <summary>One item per method: ClipT, Lpips, Measured, Ok, Reused, Failed, Seconds.</summary>
@@ -52,14 +57,15 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
         try
         {
             var model = Sd3Pipeline.ChooseModel(Model);
-            var device = Enum.Parse<ComputeDevice>(Device, ignoreCase: true);
-            var pipelineOptions = new PipelineOptions { Device = device, Precision = Enum.Parse<Precision>(Precision, ignoreCase: true), UseT5 = !NoT5 };
+            var pipelineOptions = PipelineLoader.Options(Device, Precision, NoT5);
+            var steps = EditOptionCatalog.Find("Steps");
             var plan = EvaluationPlan.For(new EvaluationRequest
             {
                 CasesFile = Path.GetFullPath(Cases),
                 OutputFolder = Path.GetFullPath(OutputPath),
                 Methods = Methods is { Length: > 0 } m ? m.Select(x => Enum.Parse<EditMethod>(x, ignoreCase: true)).ToList() : EvaluationRequest.AllMethods,
-                Steps = Steps > 0 ? Steps : null,
+                Steps = string.IsNullOrWhiteSpace(Steps) ? null : (int)steps.Convert(Steps),
+                Options = new KeyValuePair<string, object?>[] { new("VaeTiling", VaeTiling), new("VaeTileSize", VaeTileSize), new("VaeTileOverlap", VaeTileOverlap) },
                 Seed = Seed,
                 Size = Size is { Length: > 0 } ? Size : EvaluationRequest.PublishedSize,
                 Overrides = MethodOverrides.Parse(MethodOptions),
@@ -72,9 +78,9 @@ public sealed class InvokeFocusFlowEvaluation : Microsoft.Build.Utilities.Task, 
             });
             Log.LogMessage(MessageImportance.High, $"FocusFlow evaluation: {plan.Work.Count} edits of {plan.TotalWork} ({string.Join(", ", plan.Request.Methods)}) into {plan.Request.OutputFolder}.");
 
-            var pipeline = PipelineRegistry.GetOrLoad(ModelResolver.Resolve(model, pipelineOptions.HubOptions(), ct: _cancel.Token), pipelineOptions, m => Log.LogMessage(MessageImportance.Low, m));
+            var pipeline = PipelineLoader.Load(model, pipelineOptions, log: m => Log.LogMessage(MessageImportance.Low, m), ct: _cancel.Token);
             var clip = ModelResolver.Resolve(ClipModel, TransformersModelFiles.Clip, new HubOptions(), ct: _cancel.Token);
-            var meter = MetricModelRegistry.Meter(clip, plan.Request.LpipsModel, plan.Request.LpipsHeads, MetricModelRegistry.PlacementFor(device));
+            var meter = MetricModelRegistry.Meter(clip, plan.Request.LpipsModel, plan.Request.LpipsHeads, MetricModelRegistry.PlacementFor(pipelineOptions.Device));
             var outcome = EvaluationRunner.Run(plan, pipeline, meter, new EvaluationObserver
             {
                 Progress = new LogProgress(Log),

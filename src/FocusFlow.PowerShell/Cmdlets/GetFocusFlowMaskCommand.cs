@@ -16,7 +16,7 @@ public sealed class GetFocusFlowMaskCommand : ImageCommandBase
 
     protected override void ProcessRecord() => ForEachInput(file =>
     {
-        var options = BuildOptions(EditMethod.FocusFlow).Validate();
+        var options = BuildOptions(EditMethod.FocusFlow);
         var request = new MaskJobRequest
         {
             Source = file,

@@ -18,7 +18,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
     [Parameter(ValueFromPipelineByPropertyName = true)] public int? NAvg { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public double? SourceGuidance { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public double? TargetGuidance { get; set; }
-    [Parameter(ValueFromPipelineByPropertyName = true)] public BlendMode BlendMode { get; set; } = BlendMode.Delta;
+    [Parameter(ValueFromPipelineByPropertyName = true)] public BlendMode? BlendMode { get; set; }
 
     /// <summary>A mask image (white = edit) instead of the automatic mask.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -30,18 +30,15 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
 
     protected override string Activity => $"FocusFlow: {Method}";
 
+    protected override IEnumerable<KeyValuePair<string, object?>> OptionValues() => base.OptionValues().Concat(new KeyValuePair<string, object?>[]
+    {
+        new("NMax", NMax), new("NMin", NMin), new("NAvg", NAvg),
+        new("SourceGuidance", SourceGuidance), new("TargetGuidance", TargetGuidance), new("BlendMode", BlendMode),
+    });
+
     protected override void ProcessRecord() => ForEachInput(file =>
     {
-        var d = BuildOptions(Method);
-        var options = (d with
-        {
-            NMax = NMax ?? d.NMax,
-            NMin = NMin ?? d.NMin,
-            NAvg = NAvg ?? d.NAvg,
-            SourceGuidance = SourceGuidance ?? d.SourceGuidance,
-            TargetGuidance = TargetGuidance ?? d.TargetGuidance,
-            BlendMode = BlendMode,
-        }).Validate();
+        var options = BuildOptions(Method);
         if (Mask is not null && Method != EditMethod.FocusFlow)
             throw new ArgumentException($"-Mask applies to -Method FocusFlow only, not to {Method}.", nameof(Mask));
 

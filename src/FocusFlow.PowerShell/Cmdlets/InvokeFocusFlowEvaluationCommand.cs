@@ -30,9 +30,7 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
     [ValidateNotNullOrEmpty]
     public string? Model { get; set; }
 
-    [Parameter]
-    [ValidateRange(1, 1000)]
-    public int? Steps { get; set; }
+    [Parameter] public int? Steps { get; set; }
 
     [Parameter] public long Seed { get; set; }
 
@@ -47,6 +45,11 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Shard { get; set; }
+
+    /// <summary>Run the VAE on tiles in every edit (see Invoke-FocusFlowEdit).</summary>
+    [Parameter] public SwitchParameter VaeTiling { get; set; }
+    [Parameter] public int? VaeTileSize { get; set; }
+    [Parameter] public double? VaeTileOverlap { get; set; }
 
     [Parameter] public Precision? Precision { get; set; }
     [Parameter] public SwitchParameter NoT5 { get; set; }
@@ -66,6 +69,10 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
                 Steps = Steps,
                 Seed = Seed,
                 Size = Size,
+                Options = new KeyValuePair<string, object?>[]
+                {
+                    new("VaeTiling", VaeTiling.IsPresent ? true : null), new("VaeTileSize", VaeTileSize), new("VaeTileOverlap", VaeTileOverlap),
+                },
                 Overrides = Overrides(MethodOptions),
                 Shard = Shard is null ? null : EvaluationShard.Parse(Shard),
                 Force = Force,

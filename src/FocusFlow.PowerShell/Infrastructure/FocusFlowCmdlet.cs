@@ -70,7 +70,7 @@ public abstract class FocusFlowCmdlet : PSCmdlet
         WriteProgress(new ProgressRecord(activity, "FocusFlow", $"Loading {spec}"));
         try
         {
-            var pipeline = PipelineRegistry.GetOrLoad(folder, options, WriteVerbose);
+            var pipeline = PipelineLoader.LoadFolder(folder, options, WriteVerbose);
             if (PipelineRegistry.LoadCount > before)
                 WriteVerbose($"Model {folder} loaded on {pipeline.Placement} in {pipeline.LoadTime.TotalSeconds:F1} s.");
             return pipeline;

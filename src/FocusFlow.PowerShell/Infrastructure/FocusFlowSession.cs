@@ -47,14 +47,6 @@ internal static class FocusFlowSession
     }
 
     /// <summary>Load options for a command: explicit values win, then the imported model's, then the defaults.</summary>
-    public static PipelineOptions Options(ComputeDevice? device, Precision? precision, bool noT5)
-    {
-        var baseline = Imported?.Options ?? new PipelineOptions();
-        return baseline with
-        {
-            Device = device ?? baseline.Device,
-            Precision = precision ?? baseline.Precision,
-            UseT5 = baseline.UseT5 && !noT5,
-        };
-    }
+    public static PipelineOptions Options(ComputeDevice? device, Precision? precision, bool noT5) =>
+        (Imported?.Options ?? new PipelineOptions()).With(device, precision, noT5);
 }

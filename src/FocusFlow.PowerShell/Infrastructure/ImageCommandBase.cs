@@ -2,6 +2,7 @@ using System.Management.Automation;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Settings;
 
 namespace FocusFlow.PowerShell.Infrastructure;
 
@@ -56,6 +57,11 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)] public double? MaskThreshold { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public long? MaskSeed { get; set; }
 
+    /// <summary>Run the VAE on tiles (less memory; the result differs slightly from diffusers' whole-image pass).</summary>
+    [Parameter] public SwitchParameter VaeTiling { get; set; }
+    [Parameter] public int? VaeTileSize { get; set; }
+    [Parameter] public double? VaeTileOverlap { get; set; }
+
     [Parameter]
     [ValidateCount(1, 2)]
     public int[]? Size { get; set; }
@@ -73,37 +79,21 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
 
     protected override void BeginProcessing() => _parentActivity = NewActivityId();
 
-    /// <summary>The method's published defaults with every option the user set, and a random seed when none was given.</summary>
-    protected EditOptions BuildOptions(EditMethod method)
+    /// <summary>The options of this item for <paramref name="method"/>, built and validated by the engine's <see cref="EditSettings"/>.</summary>
+    protected EditOptions BuildOptions(EditMethod method) => new EditSettings(method).SetAll(OptionValues()).Build();
+
+    /// <summary>Every edit option this command has, by its catalogue name; null where the user gave none.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, object?>> OptionValues() => new KeyValuePair<string, object?>[]
     {
-        var d = EditOptions.Defaults(method, Steps);
-        var m = d.Mask;
-        return d with
-        {
-            NegativePrompt = NegativePrompt ?? d.NegativePrompt,
-            Seed = Seed ?? Random.Shared.Next(),
-            Mask = m with
-            {
-                Strength = MaskStrength ?? m.Strength,
-                Samples = MaskSamples ?? m.Samples,
-                Guidance = MaskGuidance ?? m.Guidance,
-                Blur = MaskBlur ?? m.Blur,
-                Dilate = MaskDilate ?? m.Dilate,
-                Threshold = MaskThreshold ?? m.Threshold,
-                Seed = MaskSeed ?? m.Seed,
-            },
-        };
-    }
+        new("Steps", Steps), new("NegativePrompt", NegativePrompt), new("Seed", Seed),
+        new("MaskStrength", MaskStrength), new("MaskSamples", MaskSamples), new("MaskGuidance", MaskGuidance),
+        new("MaskBlur", MaskBlur), new("MaskDilate", MaskDilate), new("MaskThreshold", MaskThreshold), new("MaskSeed", MaskSeed),
+        new("VaeTiling", VaeTiling.IsPresent ? true : null), new("VaeTileSize", VaeTileSize), new("VaeTileOverlap", VaeTileOverlap),
+    };
 
     /// <summary>The session's pipeline for -Model, loaded on the first item that needs it (never under -WhatIf).</summary>
-    protected Sd3Pipeline Pipeline()
-    {
-        if (_pipeline is not null) return _pipeline;
-        var spec = FocusFlowSession.DefaultModel(Model);
-        var options = FocusFlowSession.Options(Device, Precision, NoT5);
-        _pipeline = LoadPipeline(spec, options);
-        return _pipeline;
-    }
+    protected Sd3Pipeline Pipeline() =>
+        _pipeline ??= LoadPipeline(FocusFlowSession.DefaultModel(Model), FocusFlowSession.Options(Device, Precision, NoT5));
 
     /// <summary>Runs <paramref name="work"/> for every input file; a failing item is an error record and the next one goes on.</summary>
     protected void ForEachInput(Action<string> work)

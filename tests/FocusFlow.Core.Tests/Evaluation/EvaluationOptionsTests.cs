@@ -1,3 +1,4 @@
+using FocusFlow.Core;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
 
@@ -67,10 +68,11 @@ public class EvaluationOptionsTests
         Assert.Contains("'Strength' is not an option of FocusFlow", unknown.Message);
         Assert.Contains("MaskStrength", unknown.Message);
 
-        var bad = Assert.Throws<ArgumentException>(() => Request(overrides: new MethodOverrides().Set(EditMethod.FlowEdit, "NAvg", "many")).OptionsFor(EditMethod.FlowEdit));
-        Assert.Contains("FlowEdit option NAvg = 'many'", bad.Message);
+        // A value of the wrong type is refused when it is set, before any plan is made.
+        var bad = Assert.Throws<ArgumentException>(() => new MethodOverrides().Set(EditMethod.FlowEdit, "NAvg", "many"));
+        Assert.Contains("FlowEdit option NAvg = 'many' is not a valid value: NAvg must be a whole number", bad.Message);
 
-        var impossible = Assert.Throws<ArgumentException>(() => Request(overrides: new MethodOverrides().Set(EditMethod.FocusFlow, "NMax", 70)).OptionsFor(EditMethod.FocusFlow));
+        var impossible = Assert.Throws<OptionOutOfRangeException>(() => Request(overrides: new MethodOverrides().Set(EditMethod.FocusFlow, "NMax", 70)).OptionsFor(EditMethod.FocusFlow));
         Assert.Contains("FocusFlow: NMax must be between 0 and Steps (60)", impossible.Message);
     }
 

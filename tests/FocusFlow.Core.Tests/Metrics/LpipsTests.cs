@@ -1,3 +1,4 @@
+using FocusFlow.Core.IO.Checkpoints;
 using FocusFlow.Core.IO.Images;
 using System.Text.Json;
 using FocusFlow.Core.IO.Safetensors;

@@ -24,8 +24,8 @@ public sealed class AutoencoderKL : nn.Module
     /// <summary>What <see cref="Load(string, TensorPlacement)"/> found in the checkpoint, unexpected tensors included; null for a module built directly.</summary>
     public WeightLoadReport? LoadReport { get; private set; }
 
-    /// <summary>Tiling and slicing; automatic by default.</summary>
-    public VaeMemoryOptions Memory { get; set; } = VaeMemoryOptions.Automatic;
+    /// <summary>Tiling and slicing when a call passes none; none by default (diffusers' numbers).</summary>
+    public VaeMemoryOptions Memory { get; set; } = VaeMemoryOptions.Exact;
 
     /// <summary>Called with ("encoder" or "decoder", input shape) before each network call: lets tests see tile sizes.</summary>
     internal Action<string, long[]>? NetworkCalled { get; set; }
@@ -65,7 +65,7 @@ public sealed class AutoencoderKL : nn.Module
             throw new ArgumentException($"Images must be [B, {Config.InChannels}, H, W] with H and W multiples of {f}; got [{string.Join(", ", image.shape)}].");
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var moments = RunSliced(image.to(Placement.DType, Placement.Device), image.shape[2] * image.shape[3], memory ?? Memory, EncodeMoments);
+        var moments = RunSliced(image.to(Placement.DType, Placement.Device), memory ?? Memory, EncodeMoments);
         long l = Config.LatentChannels;
         var mean = moments.narrow(1, 0, l).to(image.dtype, image.device, copy: true);
         var std = moments.narrow(1, l, l).clamp(-30.0, 20.0).mul_(0.5).exp_().to(image.dtype, image.device);
@@ -79,8 +79,7 @@ public sealed class AutoencoderKL : nn.Module
             throw new ArgumentException($"Latents must be [B, {Config.LatentChannels}, h, w]; got [{string.Join(", ", z.shape)}].");
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        long f = Config.DownscaleFactor;
-        var image = RunSliced(z.to(Placement.DType, Placement.Device), z.shape[2] * f * z.shape[3] * f, memory ?? Memory, DecodeTiles);
+        var image = RunSliced(z.to(Placement.DType, Placement.Device), memory ?? Memory, DecodeTiles);
         return image.to(z.dtype, z.device).MoveToOuterDisposeScope();
     }
 
@@ -152,11 +151,9 @@ public sealed class AutoencoderKL : nn.Module
     static bool UseTiles(long latentHeight, long latentWidth, int tile, VaeMemoryOptions memory) =>
         memory.Tiling && (latentHeight > tile || latentWidth > tile);
 
-    Tensor RunSliced(Tensor x, long pixelsPerImage, VaeMemoryOptions memory, Func<Tensor, VaeMemoryOptions, Tensor> run)
+    static Tensor RunSliced(Tensor x, VaeMemoryOptions memory, Func<Tensor, VaeMemoryOptions, Tensor> run)
     {
-        var tileSide = (long)(memory.TileSize ?? Config.SampleSize);
-        var slice = memory.SliceBatch ?? x.shape[0] * pixelsPerImage > tileSide * tileSide;
-        if (!slice || x.shape[0] == 1)
+        if (!memory.SliceBatch || x.shape[0] == 1)
             return run(x, memory);
         var parts = new List<Tensor>();
         try

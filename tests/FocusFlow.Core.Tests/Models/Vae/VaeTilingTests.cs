@@ -26,7 +26,7 @@ public class VaeTilingTests
 
     static AutoencoderKL LoadVae() => AutoencoderKL.Load(AutoencoderKLReferenceTests.Folder, TensorPlacement.CpuFloat32);
 
-    static readonly VaeMemoryOptions Plain = new() { Tiling = false, SliceBatch = false };
+    static readonly VaeMemoryOptions Plain = VaeMemoryOptions.Exact;
 
     [Theory]
     [InlineData(128)]
@@ -37,10 +37,10 @@ public class VaeTilingTests
         using var z = Reference("latent_mean");
         using var image = Reference("image");
         using var plain = vae.Decode(z, Plain);
-        using var tiled = vae.Decode(z, new VaeMemoryOptions { TileSize = tileSize });
+        using var tiled = vae.Decode(z, VaeMemoryOptions.Tiled(tileSize));
         Assert.Equal(0, Models.TensorAssert.MaxAbsDiff(plain, tiled));
         var (plainMean, plainStd) = vae.Encode(image, Plain);
-        var (tiledMean, tiledStd) = vae.Encode(image, new VaeMemoryOptions { TileSize = tileSize });
+        var (tiledMean, tiledStd) = vae.Encode(image, VaeMemoryOptions.Tiled(tileSize));
         using (plainMean) using (plainStd) using (tiledMean) using (tiledStd)
             Assert.Equal(0, Models.TensorAssert.MaxAbsDiff(plainMean, tiledMean));
     }
@@ -54,7 +54,7 @@ public class VaeTilingTests
         using var z = Reference("latent_mean");
         var calls = new List<long[]>();
         vae.NetworkCalled = (network, shape) => { if (network == "decoder") calls.Add(shape); };
-        using var tiled = vae.Decode(z, new VaeMemoryOptions { TileSize = 64 });
+        using var tiled = vae.Decode(z, VaeMemoryOptions.Tiled(64));
         vae.NetworkCalled = null;
         Assert.Equal(new long[] { 1, 3, 128, 128 }, tiled.shape);
         // Peak activations are bounded by the tile: the decoder never sees more than 8x8 latents.
@@ -92,7 +92,7 @@ public class VaeTilingTests
         using var vae = LoadVae();
         using var z = Reference("latent_mean");
         using var plain = vae.Decode(z, Plain);
-        using var tiled = vae.Decode(z, new VaeMemoryOptions { TileSize = 64 });
+        using var tiled = vae.Decode(z, VaeMemoryOptions.Tiled(64));
         double bound = 0;
         foreach (var top in new long[] { 0, 6, 12 })
             foreach (var left in new long[] { 0, 6, 12 })
@@ -117,7 +117,7 @@ public class VaeTilingTests
         using var crop = image.narrow(3, 0, 96); // non-square 128x96
         var calls = new List<long[]>();
         vae.NetworkCalled = (network, shape) => { if (network == "encoder") calls.Add(shape); };
-        var (mean, std) = vae.Encode(crop, new VaeMemoryOptions { TileSize = 64 });
+        var (mean, std) = vae.Encode(crop, VaeMemoryOptions.Tiled(64));
         vae.NetworkCalled = null;
         using (mean) using (std)
         {
@@ -130,7 +130,7 @@ public class VaeTilingTests
     }
 
     [Fact]
-    public void BatchesAreSlicedWhenLargeOrAskedAndGiveTheSameResult()
+    public void BatchesAreSlicedOnlyWhenAskedAndGiveTheSameResult()
     {
         using var vae = LoadVae();
         using var z1 = Reference("latent_mean");
@@ -138,11 +138,11 @@ public class VaeTilingTests
         using var batch = torch.cat(new[] { z1, z2 }, 0);
         var calls = new List<long[]>();
         vae.NetworkCalled = (_, shape) => calls.Add(shape);
-        using var whole = vae.Decode(batch, new VaeMemoryOptions { SliceBatch = false });
+        // The default is diffusers' default: the whole batch in one call.
+        using var whole = vae.Decode(batch);
         Assert.Equal(2, calls.Single()[0]);
         calls.Clear();
-        // Automatic: two 128x128 images hold more pixels than one 128-pixel tile, so they go one at a time.
-        using var automatic = vae.Decode(batch);
+        using var automatic = vae.Decode(batch, new VaeMemoryOptions { SliceBatch = true });
         Assert.Equal(new long[] { 1, 1 }, calls.Select(s => s[0]));
         vae.NetworkCalled = null;
         // Same numbers up to float32 summation order (the fixtures' VAE tolerance).
@@ -156,7 +156,7 @@ public class VaeTilingTests
     {
         using var vae = LoadVae();
         using var z = Reference("latent_mean");
-        Assert.Throws<ArgumentException>(() => vae.Decode(z, new VaeMemoryOptions { TileSize = 60 }));
-        Assert.Throws<ArgumentException>(() => vae.Decode(z, new VaeMemoryOptions { TileSize = 64, TileOverlap = 1.0 }));
+        Assert.Throws<ArgumentException>(() => vae.Decode(z, VaeMemoryOptions.Tiled(60)));
+        Assert.Throws<ArgumentException>(() => vae.Decode(z, VaeMemoryOptions.Tiled(64, 1.0)));
     }
 }

@@ -4,7 +4,7 @@ using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace FocusFlow.Core.Metrics;
+namespace FocusFlow.Core.IO.Checkpoints;
 
 /// <summary>
 /// Reads a state dict written by PyTorch's <c>torch.save</c> (a <c>.pth</c> file). Both container formats occur in

@@ -6,7 +6,7 @@ using Razorvine.Pickle.Objects;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FocusFlow.Core.Metrics;
+namespace FocusFlow.Core.IO.Checkpoints;
 
 /// <summary>
 /// The container of <c>torch.save</c> before PyTorch 1.6: five things back to back - pickles of the magic number,

@@ -2,11 +2,11 @@ using FocusFlow.Core.IO.Safetensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace FocusFlow.Core.Metrics;
+namespace FocusFlow.Core.IO.Checkpoints;
 
 /// <summary>
 /// Tensors already in memory (a state dict read from a PyTorch pickle), behind the same interface as a
-/// safetensors file so that <see cref="Models.Loading.ModuleWeightLoader"/> loads from either. Owns the tensors.
+/// safetensors file so that <see cref="FocusFlow.Core.Models.Loading.ModuleWeightLoader"/> loads from either. Owns the tensors.
 /// </summary>
 public sealed class StateDictTensors : ITensorSource
 {

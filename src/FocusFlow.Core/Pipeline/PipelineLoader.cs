@@ -1,0 +1,36 @@
+using FocusFlow.Core.IO.Hub;
+using FocusFlow.Core.Runtime;
+
+namespace FocusFlow.Core.Pipeline;
+
+/// <summary>
+/// The one way a surface (cmdlet, MSBuild task, evaluation) gets its editing model: the model chosen by
+/// <see cref="Sd3Pipeline.ChooseModel"/>, resolved (a folder as it is, a Hugging Face id through the cache, downloading
+/// what is missing), and loaded once per process by <see cref="PipelineRegistry"/> with the load options.
+/// </summary>
+public static class PipelineLoader
+{
+    /// <summary>Load options from text (MSBuild properties): empty keeps <paramref name="baseline"/>'s; a wrong name is an error listing the right ones.</summary>
+    public static PipelineOptions Options(string? device, string? precision, bool noT5, PipelineOptions? baseline = null) =>
+        (baseline ?? new PipelineOptions()).With(Parse<ComputeDevice>(device, "Device"), Parse<Precision>(precision, "Precision"), noT5);
+
+    /// <summary>The local folder of <paramref name="model"/> (null or empty: the default model).</summary>
+    public static string Resolve(string? model, PipelineOptions options, IProgress<DownloadProgress>? downloads = null, CancellationToken ct = default) =>
+        ModelResolver.Resolve(Sd3Pipeline.ChooseModel(model), options.HubOptions(), downloads, ct);
+
+    /// <summary>Resolves and loads <paramref name="model"/>; a model already loaded with these options is reused.</summary>
+    public static Sd3Pipeline Load(string? model, PipelineOptions options, IProgress<DownloadProgress>? downloads = null,
+        Action<string>? log = null, CancellationToken ct = default) =>
+        LoadFolder(Resolve(model, options, downloads, ct), options, log);
+
+    /// <summary>Loads a resolved model folder (see <see cref="Resolve"/>), once per process.</summary>
+    public static Sd3Pipeline LoadFolder(string folder, PipelineOptions options, Action<string>? log = null) =>
+        PipelineRegistry.GetOrLoad(folder, options, log);
+
+    static T? Parse<T>(string? text, string name) where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (Enum.TryParse<T>(text.Trim(), ignoreCase: true, out var value) && Enum.IsDefined(value)) return value;
+        throw new ArgumentException($"{name} '{text}' is not one of {string.Join(", ", Enum.GetNames<T>())}.", name);
+    }
+}

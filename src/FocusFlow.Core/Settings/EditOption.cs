@@ -1,0 +1,79 @@
+using System.Globalization;
+using FocusFlow.Core.Editing;
+
+namespace FocusFlow.Core.Settings;
+
+/// <summary>
+/// One edit option as every surface names it (the Invoke-FocusFlowEdit parameter, the MSBuild task parameter and
+/// item metadata, the evaluation override): its type, the methods it applies to, its range and what it does. The
+/// default of a method is read from <see cref="EditOptions.Defaults"/>, the one published table.
+/// </summary>
+public sealed class EditOption
+{
+    readonly Func<EditOptions, object?> _get;
+    readonly Func<EditOptions, object, EditOptions> _set;
+
+    internal EditOption(string name, Type type, string range, string description, EditMethod[] methods,
+        Func<EditOptions, object?> get, Func<EditOptions, object, EditOptions> set, string? defaultNote = null)
+    {
+        DefaultNote = defaultNote;
+        Name = name;
+        Type = type;
+        Range = range;
+        Description = description;
+        Methods = methods;
+        _get = get;
+        _set = set;
+    }
+
+    /// <summary>The name on every surface (case does not matter when it is looked up).</summary>
+    public string Name { get; }
+    /// <summary>int, long, double, bool, string or <see cref="BlendMode"/>.</summary>
+    public Type Type { get; }
+    /// <summary>The allowed values, in words (empty: any value of the type).</summary>
+    public string Range { get; }
+    public string Description { get; }
+    /// <summary>The methods the option changes; for the others it is accepted and has no effect.</summary>
+    public IReadOnlyList<EditMethod> Methods { get; }
+
+    public bool AppliesTo(EditMethod method) => Methods.Contains(method);
+
+    /// <summary>The published default for <paramref name="method"/>; null where <see cref="DefaultNote"/> says what happens instead.</summary>
+    public object? Default(EditMethod method) => DefaultNote is null ? _get(EditOptions.Defaults(method)) : null;
+
+    /// <summary>For an option without a fixed default, what is used when it is not given (e.g. a random seed).</summary>
+    public string? DefaultNote { get; }
+
+    /// <summary>The option's value in <paramref name="options"/>.</summary>
+    public object? ValueIn(EditOptions options) => _get(options);
+
+    internal EditOptions Apply(EditOptions options, object value) => _set(options, value);
+
+    /// <summary>
+    /// <paramref name="value"/> as this option's type: typed values as they are, text (MSBuild, YAML, CSV) read with
+    /// the invariant culture. A value that is not of the type is an error naming the option.
+    /// </summary>
+    public object Convert(object value)
+    {
+        if (value.GetType() == Type) return value;
+        try
+        {
+            if (Type.IsEnum)
+                return value is string s ? Enum.Parse(Type, s.Trim(), ignoreCase: true) : Enum.ToObject(Type, value);
+            if (Type == typeof(bool) && value is string b) return bool.Parse(b.Trim());
+            if (Type == typeof(string)) return System.Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+            if (value is string text) text = text.Trim();
+            return System.Convert.ChangeType(value, Type, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException or ArgumentException)
+        {
+            var expected = Type.IsEnum ? $"one of {string.Join(", ", Enum.GetNames(Type))}" : $"a {TypeWord}";
+            throw new ArgumentException($"{Name} must be {expected}; got '{value}'.", e);
+        }
+    }
+
+    string TypeWord => Type == typeof(int) || Type == typeof(long) ? "whole number"
+        : Type == typeof(double) ? "number" : Type == typeof(bool) ? "true or false" : Type.Name;
+
+    public override string ToString() => Name;
+}

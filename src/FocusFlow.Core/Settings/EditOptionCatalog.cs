@@ -1,0 +1,68 @@
+using FocusFlow.Core.Editing;
+
+namespace FocusFlow.Core.Settings;
+
+/// <summary>
+/// Every edit option, once: the cmdlets, the MSBuild tasks and the evaluation overrides take exactly these names,
+/// and the help, about_FocusFlow and the README's defaults table are checked against them.
+/// </summary>
+public static class EditOptionCatalog
+{
+    static readonly EditMethod[] All = { EditMethod.FocusFlow, EditMethod.FlowEdit, EditMethod.SDEdit };
+    static readonly EditMethod[] Ode = { EditMethod.FocusFlow, EditMethod.FlowEdit };
+    static readonly EditMethod[] FocusFlowOnly = { EditMethod.FocusFlow };
+
+    /// <summary>The options, in the order the help lists them.</summary>
+    public static IReadOnlyList<EditOption> Options { get; } = new[]
+    {
+        new EditOption("Steps", typeof(int), "at least 1", "Scheduler steps T; NMax and NMin not given keep their share of the schedule.", All,
+            o => o.Steps, (o, v) => o with { Steps = (int)v }),
+        new EditOption("NMax", typeof(int), "0 to Steps", "Steps from the noisy end that take part (FlowEdit/FocusFlow: ODE and sampling; SDEdit: the strength).", All,
+            o => o.NMax, (o, v) => o with { NMax = (int)v }),
+        new EditOption("NMin", typeof(int), "0 to NMax", "Last steps run as plain sampling with the target prompt.", Ode,
+            o => o.NMin, (o, v) => o with { NMin = (int)v }),
+        new EditOption("NAvg", typeof(int), "at least 1", "Noise samples averaged per ODE step.", Ode,
+            o => o.NAvg, (o, v) => o with { NAvg = (int)v }),
+        new EditOption("SourceGuidance", typeof(double), "a finite number of at least 0", "Classifier-free guidance of the source prompt.", Ode,
+            o => o.SourceGuidance, (o, v) => o with { SourceGuidance = (double)v }),
+        new EditOption("TargetGuidance", typeof(double), "a finite number of at least 0", "Classifier-free guidance of the target prompt.", All,
+            o => o.TargetGuidance, (o, v) => o with { TargetGuidance = (double)v }),
+        new EditOption("NegativePrompt", typeof(string), "", "The negative prompt of both guidance rows.", All,
+            o => o.NegativePrompt, (o, v) => o with { NegativePrompt = (string)v }),
+        new EditOption("Seed", typeof(long), "", "Seed of the edit's noise.", All,
+            o => o.Seed, (o, v) => o with { Seed = (long)v }, defaultNote: "random, reported in the result"),
+        new EditOption("BlendMode", typeof(BlendMode), "Delta or Raw", "How FocusFlow integrates the blend: Delta, M*(V_tar - V_src), or Raw, the blend itself.", FocusFlowOnly,
+            o => o.BlendMode, (o, v) => o with { BlendMode = (BlendMode)v }),
+        new EditOption("MaskStrength", typeof(double), "greater than 0 and at most 1", "Noise level of the mask samples as a share of the schedule.", FocusFlowOnly,
+            o => o.Mask.Strength, (o, v) => o with { Mask = o.Mask with { Strength = (double)v } }),
+        new EditOption("MaskSamples", typeof(int), "at least 1", "Noisy samples averaged to measure where the prompts disagree.", FocusFlowOnly,
+            o => o.Mask.Samples, (o, v) => o with { Mask = o.Mask with { Samples = (int)v } }),
+        new EditOption("MaskGuidance", typeof(double), "a finite number of at least 0", "Guidance of both prompts while measuring the mask.", FocusFlowOnly,
+            o => o.Mask.Guidance, (o, v) => o with { Mask = o.Mask with { Guidance = (double)v } }),
+        new EditOption("MaskBlur", typeof(int), "an odd kernel size, or 0 for none", "Box blur of the mask in latent pixels.", FocusFlowOnly,
+            o => o.Mask.Blur, (o, v) => o with { Mask = o.Mask with { Blur = (int)v } }),
+        new EditOption("MaskDilate", typeof(int), "an odd kernel size, or 0 for none", "Dilation of the mask in latent pixels.", FocusFlowOnly,
+            o => o.Mask.Dilate, (o, v) => o with { Mask = o.Mask with { Dilate = (int)v } }),
+        new EditOption("MaskThreshold", typeof(double), "0 to 1", "Soft mask values at or above this are in the binary mask.", FocusFlowOnly,
+            o => o.Mask.Threshold, (o, v) => o with { Mask = o.Mask with { Threshold = (double)v } }),
+        new EditOption("MaskSeed", typeof(long), "", "Seed of the mask samples (sample k uses MaskSeed + 100k).", FocusFlowOnly,
+            o => o.Mask.Seed, (o, v) => o with { Mask = o.Mask with { Seed = (long)v } }, defaultNote: "the edit's Seed"),
+        new EditOption("VaeTiling", typeof(bool), "", "Run the VAE on overlapping tiles (less memory, results differ slightly from a whole-image pass).", All,
+            o => o.VaeMemory.Tiling, (o, v) => o with { VaeMemory = o.VaeMemory with { Tiling = (bool)v, SliceBatch = (bool)v } }),
+        new EditOption("VaeTileSize", typeof(int), "a multiple of the VAE's downscale factor (8), at least 16", "Tile side in pixels when tiling.", All,
+            o => o.VaeMemory.TileSize, (o, v) => o with { VaeMemory = o.VaeMemory with { TileSize = (int)v } }, defaultNote: "the VAE's sample_size (1024 for SD3)"),
+        new EditOption("VaeTileOverlap", typeof(double), "0 to below 1", "Share of a tile blended with its neighbour when tiling.", All,
+            o => o.VaeMemory.TileOverlap, (o, v) => o with { VaeMemory = o.VaeMemory with { TileOverlap = (double)v } }),
+    };
+
+    static readonly Dictionary<string, EditOption> ByName = Options.ToDictionary(o => o.Name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The option names, in catalogue order.</summary>
+    public static IReadOnlyList<string> Names { get; } = Options.Select(o => o.Name).ToArray();
+
+    public static bool TryFind(string name, out EditOption option) => ByName.TryGetValue(name.Trim(), out option!);
+
+    /// <summary>The option called <paramref name="name"/> (any case); an unknown name is an error listing the names.</summary>
+    public static EditOption Find(string name) => TryFind(name, out var option) ? option
+        : throw new ArgumentException($"'{name}' is not an edit option; the options are Method, {string.Join(", ", Names)}.");
+}
