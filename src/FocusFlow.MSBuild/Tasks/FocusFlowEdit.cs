@@ -11,8 +11,10 @@ namespace FocusFlow.MSBuild.Tasks;
 /// <summary>
 /// Edits images in a build: the same engine and options as Invoke-FocusFlowEdit. Every edit option of the cmdlet is
 /// a task parameter of the same name (see <see cref="EditOptionCatalog"/>), and the same names (with From, To, Method,
-/// Mask and Size) as item metadata override them per image. The model loads once per build node. A failing image is
-/// logged as an error and the others go on.
+/// Mask and Size) as item metadata override them per image. To may hold several target prompts separated by ';'
+/// (escaped as %3B in item metadata): they are edited together, one output per target, named as by the cmdlet
+/// (<see cref="OutputNaming.ForTargets"/>). The model loads once per build node. A failing image is logged as an
+/// error and the others go on.
 /// </summary>
 public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableTask
 {
@@ -21,7 +23,7 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
     [Required] public ITaskItem[] Images { get; set; } = Array.Empty<ITaskItem>();
     /// <summary>Source prompt for items without From metadata.</summary>
     public string? From { get; set; }
-    /// <summary>Target prompt for items without To metadata.</summary>
+    /// <summary>Target prompt(s) for items without To metadata; several separated by ';'.</summary>
     public string? To { get; set; }
     public string Method { get; set; } = nameof(EditMethod.FocusFlow);
     /// <summary>A diffusers folder or a Hugging Face id; default $(FOCUSFLOW_MODEL) or SD3 medium.</summary>
@@ -53,6 +55,7 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
     public string? VaeTiling { get; set; }
     public string? VaeTileSize { get; set; }
     public string? VaeTileOverlap { get; set; }
+    public string? MaxBatchRows { get; set; }
 
     public string? Device { get; set; }
     public string? Precision { get; set; }
@@ -92,32 +95,39 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
             {
                 var options = Settings(item).Build();
                 var mask = Metadata(item, "Mask") ?? Mask;
-                var request = new EditJobRequest
+                var sourcePrompt = Metadata(item, "From") ?? From ?? throw new ArgumentException($"{item.ItemSpec} has no source prompt: set From on the task or as item metadata.", "From");
+                var targets = Targets(Metadata(item, "To") ?? To) ?? throw new ArgumentException($"{item.ItemSpec} has no target prompt: set To on the task or as item metadata.", "To");
+                var outputs = OutputNaming.ForTargets(source, string.IsNullOrEmpty(OutputDirectory) ? null : OutputDirectory + Path.DirectorySeparatorChar, options.Method, targets);
+                var requests = targets.Select((target, k) => new EditJobRequest
                 {
                     Source = source,
-                    SourcePrompt = Metadata(item, "From") ?? From ?? throw new ArgumentException($"{item.ItemSpec} has no source prompt: set From on the task or as item metadata.", "From"),
-                    TargetPrompt = Metadata(item, "To") ?? To ?? throw new ArgumentException($"{item.ItemSpec} has no target prompt: set To on the task or as item metadata.", "To"),
+                    SourcePrompt = sourcePrompt,
+                    TargetPrompt = target,
                     Options = options,
-                    Output = OutputNaming.ForSource(source, string.IsNullOrEmpty(OutputDirectory) ? null : OutputDirectory + Path.DirectorySeparatorChar, options.Method),
+                    Output = outputs[k],
                     Overwrite = Overwrite,
                     SaveMask = SaveMask,
                     SaveLatents = SaveLatents,
                     MaskImage = mask is null ? null : Path.GetFullPath(mask),
                     Size = ParseSize(Metadata(item, "Size") ?? Size),
-                };
-                if (request.MaskImage is not null && options.Method != EditMethod.FocusFlow)
+                }).ToList();
+                if (mask is not null && options.Method != EditMethod.FocusFlow)
                     throw new ArgumentException($"Mask applies to Method FocusFlow only, not to {options.Method}.", "Mask");
                 pipeline ??= PipelineLoader.Load(Model, loadOptions,
                     new Progress<Core.IO.Hub.DownloadProgress>(p => { if (p.FileCompleted) Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {p}"); }),
                     m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"), _cancel.Token);
-                var result = EditJob.Run(pipeline, request, new EditObserver
+                var results = EditJob.RunGroup(pipeline, requests, new EditObserver
                 {
                     Warning = m => Log.LogWarning(null, "FF2001", null, source, 0, 0, 0, 0, m),
                     Verbose = m => Log.LogMessage(MessageImportance.Low, m),
                     Cancellation = _cancel.Token,
                 });
-                Log.LogMessage(MessageImportance.High, $"FocusFlow: {source} -> {result.Output} ({result.Method}, seed {result.Seed}, {result.Seconds:F1} s)");
-                edited.Add(ToItem(result, options));
+                foreach (var result in results)
+                {
+                    Log.LogMessage(MessageImportance.High, $"FocusFlow: {source} -> {result.Output} ({result.Method}, seed {result.Seed}, {result.Seconds:F1} s" +
+                        (result.GroupSize > 1 ? $", {result.GroupSize} targets together)" : ")"));
+                    edited.Add(ToItem(result, options));
+                }
             }
             catch (OperationCanceledException)
             {
@@ -154,6 +164,10 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
         output.SetMetadata("Method", result.Method.ToString());
         output.SetMetadata("Seconds", result.Seconds.ToString(CultureInfo.InvariantCulture));
         output.SetMetadata("Mask", result.Mask ?? "");
+        output.SetMetadata("To", result.TargetPrompt);
+        output.SetMetadata("ModelCalls", result.ModelCalls.ToString(CultureInfo.InvariantCulture));
+        output.SetMetadata("ModelRows", result.ModelRows.ToString(CultureInfo.InvariantCulture));
+        output.SetMetadata("GroupSize", result.GroupSize.ToString(CultureInfo.InvariantCulture));
         foreach (var option in EditOptionCatalog.Options)
             output.SetMetadata(option.Name, Convert.ToString(option.ValueIn(options), CultureInfo.InvariantCulture) ?? "");
         return output;
@@ -166,6 +180,10 @@ public sealed class FocusFlowEdit : Microsoft.Build.Utilities.Task, ICancelableT
         return parts.Select(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
             : throw new ArgumentException($"Size must be one number (the longest side) or two (width;height); got '{text}'.", "Size")).ToList();
     }
+
+    /// <summary>The target prompts of a To value: separated by ';', empty entries dropped; null when there are none.</summary>
+    static IReadOnlyList<string>? Targets(string? text) =>
+        text?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } targets ? targets : null;
 
     static string? Metadata(ITaskItem item, string name) => item.GetMetadata(name) is { Length: > 0 } v ? v : null;
 }

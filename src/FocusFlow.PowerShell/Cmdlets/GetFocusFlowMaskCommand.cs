@@ -10,6 +10,11 @@ namespace FocusFlow.PowerShell.Cmdlets;
 [OutputType(typeof(MaskJobResult))]
 public sealed class GetFocusFlowMaskCommand : ImageCommandBase
 {
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+    [Alias("TargetPrompt")]
+    [ValidateNotNull]
+    public string To { get; set; } = "";
+
     [Parameter] public SwitchParameter Overlay { get; set; }
 
     protected override string Activity => "FocusFlow: mask";

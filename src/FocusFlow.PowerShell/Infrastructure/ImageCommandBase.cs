@@ -8,8 +8,8 @@ namespace FocusFlow.PowerShell.Infrastructure;
 
 /// <summary>
 /// The parameters Invoke-FocusFlowEdit and Get-FocusFlowMask share: images in (by path, wildcard, file
-/// object or any object with Path/FullName/PSPath), the two prompts, the model and how it is loaded, and
-/// the mask settings. Options left unset take the method's published defaults.
+/// object or any object with Path/FullName/PSPath), the source prompt (each command has its own -To), the model
+/// and how it is loaded, and the mask settings. Options left unset take the method's published defaults.
 /// </summary>
 public abstract class ImageCommandBase : FocusFlowCmdlet
 {
@@ -30,11 +30,6 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
     [Alias("SourcePrompt")]
     [ValidateNotNull]
     public string From { get; set; } = "";
-
-    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
-    [Alias("TargetPrompt")]
-    [ValidateNotNull]
-    public string To { get; set; } = "";
 
     [Parameter]
     [ArgumentCompleter(typeof(ModelCompleter))]
@@ -61,6 +56,8 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
     [Parameter] public SwitchParameter VaeTiling { get; set; }
     [Parameter] public int? VaeTileSize { get; set; }
     [Parameter] public double? VaeTileOverlap { get; set; }
+    /// <summary>The most transformer rows one model call takes; default: from the device's free memory.</summary>
+    [Parameter] [ValidateRange(1, int.MaxValue)] public int? MaxBatchRows { get; set; }
 
     [Parameter]
     [ValidateCount(1, 2)]
@@ -89,6 +86,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
         new("MaskStrength", MaskStrength), new("MaskSamples", MaskSamples), new("MaskGuidance", MaskGuidance),
         new("MaskBlur", MaskBlur), new("MaskDilate", MaskDilate), new("MaskThreshold", MaskThreshold), new("MaskSeed", MaskSeed),
         new("VaeTiling", VaeTiling.IsPresent ? true : null), new("VaeTileSize", VaeTileSize), new("VaeTileOverlap", VaeTileOverlap),
+        new("MaxBatchRows", MaxBatchRows),
     };
 
     /// <summary>The session's pipeline for -Model, loaded on the first item that needs it (never under -WhatIf).</summary>

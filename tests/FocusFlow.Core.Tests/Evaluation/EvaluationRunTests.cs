@@ -50,8 +50,8 @@ public class EvaluationRunTests
         Model = "tiny-sd3",
     };
 
-    static EvaluationOutcome Run(EvaluationRequest request, EvaluationObserver? observer = null) =>
-        EvaluationRunner.Run(EvaluationPlan.For(request), Pipeline(), Meter(), observer ?? EvaluationObserver.None);
+    static EvaluationOutcome Run(EvaluationRequest request, EvaluationObserver? observer = null, Sd3Pipeline? pipeline = null) =>
+        EvaluationRunner.Run(EvaluationPlan.For(request), pipeline ?? Pipeline(), Meter(), observer ?? EvaluationObserver.None);
 
     /// <summary>Everything of a row but the time it took.</summary>
     static object Key(EvaluationRow r) => r with { Seconds = 0 };
@@ -188,8 +188,11 @@ public class EvaluationRunTests
             .Select((e, i) => $"- {{input_img: imgs/{e.Item1}.png, source_prompt: {e.Item2}, target_prompt: {e.Item3}, target_code: {codes[i]}}}");
         File.WriteAllText(dir.File("single.yaml"), string.Join("\n", single));
 
-        var grouped = Run(Request(dir.File("grouped.yaml"), dir.File("grouped")));
-        var alone = Run(Request(dir.File("single.yaml"), dir.File("single")));
+        // Fresh models: no mask made by another test (or the other run) is reused, so the rows are the edits' own.
+        using var first = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+        using var second = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+        var grouped = Run(Request(dir.File("grouped.yaml"), dir.File("grouped")), pipeline: first);
+        var alone = Run(Request(dir.File("single.yaml"), dir.File("single")), pipeline: second);
 
         // The CSVs hold the same edits with the same numbers (to float rounding of the grouped edit).
         Assert.Equal(18, grouped.Rows.Count);
