@@ -10,7 +10,8 @@ namespace FocusFlow.Benchmarks;
 /// The published evaluation's shape (its 9 entries and 24 targets, all three methods, published defaults) with the
 /// tiny fixture model on the CPU, through the same job the cmdlets use: each method once one target at a time with
 /// 4 rows per call (the call shape of the engine before targets were grouped), and once grouped (the targets of an
-/// image in one edit, automatic row budget). Images: the repository's sample pictures, reused in turn.
+/// image in one edit, automatic row budget), image by image in turn. Images: the repository's small sample pictures,
+/// reused in turn.
 /// </summary>
 static class GroupBenchmark
 {
@@ -31,8 +32,7 @@ static class GroupBenchmark
             foreach (var method in EvaluationRequest.AllMethods)
             {
                 var options = EditOptions.Defaults(method, steps) with { Seed = 0 };
-                var oneAtATime = Measure(repo, entries, options with { MaxBatchRows = 4 }, size, output, grouped: false);
-                var grouped = Measure(repo, entries, options, size, output, grouped: true);
+                var (oneAtATime, grouped) = Measure(repo, entries, options, size, output);
                 int before = entries.Sum(e => e.Cases.Count) * RowsBeforeGrouping(options);
                 Console.WriteLine($"| {method} | {before} | {oneAtATime.Calls} / {oneAtATime.Rows} / {oneAtATime.Seconds:F1} | " +
                     $"{grouped.Calls} / {grouped.Rows} / {grouped.Seconds:F1} | {(double)grouped.Rows / before:F2}x | {grouped.Seconds / oneAtATime.Seconds:F2}x |");
@@ -58,26 +58,36 @@ static class GroupBenchmark
         };
     }
 
-    /// <summary>Every edit of the list with a freshly loaded model (no masks or prompts cached from the other pass).</summary>
-    static (int Calls, int Rows, double Seconds) Measure(string repo, IReadOnlyList<(string Image, List<EvaluationCase> Cases)> entries,
-        EditOptions options, int size, string output, bool grouped)
+    /// <summary>
+    /// Every edit of the list both ways, image by image in turn (so a busy machine slows both alike), each way on its
+    /// own freshly loaded model (no mask or prompt made by the other way is reused).
+    /// </summary>
+    static ((int Calls, int Rows, double Seconds) OneAtATime, (int Calls, int Rows, double Seconds) Grouped) Measure(string repo,
+        IReadOnlyList<(string Image, List<EvaluationCase> Cases)> entries, EditOptions options, int size, string output)
     {
-        PipelineRegistry.Remove();
-        var pipeline = PipelineRegistry.GetOrLoad(Path.Combine(repo, "tests/fixtures/tiny-sd3"), new PipelineOptions { Device = ComputeDevice.Cpu });
-        var warm = Request(entries[0].Image, "warm up", "a warm up", options, size, Path.Combine(output, "warm.png"));
-        EditJob.Run(pipeline, warm with { Options = options with { Steps = 2, NMax = 2, NMin = 1 } }, EditObserver.None);
-        int calls = 0, rows = 0;
-        var clock = Stopwatch.StartNew();
+        var model = Path.Combine(repo, "tests/fixtures/tiny-sd3");
+        using var single = Sd3Pipeline.Load(model, new PipelineOptions { Device = ComputeDevice.Cpu });
+        using var group = Sd3Pipeline.Load(model, new PipelineOptions { Device = ComputeDevice.Cpu });
+        var oldShape = options with { MaxBatchRows = 4 };
+        foreach (var p in new[] { single, group })   // warm up: JIT, text encoders
+            EditJob.Run(p, Request(entries[0].Image, "warm up", "a warm up", options with { Steps = 2, NMax = 2, NMin = 1 }, size, Path.Combine(output, "warm.png")), EditObserver.None);
+        (int Calls, int Rows, double Seconds) a = default, b = default;
         int n = 0;
         foreach (var (image, cases) in entries)
         {
+            var clock = Stopwatch.StartNew();
+            foreach (var c in cases)
+            {
+                var r = EditJob.Run(single, Request(image, c.SourcePrompt, c.TargetPrompt, oldShape, size, Path.Combine(output, $"{n++}.png")), EditObserver.None);
+                a = (a.Calls + r.ModelCalls, a.Rows + r.ModelRows, a.Seconds);
+            }
+            a.Seconds += clock.Elapsed.TotalSeconds;
+            clock.Restart();
             var requests = cases.Select(c => Request(image, c.SourcePrompt, c.TargetPrompt, options, size, Path.Combine(output, $"{n++}.png"))).ToList();
-            var results = grouped ? EditJob.RunGroup(pipeline, requests, EditObserver.None) : requests.Select(r => EditJob.Run(pipeline, r, EditObserver.None)).ToList();
-            var groups = grouped ? results.Take(1) : results;
-            calls += groups.Sum(r => r.ModelCalls);
-            rows += groups.Sum(r => r.ModelRows);
+            var first = EditJob.RunGroup(group, requests, EditObserver.None)[0];
+            b = (b.Calls + first.ModelCalls, b.Rows + first.ModelRows, b.Seconds + clock.Elapsed.TotalSeconds);
         }
-        return (calls, rows, clock.Elapsed.TotalSeconds);
+        return (a, b);
     }
 
     static EditJobRequest Request(string image, string source, string target, EditOptions options, int size, string output) => new()
