@@ -5,7 +5,7 @@ import json, sys, time, torch
 from diffusers import SD3Transformer2DModel, AutoencoderKL
 
 arch = json.load(open(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/architectures.json"))
-groups = "groups" in sys.argv[2:]   # only the one-source-three-targets comparison (benchmarks/run-device-groups.sh)
+groups = "groups" in sys.argv[2:]   # only the one-source-three-targets comparison (benchmarks/run-device.sh groups)
 
 def median(fn, warm, n):
     with torch.no_grad():
