@@ -9,7 +9,9 @@
 
       Build    compile the solution
       Package  lay the importable module out under out/FocusFlow (manifest, assemblies, native libraries, help)
-      Test     Package, then run the xunit tests and the Pester tests against the packaged module;
+      Pack     write the release packages to out/packages: FocusFlow.<version>.nupkg, the PowerShell module as a
+               PSResource package (managed code for every platform, no LibTorch: Install-FocusFlowBackend brings it)
+      Test     Package and Pack, then run the xunit tests and the Pester tests against the packaged module;
                prints "N passed, N failed" last and fails on any failure
       Demo     Package, then run examples/Demo.ps1 (an edit with the model in $env:FOCUSFLOW_MODEL,
                or with the tiny fixture model when none is set)
@@ -22,7 +24,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Package', 'Pack', 'Demo')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -43,6 +45,8 @@ Set-StrictMode -Version Latest
 $root = $PSScriptRoot
 $pesterVersion = '5.7.1'
 $resultsDir = Join-Path $root 'out/test-results'
+$packagesDir = Join-Path $root 'out/packages'
+$script:productVersion = $null
 
 function Invoke-Dotnet {
     # Plain $args (not an advanced function), so dotnet's own switches such as -o and -c pass through.
@@ -67,22 +71,65 @@ function Invoke-Build {
     Invoke-Dotnet build (Join-Path $root 'FocusFlow.PowerShell.sln') @common
 }
 
-function Invoke-Package {
-    if (Test-Path $OutputPath) { Remove-Item $OutputPath -Recurse -Force }
-    foreach ($project in 'src/FocusFlow.PowerShell', 'src/FocusFlow.MSBuild') {
-        Invoke-Dotnet publish (Join-Path $root $project) @common -r $Runtime --self-contained false -o $OutputPath
+function Get-ProductVersion {
+    # The one place the version is kept: <Version> in Directory.Build.props.
+    if (-not $script:productVersion) {
+        $v = (& dotnet msbuild (Join-Path $root 'src/FocusFlow.Core/FocusFlow.Core.csproj') -getProperty:Version -nologo).Trim()
+        if ($LASTEXITCODE -ne 0 -or $v -notmatch '^\d+\.\d+\.\d+') { throw "Could not read <Version> from Directory.Build.props (got '$v')." }
+        $script:productVersion = $v
+    }
+    $script:productVersion
+}
+
+# The module folder: assemblies, manifest (stamped with the version), formats, about_ and cmdlet help, LICENSE.
+# -Portable: the managed code for every platform without LibTorch (the package); else this machine's build with
+# LibTorch beside the assemblies (the layout the tests and the demo import).
+function Publish-ModuleLayout([string] $Destination, [switch] $Portable) {
+    if (Test-Path $Destination) { Remove-Item $Destination -Recurse -Force }
+    if ($Portable) {
+        Invoke-Dotnet publish (Join-Path $root 'src/FocusFlow.PowerShell') -c $Configuration -p:FocusFlowPortable=true -nologo --self-contained false -o $Destination
+    }
+    else {
+        foreach ($project in 'src/FocusFlow.PowerShell', 'src/FocusFlow.MSBuild') {
+            Invoke-Dotnet publish (Join-Path $root $project) @common -r $Runtime --self-contained false -o $Destination
+        }
     }
     # The manifest, formats and about_ help; module/help holds the sources of the cmdlet help, built below.
-    Get-ChildItem (Join-Path $root 'module') -Exclude 'help' | Copy-Item -Destination $OutputPath -Recurse -Force
-    # LibTorch ships Python bindings and test backends that nothing here loads.
+    Get-ChildItem (Join-Path $root 'module') -Exclude 'help' | Copy-Item -Destination $Destination -Recurse -Force
+    Copy-Item (Join-Path $root 'LICENSE') $Destination
+    $manifest = Join-Path $Destination 'FocusFlow.psd1'
+    $text = (Get-Content $manifest -Raw) -replace "ModuleVersion(\s*)=\s*'[^']*'", "ModuleVersion`$1= '$(Get-ProductVersion)'"
+    Set-Content $manifest $text -NoNewline
     foreach ($unused in 'libtorch_python.so', 'libjitbackend_test.so', 'libtorchbind_test.so', 'libbackend_with_compiler.so') {
-        Remove-Item (Join-Path $OutputPath $unused) -ErrorAction SilentlyContinue
+        Remove-Item (Join-Path $Destination $unused) -ErrorAction SilentlyContinue
     }
-    $helpScript = Join-Path $root 'build/New-MamlHelp.ps1'
-    if (Test-Path $helpScript) {
-        if ((Invoke-Pwsh -File $helpScript -ModulePath (Join-Path $OutputPath 'FocusFlow.psd1')) -ne 0) { throw 'Generating the cmdlet help failed.' }
-    }
+    if ((Invoke-Pwsh -File (Join-Path $root 'build/New-MamlHelp.ps1') -ModulePath $manifest) -ne 0) { throw 'Generating the cmdlet help failed.' }
+}
+
+function Invoke-Package {
+    Publish-ModuleLayout $OutputPath
     Write-Host "Module packaged: $OutputPath" -ForegroundColor Green
+}
+
+# The PowerShell module as a PSResource package, made by PSResourceGet itself (Publish-PSResource to a
+# temporary local repository), so Install-PSResource/Save-PSResource install exactly what was tested.
+function New-ModulePackage([string] $Destination) {
+    $layout = Join-Path $root 'out/pack/FocusFlow'
+    Publish-ModuleLayout $layout -Portable
+    $name = "FocusFlowPack-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    $script = "`$ErrorActionPreference = 'Stop'; Register-PSResourceRepository -Name $name -Uri '$Destination' -Trusted; " +
+        "try { Publish-PSResource -Path '$layout' -Repository $name -SkipDependenciesCheck } finally { Unregister-PSResourceRepository -Name $name }"
+    if ((Invoke-Pwsh -Command $script) -ne 0) { throw 'Publish-PSResource failed.' }
+    $package = Join-Path $Destination "FocusFlow.$(Get-ProductVersion).nupkg"
+    if (-not (Test-Path $package)) { throw "Publish-PSResource did not write $package." }
+    Write-Host "Module package: $package ($([math]::Round((Get-Item $package).Length / 1MB, 1)) MB)" -ForegroundColor Green
+}
+
+# Every release package goes to out/packages, named <Id>.<version>.nupkg; each package is one function called here.
+function Invoke-Pack {
+    if (Test-Path $packagesDir) { Remove-Item $packagesDir -Recurse -Force }
+    New-Item -ItemType Directory $packagesDir | Out-Null
+    New-ModulePackage $packagesDir
 }
 
 function Get-PesterModulePath {
@@ -95,6 +142,8 @@ function Get-PesterModulePath {
 
 function Invoke-Test {
     Invoke-Package
+    Invoke-Pack
+    $env:FOCUSFLOW_TEST_PACKAGES = $packagesDir
     if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
     New-Item -ItemType Directory $resultsDir | Out-Null
 
@@ -139,6 +188,7 @@ function Invoke-Demo {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Package' { Invoke-Package }
+    'Pack' { Invoke-Pack }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
 }

@@ -119,6 +119,9 @@ foreach ($cmd in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
         [void]$sb.Append("<dev:code>$(Esc $ex.Code)</dev:code><dev:remarks>$(Paras $ex.Remarks)</dev:remarks></command:example>")
     }
     [void]$sb.Append('</command:examples><command:relatedLinks>')
+    # The first link with a URI is what Get-Help -Online opens: the cmdlet's HelpUri.
+    if (-not $cmd.HelpUri) { $problems.Add("$($cmd.Name) has no HelpUri") }
+    [void]$sb.Append("<maml:navigationLink><maml:linkText>Online Version:</maml:linkText><maml:uri>$(Esc $cmd.HelpUri)</maml:uri></maml:navigationLink>")
     foreach ($link in @($h.Links) + 'about_FocusFlow' | Where-Object { $_ } | Select-Object -Unique) {
         [void]$sb.Append("<maml:navigationLink><maml:linkText>$(Esc $link)</maml:linkText><maml:uri /></maml:navigationLink>")
     }

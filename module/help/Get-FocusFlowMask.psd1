@@ -42,6 +42,7 @@ second Get-FocusFlowMask).
         NoT5          = 'Leave out the T5 text encoder.'
         Overlay       = 'Also write name.overlay.png: the source with the mask tinted red.'
         Force         = 'Overwrite existing files.'
+        IncludeOutputs = 'Also take inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk); they are skipped with a verbose message otherwise.'
         WhatIf        = 'Shows what would be written, without loading the model.'
         Confirm       = 'Asks before each image.'
     }

@@ -49,6 +49,15 @@ never exceeds NMax (-Steps 30 -NMax 5 runs with NMin 5). -VaeTiling runs the VAE
 slightly different numbers); by default it runs on the whole image, as diffusers does, unless the image
 cannot fit in the device's free memory, which a warning then says. Without
 -Seed a random seed is chosen and reported in the result, so any edit can be repeated exactly.
+
+Every PNG written (the edit, and the mask and overlay of -SaveMask) carries its provenance in a PNG text
+chunk (keyword focusflow): the method, prompts, seed, steps and every option, the model (Hugging Face id
+and commit, or folder), the source image and the module version. Get-FocusFlowProvenance reads it back as
+an object that binds to this command, so Get-ChildItem out/*.png | Get-FocusFlowProvenance |
+Invoke-FocusFlowEdit -OutputPath again/ repeats those edits exactly. The chunk also makes reruns safe:
+inputs that are this module's own outputs (recognised by that chunk, whatever their names) are skipped
+with a verbose message, so running the same command twice in one folder does not edit the first run's
+edits, masks and overlays; -IncludeOutputs takes them anyway.
 '@
     Parameters  = @{
         Path           = 'Image files to edit. Wildcards are expanded. Accepts pipeline input: strings, and objects with a Path property.'
@@ -86,6 +95,7 @@ cannot fit in the device's free memory, which a warning then says. Without
         SaveMask       = 'Also write x.mask.png and x.overlay.png beside the output (FocusFlow).'
         SaveLatents    = 'Also write x.latents.safetensors beside the output: float32 x_src and out, and for FocusFlow mask_soft and mask_bin.'
         Force          = 'Overwrite existing output files.'
+        IncludeOutputs = 'Also edit inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk); they are skipped with a verbose message otherwise.'
         WhatIf         = 'Shows what would be edited and written, without loading the model or writing anything.'
         Confirm        = 'Asks before each image.'
     }
@@ -134,10 +144,15 @@ cannot fit in the device's free memory, which a warning then says. Without
             Remarks = 'The VAE runs on 512-pixel tiles blended at their seams: far less memory, slightly different numbers from the default whole-image pass.'
         }
         @{
+            Title   = 'Repeat the edits of a folder exactly'
+            Code    = 'Get-ChildItem out/*.focusflow.png | Get-FocusFlowProvenance | Invoke-FocusFlowEdit -OutputPath again/'
+            Remarks = 'Each edit is made again from its source image with the settings, seed and model recorded in it: the same pixels.'
+        }
+        @{
             Title   = 'Fewer steps, with a chosen NMax'
             Code    = 'Invoke-FocusFlowEdit cat.png "a cat" "a tiger" -Steps 30 -NMax 5'
             Remarks = 'NMax 5 is used as given; NMin, not given, scales to 8 of 30 and is capped at NMax, so the edit runs with NMin 5. The same values give the same edit in the MSBuild task and the evaluation.'
         }
     )
-    Links       = @('Get-FocusFlowMask', 'Import-FocusFlowModel', 'Measure-EditQuality')
+    Links       = @('Get-FocusFlowMask', 'Get-FocusFlowProvenance', 'Import-FocusFlowModel', 'Measure-EditQuality')
 }

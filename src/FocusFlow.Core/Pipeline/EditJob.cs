@@ -112,6 +112,8 @@ public static class EditJob
     static (string? Mask, string? Overlay, string? Latents) Save(Sd3Pipeline pipeline, EditJobRequest request, Image<Rgb24> image, Tensor sourceLatent, EditOutcome outcome)
     {
         int width = image.Width, height = image.Height;
+        var provenance = Provenance.For(request, request.Options, pipeline, width, height, request.MaskImage);
+        provenance.WriteTo(outcome.Image.Metadata, OutputKind.Edit);
         AtomicFile.Write(request.Output, s => outcome.Image.SaveAsPng(s), request.Overwrite);
         string? maskPath = null, overlayPath = null, latentsPath = null;
         if (request.SaveMask && outcome.Mask is not null)
@@ -119,9 +121,15 @@ public static class EditJob
             maskPath = OutputNaming.Mask(request.Output);
             overlayPath = OutputNaming.Overlay(request.Output);
             using (var maskImage = MaskImages.ToGrayscale(outcome.Mask.Soft, width, height))
+            {
+                provenance.WriteTo(maskImage.Metadata, OutputKind.Mask);
                 AtomicFile.Write(maskPath, s => maskImage.SaveAsPng(s), request.Overwrite);
+            }
             using (var overlay = MaskImages.Overlay(image, outcome.Mask.Soft))
+            {
+                provenance.WriteTo(overlay.Metadata, OutputKind.Overlay);
                 AtomicFile.Write(overlayPath, s => overlay.SaveAsPng(s), request.Overwrite);
+            }
         }
         if (request.SaveLatents)
         {

@@ -31,11 +31,18 @@ public static class MaskJob
         using var image = request.LoadWorkingImage(observer.Verbose);
         int width = image.Width, height = image.Height;
         using var mask = ImageEditor.Mask(pipeline, image, request.SourcePrompt, request.TargetPrompt, options, observer);
+        var provenance = Provenance.For(request, options, pipeline, width, height);
         using (var gray = MaskImages.ToGrayscale(mask.Soft, width, height))
+        {
+            provenance.WriteTo(gray.Metadata, OutputKind.Mask);
             AtomicFile.Write(request.Output, s => gray.SaveAsPng(s), request.Overwrite);
+        }
         if (overlayPath is not null)
             using (var overlay = MaskImages.Overlay(image, mask.Soft))
+            {
+                provenance.WriteTo(overlay.Metadata, OutputKind.Overlay);
                 AtomicFile.Write(overlayPath, s => overlay.SaveAsPng(s), request.Overwrite);
+            }
         return new MaskJobResult(Path.GetFullPath(request.Source), request.Output, overlayPath, Math.Round(mask.Coverage, 4),
             request.SourcePrompt, request.TargetPrompt, options.Seed, options.MaskSeed, width, height, Math.Round(clock.Elapsed.TotalSeconds, 2));
     }

@@ -3,22 +3,24 @@ using TorchSharp;
 namespace FocusFlow.Core.Runtime;
 
 /// <summary>One compute device as a user sees it, with proof that LibTorch works on it.</summary>
-public sealed record DeviceInfo(ComputeDevice Name, bool Available, bool IsDefault, string Description, string TorchSharpVersion, string LibTorchVersion)
+public sealed record DeviceInfo(ComputeDevice Name, bool Available, bool IsDefault, string Description, string TorchSharpVersion, string LibTorchVersion,
+    LibTorchSource LibTorchSource, string LibTorchPath)
 {
     /// <summary>Loads LibTorch, runs a small computation on each usable device, and describes them.</summary>
     public static IReadOnlyList<DeviceInfo> Probe()
     {
         TorchRuntime.EnsureLoaded();
-        string managed = typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "?";
-        string native = torch.__version__;
+        string managed = Backend.BackendPlatform.TorchSharpVersion, native = Backend.BackendPlatform.LibTorchVersion;
         bool cuda = TorchRuntime.IsCudaAvailable();
+        var location = TorchRuntime.Location!;
         var list = new List<DeviceInfo>
         {
-            new(ComputeDevice.Cpu, SmokeTest(torch.CPU), !cuda, $"CPU, {torch.get_num_threads()} threads", managed, native),
+            new(ComputeDevice.Cpu, SmokeTest(torch.CPU), !cuda, $"CPU, {torch.get_num_threads()} threads", managed, native, location.Source, location.Folder),
         };
         list.Add(cuda
-            ? new(ComputeDevice.Cuda, SmokeTest(torch.CUDA), true, $"CUDA, {torch.cuda.device_count()} device(s)", managed, native)
-            : new(ComputeDevice.Cuda, false, false, "CUDA not usable by this build (CPU backend or no NVIDIA driver)", managed, native));
+            ? new(ComputeDevice.Cuda, SmokeTest(torch.CUDA), true, $"CUDA, {torch.cuda.device_count()} device(s)", managed, native, location.Source, location.Folder)
+            : new(ComputeDevice.Cuda, false, false, location.Flavor == Backend.BackendFlavor.Cuda ? "CUDA backend, but no usable NVIDIA GPU or driver" : "CUDA not usable: CPU backend (Install-FocusFlowBackend -Cuda for a GPU)",
+                managed, native, location.Source, location.Folder));
         return list;
     }
 

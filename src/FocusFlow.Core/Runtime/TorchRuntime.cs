@@ -8,24 +8,35 @@ public static class TorchRuntime
 {
     static readonly object Gate = new();
     static bool _loaded;
+    static LibTorchLocation? _location;
 
-    /// <summary>Loads the native backend (CPU); throws <see cref="TorchRuntimeException"/> when it cannot.</summary>
+    /// <summary>Where the loaded LibTorch came from (null before <see cref="EnsureLoaded"/>).</summary>
+    public static LibTorchLocation? Location
+    {
+        get { lock (Gate) return _location; }
+    }
+
+    /// <summary>Finds LibTorch (see <see cref="LibTorchLocator"/>) and loads it (CPU); throws <see cref="TorchRuntimeException"/>
+    /// naming what to run when there is none or it cannot load.</summary>
     public static void EnsureLoaded()
     {
         lock (Gate)
         {
             if (_loaded) return;
+            var location = LibTorchLocator.Find() ?? throw new TorchRuntimeException(LibTorchLocator.NotFoundMessage());
             try
             {
+                NativeBinding.Use(location);
                 torch.InitializeDeviceType(DeviceType.CPU);
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not TorchRuntimeException)
             {
                 throw new TorchRuntimeException(
-                    "LibTorch (TorchSharp's native libraries) could not be loaded. Rebuild FocusFlow for this machine " +
-                    "(dotnet pwsh ./build.ps1 -Task Package); for a GPU build pass -TorchBackend cuda-linux or cuda-windows. " +
+                    $"LibTorch ({location.Description}) could not be loaded. Reinstall it (Install-FocusFlowBackend -Force), " +
+                    $"or point ${LibTorchLocator.SettingVariable} at a folder holding LibTorch {Backend.BackendPlatform.LibTorchVersion}. " +
                     "On Linux, libstdc++ from GCC 13 or newer avoids the GLIBCXX version check. Details: " + FirstLine(e), e);
             }
+            _location = location;
             _loaded = true;
         }
     }
@@ -53,7 +64,7 @@ public static class TorchRuntime
             ComputeDevice.Cuda => IsCudaAvailable()
                 ? torch.CUDA
                 : throw new TorchRuntimeException("-Device Cuda was asked for, but no CUDA GPU is usable by this build. " +
-                    "Build with -TorchBackend cuda-linux (or cuda-windows) on a machine with an NVIDIA driver, or use -Device Cpu."),
+                    "Install the CUDA backend (Install-FocusFlowBackend -Cuda) on a machine with an NVIDIA driver, or use -Device Cpu."),
             _ => IsCudaAvailable() ? torch.CUDA : torch.CPU,
         };
     }

@@ -1,10 +1,12 @@
 using System.Management.Automation;
 using FocusFlow.Core.Runtime;
 
+using FocusFlow.PowerShell.Infrastructure;
+
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Loads LibTorch and lists the devices this build can compute on.</summary>
-[Cmdlet(VerbsCommon.Get, "FocusFlowDevice")]
+[Cmdlet(VerbsCommon.Get, "FocusFlowDevice", HelpUri = ModuleInfo.HelpRoot + "Get-FocusFlowDevice.psd1")]
 [OutputType(typeof(DeviceInfo))]
 public sealed class GetFocusFlowDeviceCommand : PSCmdlet
 {

@@ -1,10 +1,12 @@
 using System.Management.Automation;
 using FocusFlow.Core.IO.Models;
 
+using FocusFlow.PowerShell.Infrastructure;
+
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Lists the components of a diffusers model folder: class, parameter count, dtype, size on disk.</summary>
-[Cmdlet(VerbsCommon.Get, "FocusFlowModel")]
+[Cmdlet(VerbsCommon.Get, "FocusFlowModel", HelpUri = ModuleInfo.HelpRoot + "Get-FocusFlowModel.psd1")]
 [OutputType(typeof(ComponentSummary))]
 public sealed class GetFocusFlowModelCommand : PSCmdlet
 {

@@ -6,7 +6,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Loads a model once for the session and makes it the default of the other FocusFlow commands.</summary>
-[Cmdlet(VerbsData.Import, "FocusFlowModel")]
+[Cmdlet(VerbsData.Import, "FocusFlowModel", HelpUri = ModuleInfo.HelpRoot + "Import-FocusFlowModel.psd1")]
 [OutputType(typeof(LoadedModel))]
 public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
 {
@@ -32,7 +32,8 @@ public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
         var options = new PipelineOptions { Device = Device, Precision = Precision, UseT5 = !NoT5, ReleaseTextEncoders = ReleaseTextEncoders, KeepTextEncodersOnDevice = KeepTextEncodersOnDevice };
         try
         {
-            var pipeline = LoadPipeline(spec, options);
+            using var lease = LoadPipeline(spec, options);
+            var pipeline = lease.Pipeline;
             FocusFlowSession.Imported = (spec, options);
             WriteObject(LoadedModel.Of(spec, pipeline));
         }

@@ -10,7 +10,7 @@ namespace FocusFlow.PowerShell.Cmdlets;
 /// of one image are edited together (shared model rows, one noise stream): one result per target, each named by
 /// <see cref="OutputNaming.ForTargets"/>.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEdit", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEdit", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.HelpRoot + "Invoke-FocusFlowEdit.psd1")]
 [OutputType(typeof(EditJobResult))]
 public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
 {

@@ -8,7 +8,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Runs the published evaluation: every method on every case of a case list, measured, tabulated and drawn.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEvaluation", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEvaluation", SupportsShouldProcess = true, HelpUri = ModuleInfo.HelpRoot + "Invoke-FocusFlowEvaluation.psd1")]
 [OutputType(typeof(MethodSummary))]
 public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
 {
@@ -96,7 +96,8 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
         int activity = NewActivityId();
         try
         {
-            var pipeline = LoadPipeline(model, FocusFlowSession.Options(Device, Precision, NoT5));
+            using var lease = LoadPipeline(model, FocusFlowSession.Options(Device, Precision, NoT5));
+            var pipeline = lease.Pipeline;
             var meter = LoadMeter();
             var observer = new EvaluationObserver
             {

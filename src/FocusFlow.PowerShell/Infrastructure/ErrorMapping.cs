@@ -22,6 +22,7 @@ internal static class ErrorMapping
             CaseListException { InnerException: FileNotFoundException } => ("CaseListNotFound", ErrorCategory.ObjectNotFound),
             CaseListException => ("CaseListInvalid", ErrorCategory.InvalidData),
             ArgumentException => ("InvalidParameter", ErrorCategory.InvalidArgument),
+            Core.Pipeline.ModelInUseException => ("ModelInUse", ErrorCategory.ResourceBusy),
             HubException h => h.Kind switch
             {
                 HubErrorKind.AccessDenied => ("ModelAccessDenied", ErrorCategory.PermissionDenied),
@@ -34,6 +35,8 @@ internal static class ErrorMapping
             SafetensorsException => ("WeightsUnreadable", ErrorCategory.InvalidData),
             FileNotFoundException or DirectoryNotFoundException => ("FileNotFound", ErrorCategory.ObjectNotFound),
             TorchRuntimeException => ("LibTorchUnavailable", ErrorCategory.ResourceUnavailable),
+            PlatformNotSupportedException => ("PlatformUnsupported", ErrorCategory.NotImplemented),
+            HttpRequestException => ("PackageSourceUnavailable", ErrorCategory.ConnectionError),
             UnauthorizedAccessException => ("AccessDenied", ErrorCategory.PermissionDenied),
             IOException => ("FileError", ErrorCategory.WriteError),
             InvalidDataException => ("InvalidData", ErrorCategory.InvalidData),

@@ -61,8 +61,9 @@ public abstract class FocusFlowCmdlet : PSCmdlet
         return folder;
     }
 
-    /// <summary>The loaded pipeline for a model name or folder, loading it on first use in this session.</summary>
-    protected Sd3Pipeline LoadPipeline(string spec, PipelineOptions options)
+    /// <summary>The loaded pipeline for a model name or folder, loading it on first use in this session, leased until
+    /// the caller disposes the lease (Remove-FocusFlowModel waits for it).</summary>
+    protected PipelineLease LoadPipeline(string spec, PipelineOptions options)
     {
         var folder = ResolveModelFolder(spec, options.HubOptions());
         int before = PipelineRegistry.LoadCount;
@@ -70,10 +71,10 @@ public abstract class FocusFlowCmdlet : PSCmdlet
         WriteProgress(new ProgressRecord(activity, "FocusFlow", $"Loading {spec}"));
         try
         {
-            var pipeline = PipelineLoader.LoadFolder(folder, options, WriteVerbose);
+            var lease = PipelineLoader.LeaseFolder(folder, options, WriteVerbose, StopToken);
             if (PipelineRegistry.LoadCount > before)
-                WriteVerbose($"Model {folder} loaded on {pipeline.Placement} in {pipeline.LoadTime.TotalSeconds:F1} s.");
-            return pipeline;
+                WriteVerbose($"Model {folder} loaded on {lease.Pipeline.Placement} in {lease.Pipeline.LoadTime.TotalSeconds:F1} s.");
+            return lease;
         }
         finally
         {
@@ -111,10 +112,10 @@ public abstract class FocusFlowCmdlet : PSCmdlet
         }
     }
 
-    /// <summary>Reports engine progress as a child bar of <paramref name="parentActivity"/>.</summary>
-    protected IProgress<EditProgress> StepProgress(int parentActivity, string label) => new StepProgressWriter(this, parentActivity, label);
+    /// <summary>Reports engine progress as a child bar of <paramref name="parentActivity"/>; complete it when the item ends.</summary>
+    protected StepProgressWriter StepProgress(int parentActivity, string label) => new(this, parentActivity, label);
 
-    sealed class StepProgressWriter : IProgress<EditProgress>
+    protected sealed class StepProgressWriter : IProgress<EditProgress>
     {
         readonly FocusFlowCmdlet _cmdlet;
         readonly int _parent, _id = NewActivityId();
@@ -136,6 +137,10 @@ public abstract class FocusFlowCmdlet : PSCmdlet
             };
             _cmdlet.WriteProgress(record);
         }
+
+        /// <summary>Removes the bar (a finished item's bar would otherwise stay on screen until the command ends).</summary>
+        public void Complete() =>
+            _cmdlet.WriteProgress(new ProgressRecord(_id, _label, "Done") { ParentActivityId = _parent, RecordType = ProgressRecordType.Completed });
     }
 
     sealed class Progress : IProgress<DownloadProgress>

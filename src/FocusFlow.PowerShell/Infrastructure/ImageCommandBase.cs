@@ -11,7 +11,7 @@ namespace FocusFlow.PowerShell.Infrastructure;
 /// object or any object with Path/FullName/PSPath), the source prompt (each command has its own -To), the model
 /// and how it is loaded, and the mask settings. Options left unset take the method's published defaults.
 /// </summary>
-public abstract class ImageCommandBase : FocusFlowCmdlet
+public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
 {
     protected const string PathSet = "Path";
     protected const string LiteralPathSet = "LiteralPath";
@@ -31,7 +31,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
     [ValidateNotNull]
     public string From { get; set; } = "";
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ModelCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Model { get; set; }
@@ -53,23 +53,32 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)] public long? MaskSeed { get; set; }
 
     /// <summary>Run the VAE on tiles (less memory; the result differs slightly from diffusers' whole-image pass).</summary>
-    [Parameter] public SwitchParameter VaeTiling { get; set; }
-    [Parameter] public int? VaeTileSize { get; set; }
-    [Parameter] public double? VaeTileOverlap { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter VaeTiling { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public int? VaeTileSize { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public double? VaeTileOverlap { get; set; }
     /// <summary>The most transformer rows one model call takes; default: from the device's free memory.</summary>
-    [Parameter] [ValidateRange(1, int.MaxValue)] public int? MaxBatchRows { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateRange(1, int.MaxValue)] public int? MaxBatchRows { get; set; }
 
+    /// <summary>Not bound from pipeline objects: file objects have a Size property (their length). Checked at binding,
+    /// before any model loads, against the engine's own minimum.</summary>
     [Parameter]
     [ValidateCount(1, 2)]
+    [ValidateRange(Core.IO.Images.WorkingSize.Multiple, int.MaxValue)]
     public int[]? Size { get; set; }
 
     [Parameter] public ComputeDevice? Device { get; set; }
-    [Parameter] public Precision? Precision { get; set; }
-    [Parameter] public SwitchParameter NoT5 { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public Precision? Precision { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter NoT5 { get; set; }
     [Parameter] public SwitchParameter Force { get; set; }
 
+    /// <summary>Also take inputs that are this module's own outputs (edits, masks, overlays), which are skipped otherwise.</summary>
+    [Parameter] public SwitchParameter IncludeOutputs { get; set; }
+
     int _parentActivity, _items;
-    Sd3Pipeline? _pipeline;
+    StepProgressWriter? _itemProgress;
+    PipelineLease? _lease;
+    (string Model, PipelineOptions Options)? _leased;
+    readonly List<string> _skipped = new();
     readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
 
     protected int ParentActivity => _parentActivity;
@@ -89,15 +98,38 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
         new("MaxBatchRows", MaxBatchRows),
     };
 
-    /// <summary>The session's pipeline for -Model, loaded on the first item that needs it (never under -WhatIf).</summary>
-    protected Sd3Pipeline Pipeline() =>
-        _pipeline ??= LoadPipeline(FocusFlowSession.DefaultModel(Model), FocusFlowSession.Options(Device, Precision, NoT5));
+    /// <summary>The session's pipeline for -Model, loaded on the first item that needs it (never under -WhatIf) and
+    /// leased until this command ends, so another runspace cannot unload it under a running edit.</summary>
+    protected Sd3Pipeline Pipeline()
+    {
+        // -Model, -Precision and -NoT5 may come per item from the pipeline (Get-FocusFlowProvenance); the lease follows them.
+        var wanted = (FocusFlowSession.DefaultModel(Model), FocusFlowSession.Options(Device, Precision, NoT5));
+        if (_lease is not null && _leased == wanted) return _lease.Pipeline;
+        Dispose();
+        _lease = LoadPipeline(wanted.Item1, wanted.Item2);
+        _leased = wanted;
+        return _lease.Pipeline;
+    }
+
+    /// <summary>Ends the lease however the command ends (done, failed, stopped).</summary>
+    public void Dispose()
+    {
+        _lease?.Dispose();
+        _lease = null;
+    }
 
     /// <summary>Runs <paramref name="work"/> for every input file; a failing item is an error record and the next one goes on.</summary>
     protected void ForEachInput(Action<string> work)
     {
         foreach (var file in ResolveInputFiles(ParameterSetName == LiteralPathSet ? null : Path, ParameterSetName == LiteralPathSet ? LiteralPath : null))
         {
+            if (!IncludeOutputs && Provenance.Read(file) is { } own)
+            {
+                // Rerun-safe: a second run over the same folder does not edit the first run's edits, masks and overlays.
+                WriteVerbose($"Skipped {file}: it is a FocusFlow {own.Kind.ToString().ToLowerInvariant()} (of {own.Source}); -IncludeOutputs takes it anyway.");
+                _skipped.Add(file);
+                continue;
+            }
             _items++;
             WriteProgress(new ProgressRecord(_parentActivity, Activity, $"{System.IO.Path.GetFileName(file)} (item {_items})"));
             try
@@ -111,6 +143,11 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
             catch (Exception e) when (e is not PipelineStoppedException)
             {
                 WriteItemError(e, file);
+            }
+            finally
+            {
+                _itemProgress?.Complete();
+                _itemProgress = null;
             }
         }
     }
@@ -126,12 +163,17 @@ public abstract class ImageCommandBase : FocusFlowCmdlet
 
     protected EditObserver Observer(string file) => new()
     {
-        Progress = StepProgress(_parentActivity, System.IO.Path.GetFileName(file)),
+        Progress = _itemProgress = StepProgress(_parentActivity, System.IO.Path.GetFileName(file)),
         Warning = WriteWarning,
         Verbose = WriteVerbose,
         Cancellation = StopToken,
     };
 
-    protected override void EndProcessing() =>
+    protected override void EndProcessing()
+    {
+        Dispose();
+        if (_skipped.Count > 0)
+            WriteVerbose($"Skipped {_skipped.Count} input(s) that are FocusFlow outputs: {string.Join(", ", _skipped.Select(System.IO.Path.GetFileName))}.");
         WriteProgress(new ProgressRecord(_parentActivity, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+    }
 }

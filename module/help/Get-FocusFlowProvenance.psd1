@@ -1,0 +1,47 @@
+@{
+    Synopsis    = 'Reads how an edit, mask or overlay was made from its PNG, as an object that repeats it when piped to Invoke-FocusFlowEdit.'
+    Description = @'
+Every PNG FocusFlow writes carries its provenance in a PNG text chunk (keyword focusflow, JSON): the
+method, the prompts and negative prompt, the seed, the steps and every option the edit ran with, the
+user's mask image if any, the working size asked for, the model (a Hugging Face id with its commit, or a
+folder) and how it was loaded, the source image and the module version. Get-FocusFlowProvenance reads
+that chunk (not the pixels) and returns one object per file.
+
+The object's properties carry Invoke-FocusFlowEdit's parameter names (Path: the source image, with any
+wildcard characters escaped; From,
+To, Method, Seed, Steps, NMax, NMin, NAvg, SourceGuidance, TargetGuidance, NegativePrompt, BlendMode, the
+Mask* and Vae* options, Mask, Model, Precision, NoT5), so piping it to Invoke-FocusFlowEdit binds them
+all and makes the same edit: the same pixels. Values that were not set are left out. Size (the -Size the
+edit was given, if any) is shown but not bound, since file objects have a Size property too: give it to
+Invoke-FocusFlowEdit again (-Size). It also has Kind
+(Edit, Mask or Overlay), Source (the source image as written), File (the PNG read), Revision, ModelDevice
+and ModuleVersion.
+
+A file without the chunk (not written by FocusFlow, or re-saved by a tool that drops text chunks) is an
+error for that file, and the next one goes on. The chunk is read as untrusted data: its size is bounded and
+a malformed one counts as none.
+'@
+    Parameters  = @{
+        Path        = 'PNG files written by FocusFlow. Wildcards are expanded.'
+        LiteralPath = 'PNG files, taken literally. Bound from the FullName and PSPath properties of Get-ChildItem output, and from the Output property of Invoke-FocusFlowEdit''s results.'
+    }
+    Outputs     = 'FocusFlow.Provenance objects (PSObject): Path, From, To, Method, the edit options, Mask, Size, Model, Precision, NoT5 (when set), Kind, Source, File, Revision, ModelDevice, ModuleVersion.'
+    Examples    = @(
+        @{
+            Title   = 'What made this picture?'
+            Code    = 'Get-FocusFlowProvenance out/cat.focusflow.png | Format-List'
+            Remarks = 'Shows the prompts, seed, steps, every option and the model.'
+        }
+        @{
+            Title   = 'Repeat a folder of edits exactly'
+            Code    = 'Get-ChildItem out/*.focusflow.png | Get-FocusFlowProvenance | Invoke-FocusFlowEdit -OutputPath again/'
+            Remarks = 'Each edit is made again from its source with its recorded settings; parameters given on the command line (here -OutputPath) win over the recorded ones.'
+        }
+        @{
+            Title   = 'Try another target prompt with everything else the same'
+            Code    = 'Get-FocusFlowProvenance out/cat.focusflow.png | Invoke-FocusFlowEdit -To "a lion" -OutputPath lion/'
+            Remarks = 'The recorded seed, steps and options are kept; only the target prompt changes.'
+        }
+    )
+    Links       = @('Invoke-FocusFlowEdit')
+}
