@@ -35,8 +35,9 @@ source with the mask tinted red); -SaveLatents adds x.latents.safetensors (float
 FocusFlow mask_soft and mask_bin).
 
 The model is loaded once per session (see Import-FocusFlowModel) and reused by every item. Existing
-files are never overwritten without -Force; outputs are written under a temporary name and renamed, so
-an interrupted run (Ctrl+C stops within one step) leaves no half-written file. An item that fails (a
+files are never overwritten without -Force; the outputs of one item are written under temporary names and
+renamed together, so an interrupted run (Ctrl+C stops within one step) or a failed item (a full disk)
+leaves no half-written file and none of that item's outputs. An item that fails (a
 missing or damaged image, an impossible value) is reported as an error and the next item goes on.
 
 Unset options take the published evaluation's values for the method. Every method: Steps 60,
@@ -84,7 +85,7 @@ edits, masks and overlays; -IncludeOutputs takes them anyway.
         MaskSeed       = 'Seed of the mask samples (sample k uses MaskSeed + 100k). Default: the edit''s Seed.'
         BlendMode      = 'How FocusFlow integrates the blend: Delta (M * (V_tar - V_src), nothing moves outside the mask) or Raw (the blend itself, as the published reference implementation does). Default: Delta.'
         Mask           = 'A mask image to use instead of the automatic mask (FocusFlow only): white = edit, black = keep; resized bilinearly to latent resolution.'
-        Size           = 'Working size: one number for the longest side (aspect kept) or two for width and height; rounded to multiples of 16. Default: the image''s size, at most 1024 on the longest side.'
+        Size           = 'Working size: one number for the longest side (aspect kept) or two for width and height; rounded to multiples of 16. Default: the image''s size, at most 1024 on the longest side. At most 4096 a side.'
         VaeTiling      = 'Run the VAE on overlapping tiles: less memory, slightly different numbers from diffusers'' whole-image pass. Without it the whole image is encoded and decoded at once, unless it cannot fit in the device''s free memory (then it is tiled with a warning). Default: off.'
         VaeTileSize    = 'Tile side in pixels with -VaeTiling, a multiple of 8, at least 16. Default: the VAE''s sample_size (1024 for SD3).'
         VaeTileOverlap = 'Share of a tile blended with its neighbour with -VaeTiling, from 0 to below 1. Default: 0.25.'

@@ -12,6 +12,8 @@ clip_t, lpips, seconds, output, mask, status (ok, reused or failed) and error.
 
 - summary.csv: one row per method, with clip_t and lpips (means over the measured edits), measured, ok,
 reused, failed and seconds (the edits' total time).
+Both are RFC 4180 CSVs (UTF-8, CRLF line ends, invariant-culture numbers) and keep every cell as it is: a prompt
+that starts with =, +, - or @ is not altered, so a spreadsheet may read it as a formula; open report.md instead.
 
 - report.md: the same table, the chart, the published numbers as a reference (clearly apart: they were
 not measured by the run), each method's settings, and the failed cases.

@@ -216,6 +216,25 @@ Describe 'Invoke-FocusFlowEvaluation' {
         Join-Path $work 'bad' | Should -Not -Exist
     }
 
+    It 'refuses a case list whose YAML key contains itself, and the session lives on' {
+        $bad = Join-Path $work 'recursive.yaml'
+        "- input_img: imgs/cat.png`n  source_prompt: a cat`n  target_prompt: a tiger`n  ? &k [ *k ]`n  : x`n" | Set-Content $bad
+        $badRun = $run.Clone(); $badRun.Cases = $bad
+        $err = { Invoke-FocusFlowEvaluation @badRun -OutputPath (Join-Path $work 'recursive') -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'CaseListInvalid*'
+        $err.Exception.Message | Should -BeLike '*recursive.yaml*line 4*refers to a node that contains it*'
+        # In a child session as well, where a crash shows: the stack overflowed and pwsh ended (exit 134), past any catch.
+        $pwsh = [Environment]::ProcessPath
+        $first = @(if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+        $child = "Import-Module '$env:FOCUSFLOW_TEST_MODULE'; try { Invoke-FocusFlowEvaluation -Cases '$bad' -Model '$tinyModel' " +
+            "-OutputPath '$(Join-Path $work 'child')' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId }; 'alive'"
+        $out = @(& $pwsh @first -NoProfile -NonInteractive -Command $child)
+        $LASTEXITCODE | Should -Be 0
+        $out[-1] | Should -Be 'alive'
+        ($out -join ' ') | Should -BeLike '*CaseListInvalid*'
+        Join-Path $work 'recursive' | Should -Not -Exist
+    }
+
     It 'refuses an unknown option before loading anything' {
         $badRun = $run.Clone(); $badRun.MethodOptions = @{ FocusFlow = @{ Strength = 1 } }
         { Invoke-FocusFlowEvaluation @badRun -OutputPath (Join-Path $work 'x') -ErrorAction Stop } |

@@ -1,3 +1,4 @@
+using FocusFlow.Core.IO;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -42,7 +43,13 @@ public static class CaseListReader
         var stream = new YamlStream();
         try
         {
-            stream.Load(text);
+            // Bounded: a hostile or broken file must not overflow the stack, which would end the whole process.
+            stream.Load(new BoundedYamlParser(text));
+        }
+        catch (YamlLimitException e)
+        {
+            throw new CaseListException(path, null, null,
+                $"{path} (line {e.Start.Line}, column {e.Start.Column}) is refused: {e.Reason}. A case list needs no such structure; {FormatHint}", e);
         }
         catch (YamlException e)
         {

@@ -1,77 +1,60 @@
-using System.Text;
+using System.Globalization;
+using CsvHelper;
 
 namespace FocusFlow.Core.Evaluation;
 
 /// <summary>
-/// Comma-separated values as RFC 4180 writes them (what Import-Csv, Excel and pandas read): a header line, fields
-/// quoted when they hold a comma, a quote or a line break, quotes doubled, CRLF line ends.
+/// Comma-separated values as RFC 4180 writes them (what Import-Csv, Excel and pandas read), by CsvHelper: a header
+/// line, fields quoted when they hold a comma, a quote or a line break, quotes doubled, CRLF line ends.
 /// </summary>
+/// <remarks>
+/// Cells are written as they are, also those that start with = + - @ (which a spreadsheet opened on the file may take
+/// for a formula): these CSVs are data that FocusFlow reads back (resume, merge) and that Import-Csv and pandas
+/// read, where a prefixed ' would change prompts such as "-a cat" and the numbers of the clip_t column. The report
+/// (report.md) is the file meant for people to open.
+/// </remarks>
 internal static class Csv
 {
+    /// <summary>The largest record read, in bytes: a bound for a hostile file (an unclosed quote at its start).</summary>
+    const int MaxRecordBytes = 16 << 20;
+
+    static readonly CsvWriterOptions WriteOptions = CsvWriterOptions.Default with
+    {
+        FormatProvider = CultureInfo.InvariantCulture, NewLine = "\r\n", Quoting = CsvQuoting.WhenNeeded, Injection = CsvInjection.None,
+    };
+
+    static readonly CsvReaderOptions ReadOptions = CsvReaderOptions.Default with
+    {
+        Separator = ',', HasHeader = false, DetectSeparatorHint = false, FormatProvider = CultureInfo.InvariantCulture,
+        MalformedData = CsvMalformedDataHandling.Throw, FieldCountMismatch = CsvFieldCountHandling.Throw,
+        TrackLineNumbers = true, MaxRecordSize = MaxRecordBytes,
+    };
+
     public static string Format(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {
-        var sb = new StringBuilder();
-        void Line(IReadOnlyList<string> fields)
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = CsvWriter.Create(text, WriteOptions, leaveOpen: true))
         {
-            for (int i = 0; i < fields.Count; i++)
-            {
-                if (i > 0) sb.Append(',');
-                var f = fields[i];
-                if (f.IndexOfAny(new[] { ',', '"', '\r', '\n' }) >= 0) sb.Append('"').Append(f.Replace("\"", "\"\"")).Append('"');
-                else sb.Append(f);
-            }
-            sb.Append("\r\n");
+            csv.WriteHeader(header.ToArray());
+            foreach (var row in rows) csv.WriteRecord(row.ToArray());
         }
-        Line(header);
-        foreach (var row in rows) Line(row);
-        return sb.ToString();
+        return text.ToString();
     }
 
     /// <summary>The records of a CSV text (the header included), each with as many fields as the header.</summary>
     public static List<string[]> Parse(string text, string path)
     {
         var records = new List<string[]>();
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        int i = 0, line = 1, recordLine = 1;
-        bool quoted = false, wasQuoted = false;
-        void EndField() { fields.Add(field.ToString()); field.Clear(); wasQuoted = false; }
-        void EndRecord()
+        using var csv = CsvReader.FromText(text, ReadOptions);
+        try
         {
-            EndField();
-            if (!(fields.Count == 1 && fields[0].Length == 0))  // a blank line
-            {
-                if (records.Count > 0 && fields.Count != records[0].Length)
-                    throw new InvalidDataException($"{path}, line {recordLine}: {fields.Count} fields where the header has {records[0].Length}.");
-                records.Add(fields.ToArray());
-            }
-            fields.Clear();
-            recordLine = line;
+            while (csv.Read()) records.Add(csv.Current.ToArray());
         }
-        while (i < text.Length)
+        catch (CsvFormatException e)
         {
-            char c = text[i++];
-            if (quoted)
-            {
-                if (c == '"')
-                {
-                    if (i < text.Length && text[i] == '"') { field.Append('"'); i++; }
-                    else quoted = false;
-                }
-                else
-                {
-                    if (c == '\n') line++;
-                    field.Append(c);
-                }
-            }
-            else if (c == '"' && field.Length == 0 && !wasQuoted) { quoted = wasQuoted = true; }
-            else if (c == ',') EndField();
-            else if (c == '\r' && i < text.Length && text[i] == '\n') { }
-            else if (c == '\n') { line++; EndRecord(); }
-            else field.Append(c);
+            // CsvHelper's message names the record and its line (TrackLineNumbers).
+            throw new InvalidDataException($"{path}: {e.Message}", e);
         }
-        if (quoted) throw new InvalidDataException($"{path}, line {recordLine}: a quoted field is not closed.");
-        if (field.Length > 0 || fields.Count > 0) EndRecord();
         return records;
     }
 }

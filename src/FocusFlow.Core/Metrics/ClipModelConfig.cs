@@ -14,6 +14,6 @@ public sealed record ClipModelConfig(ClipTextConfig Text, ClipVisionConfig Visio
                 ? v
                 : throw new InvalidDataException($"config.json: '{key}' is missing; this is not a CLIPModel config (a CLIPModel has text_config and vision_config).");
         return new ClipModelConfig(ClipTextConfig.FromJson(Section("text_config")), ClipVisionConfig.FromJson(Section("vision_config")),
-            config.GetInt("projection_dim", 512));
+            config.GetSize("projection_dim", 512));
     }
 }

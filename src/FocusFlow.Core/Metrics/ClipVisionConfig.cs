@@ -16,13 +16,13 @@ public sealed record ClipVisionConfig(
     public static ClipVisionConfig FromJson(JsonElement config)
     {
         var c = new ClipVisionConfig(
-            config.GetInt("hidden_size", 768),
-            config.GetInt("intermediate_size", 3072),
-            config.GetInt("num_hidden_layers", 12),
-            config.GetInt("num_attention_heads", 12),
-            config.GetInt("num_channels", 3),
-            config.GetInt("image_size", 224),
-            config.GetInt("patch_size", 32),
+            config.GetSize("hidden_size", 768),
+            config.GetSize("intermediate_size", 3072),
+            config.GetLayerCount("num_hidden_layers", 12),
+            config.GetSize("num_attention_heads", 12),
+            config.GetSize("num_channels", 3),
+            config.GetSize("image_size", 224),
+            config.GetSize("patch_size", 32),
             config.GetString("hidden_act", "quick_gelu"),
             config.GetDouble("layer_norm_eps", 1e-5));
         if (c.HiddenSize % c.NumAttentionHeads != 0)

@@ -108,13 +108,15 @@ public static class EditJob
 
     static bool SameSize(IReadOnlyList<int>? a, IReadOnlyList<int>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
 
-    /// <summary>Writes one target's PNG and, when asked, its mask, overlay and latents; returns the companions' paths.</summary>
+    /// <summary>Writes one target's PNG and, when asked, its mask, overlay and latents (all or none); returns the companions' paths.</summary>
     static (string? Mask, string? Overlay, string? Latents) Save(Sd3Pipeline pipeline, EditJobRequest request, Image<Rgb24> image, Tensor sourceLatent, EditOutcome outcome)
     {
         int width = image.Width, height = image.Height;
         var provenance = Provenance.For(request, request.Options, pipeline, width, height, request.MaskImage);
         provenance.WriteTo(outcome.Image.Metadata, OutputKind.Edit);
-        AtomicFile.Write(request.Output, s => outcome.Image.SaveAsPng(s), request.Overwrite);
+        // All of one target's files together or none (see OutputSet).
+        using var outputs = new OutputSet(request.Overwrite);
+        outputs.Add(request.Output, s => outcome.Image.SaveAsPng(s));
         string? maskPath = null, overlayPath = null, latentsPath = null;
         if (request.SaveMask && outcome.Mask is not null)
         {
@@ -123,12 +125,12 @@ public static class EditJob
             using (var maskImage = MaskImages.ToGrayscale(outcome.Mask.Soft, width, height))
             {
                 provenance.WriteTo(maskImage.Metadata, OutputKind.Mask);
-                AtomicFile.Write(maskPath, s => maskImage.SaveAsPng(s), request.Overwrite);
+                outputs.Add(maskPath, s => maskImage.SaveAsPng(s));
             }
             using (var overlay = MaskImages.Overlay(image, outcome.Mask.Soft))
             {
                 provenance.WriteTo(overlay.Metadata, OutputKind.Overlay);
-                AtomicFile.Write(overlayPath, s => overlay.SaveAsPng(s), request.Overwrite);
+                outputs.Add(overlayPath, s => overlay.SaveAsPng(s));
             }
         }
         if (request.SaveLatents)
@@ -141,8 +143,9 @@ public static class EditJob
                 tensors.Add(("mask_bin", outcome.Mask.Binary));
             }
             var metadata = Metadata(request, pipeline);
-            AtomicFile.Write(latentsPath, s => SafetensorsWriter.Write(s, tensors, metadata), request.Overwrite);
+            outputs.Add(latentsPath, s => SafetensorsWriter.Write(s, tensors, metadata));
         }
+        outputs.Commit();
         return (maskPath, overlayPath, latentsPath);
     }
 

@@ -32,17 +32,19 @@ public static class MaskJob
         int width = image.Width, height = image.Height;
         using var mask = ImageEditor.Mask(pipeline, image, request.SourcePrompt, request.TargetPrompt, options, observer);
         var provenance = Provenance.For(request, options, pipeline, width, height);
+        using var outputs = new OutputSet(request.Overwrite); // the mask and its overlay together or none
         using (var gray = MaskImages.ToGrayscale(mask.Soft, width, height))
         {
             provenance.WriteTo(gray.Metadata, OutputKind.Mask);
-            AtomicFile.Write(request.Output, s => gray.SaveAsPng(s), request.Overwrite);
+            outputs.Add(request.Output, s => gray.SaveAsPng(s));
         }
         if (overlayPath is not null)
             using (var overlay = MaskImages.Overlay(image, mask.Soft))
             {
                 provenance.WriteTo(overlay.Metadata, OutputKind.Overlay);
-                AtomicFile.Write(overlayPath, s => overlay.SaveAsPng(s), request.Overwrite);
+                outputs.Add(overlayPath, s => overlay.SaveAsPng(s));
             }
+        outputs.Commit();
         return new MaskJobResult(Path.GetFullPath(request.Source), request.Output, overlayPath, Math.Round(mask.Coverage, 4),
             request.SourcePrompt, request.TargetPrompt, options.Seed, options.MaskSeed, width, height, Math.Round(clock.Elapsed.TotalSeconds, 2));
     }

@@ -77,6 +77,7 @@ public sealed class Sd3Pipeline : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var model = DiffusersModelFolder.Open(modelFolder);
+        Sd3PipelineClasses.Check(model);
         var device = TorchRuntime.Resolve(options.Device);
         var placement = new TensorPlacement(device, TorchRuntime.ToScalarType(options.Precision));
         verbose?.Invoke($"Loading {model.RootPath} on {placement}.");

@@ -11,6 +11,9 @@ namespace FocusFlow.Core.Sampling;
 /// </summary>
 public sealed record FlowMatchSchedulerConfig(int NumTrainTimesteps = 1000, double Shift = 1.0)
 {
+    /// <summary>The diffusers class this configures (its <c>_class_name</c>).</summary>
+    public const string ClassName = "FlowMatchEulerDiscreteScheduler";
+
     public static FlowMatchSchedulerConfig FromJson(JsonElement c)
     {
         Refuse(c, "use_dynamic_shifting", "resolution-dependent shifting (mu) is not used by SD3/SD3.5");
@@ -21,7 +24,7 @@ public sealed record FlowMatchSchedulerConfig(int NumTrainTimesteps = 1000, doub
         Refuse(c, "stochastic_sampling", "stochastic sampling is not used by SD3/SD3.5");
         if (c.Has("shift_terminal") && c.GetDouble("shift_terminal") != 0)
             throw new NotSupportedException("scheduler_config.json: 'shift_terminal' is set; stretching the schedule to a terminal value is not supported (SD3/SD3.5 do not use it).");
-        var config = new FlowMatchSchedulerConfig(c.GetInt("num_train_timesteps", 1000), c.GetDouble("shift", 1.0));
+        var config = new FlowMatchSchedulerConfig(c.GetSize("num_train_timesteps", 1000, max: 1 << 20), c.GetDouble("shift", 1.0));
         if (config.NumTrainTimesteps < 2 || !(config.Shift > 0))
             throw new InvalidDataException($"scheduler_config.json: num_train_timesteps {config.NumTrainTimesteps} and shift {config.Shift} must be at least 2 and positive.");
         return config;
@@ -30,13 +33,7 @@ public sealed record FlowMatchSchedulerConfig(int NumTrainTimesteps = 1000, doub
     /// <summary>Reads <c>scheduler_config.json</c> from a scheduler component folder.</summary>
     public static FlowMatchSchedulerConfig Read(string componentFolder)
     {
-        return ComponentFolder.ReadConfig(componentFolder, root =>
-        {
-            var cls = root.GetStringOrNull("_class_name");
-            if (cls is not null && cls != "FlowMatchEulerDiscreteScheduler")
-                throw new NotSupportedException($"{componentFolder}: the scheduler is {cls}; only FlowMatchEulerDiscreteScheduler (SD3/SD3.5) is supported.");
-            return FromJson(root);
-        });
+        return ComponentFolder.ReadConfig(componentFolder, ClassName, FromJson);
     }
 
     static void Refuse(JsonElement c, string key, string why)

@@ -29,6 +29,8 @@ internal static class ErrorMapping
                 HubErrorKind.NotFound => ("ModelNotFound", ErrorCategory.ObjectNotFound),
                 HubErrorKind.Offline or HubErrorKind.Network => ("ModelUnavailable", ErrorCategory.ConnectionError),
                 HubErrorKind.Corrupt => ("ModelDownloadCorrupt", ErrorCategory.InvalidData),
+                HubErrorKind.UnsafeAnswer => ("ModelDownloadRefused", ErrorCategory.SecurityError),
+                HubErrorKind.InsufficientSpace => ("ModelDownloadNoSpace", ErrorCategory.ResourceUnavailable),
                 _ => ("ModelInvalid", ErrorCategory.InvalidArgument),
             },
             ModelFolderException => ("ModelFolderInvalid", ErrorCategory.InvalidArgument),

@@ -78,6 +78,37 @@ public class EndToEndTests : IClassFixture<EditReference>
     }
 
     [Fact]
+    public void AnItemWhoseLastOutputFailsLeavesNoneOfItsOutputsAndARerunIsNotRefused()
+    {
+        using var dir = new TempDir();
+        // The latents cannot be written (a folder holds their name): the edit, mask and overlay must not stay either.
+        Directory.CreateDirectory(dir.File("cat.latents.safetensors"));
+        var request = Request(dir, EditMethod.FocusFlow);
+        Assert.ThrowsAny<IOException>(() => EditJob.Run(Pipeline(), request, EditObserver.None));
+        Assert.Equal(new[] { dir.File("cat.latents.safetensors") }, Directory.GetFileSystemEntries(dir.Path));
+
+        Directory.Delete(dir.File("cat.latents.safetensors"));
+        var result = EditJob.Run(Pipeline(), request, EditObserver.None);
+        Assert.All(new[] { result.Output, result.Mask, result.Overlay, result.Latents }, f => Assert.True(File.Exists(f), f));
+        Assert.Equal(4, Directory.GetFiles(dir.Path).Length);
+    }
+
+    [Fact]
+    public void AMaskJobWhoseOverlayFailsLeavesNoMask()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("cat.overlay.png"));
+        var edit = Request(dir, EditMethod.FocusFlow);
+        var request = new MaskJobRequest
+        {
+            Source = edit.Source, SourcePrompt = edit.SourcePrompt, TargetPrompt = edit.TargetPrompt, Options = edit.Options,
+            Output = dir.File("cat.mask.png"), SaveOverlay = true,
+        };
+        Assert.ThrowsAny<IOException>(() => MaskJob.Run(Pipeline(), request, EditObserver.None));
+        Assert.Equal(new[] { dir.File("cat.overlay.png") }, Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
     public void CancelledEditsWriteNothing()
     {
         using var dir = new TempDir();

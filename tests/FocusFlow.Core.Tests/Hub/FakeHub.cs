@@ -39,6 +39,16 @@ public sealed class FakeHub : IDisposable
     public ConcurrentDictionary<string, int> Corrupt { get; } = new(StringComparer.Ordinal);
     /// <summary>Files sent in 16 KiB pieces with this pause between them.</summary>
     public ConcurrentDictionary<string, TimeSpan> Slow { get; } = new(StringComparer.Ordinal);
+    /// <summary>Files sent one byte at a time with this pause between bytes: a connection that never quite stalls.</summary>
+    public ConcurrentDictionary<string, TimeSpan> Trickle { get; } = new(StringComparer.Ordinal);
+    /// <summary>Files whose ETag (and X-Linked-Etag) is answered as this raw value instead of their digest, quotes added.</summary>
+    public ConcurrentDictionary<string, string> EtagFor { get; } = new(StringComparer.Ordinal);
+    /// <summary>Files whose advertised size (X-Linked-Size, else Content-Length of the HEAD answer) is this instead of their length.</summary>
+    public ConcurrentDictionary<string, long> SizeFor { get; } = new(StringComparer.Ordinal);
+    /// <summary>Files whose resolve address answers 302 to itself, forever.</summary>
+    public ConcurrentDictionary<string, bool> RedirectLoop { get; } = new(StringComparer.Ordinal);
+    /// <summary>LFS redirects name the CDN scheme-relatively (<c>//127.0.0.1:port/...</c>): another host, though the address has no scheme.</summary>
+    public bool SchemeRelativeRedirect { get; set; }
 
     public FakeHub(params FakeHubRepo[] repos)
     {
@@ -50,7 +60,7 @@ public sealed class FakeHub : IDisposable
     }
 
     public string Endpoint => $"http://127.0.0.1:{((IPEndPoint)_hub.LocalEndpoint).Port}";
-    string CdnBase => $"http://127.0.0.1:{((IPEndPoint)_cdn.LocalEndpoint).Port}";
+    string CdnBase => $"{(SchemeRelativeRedirect ? "" : "http:")}//127.0.0.1:{((IPEndPoint)_cdn.LocalEndpoint).Port}";
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
     public void ClearRequests() => _requests.Clear();
@@ -166,12 +176,18 @@ public sealed class FakeHub : IDisposable
                 await Write(stream, 404, "Not Found", new() { ["X-Error-Code"] = "EntryNotFound", ["X-Repo-Commit"] = repo.Commit }, null, request);
                 return;
             }
+            if (RedirectLoop.ContainsKey(file))
+            {
+                await Write(stream, 302, "Found", new() { ["Location"] = path }, null, request);
+                return;
+            }
             var etag = repo.Etag(file);
-            var headers = new Dictionary<string, string> { ["X-Repo-Commit"] = repo.Commit, ["ETag"] = $"\"{etag}\"" };
+            var answeredEtag = EtagFor.TryGetValue(file, out var forced) ? forced : etag;
+            var headers = new Dictionary<string, string> { ["X-Repo-Commit"] = repo.Commit, ["ETag"] = $"\"{answeredEtag}\"" };
             if (FakeHubRepo.IsLfs(file))
             {
-                headers["X-Linked-Etag"] = $"\"{etag}\"";
-                headers["X-Linked-Size"] = repo.Files[file].Length.ToString();
+                headers["X-Linked-Etag"] = $"\"{answeredEtag}\"";
+                headers["X-Linked-Size"] = (SizeFor.TryGetValue(file, out var linkedSize) ? linkedSize : repo.Files[file].Length).ToString();
                 if (RedirectLfs)
                 {
                     headers["Location"] = $"{CdnBase}/{repo.RepoId}/{etag}?signature=abc";
@@ -218,7 +234,8 @@ public sealed class FakeHub : IDisposable
         var body = content.AsSpan((int)from).ToArray();
         if (request.Method == "HEAD")
         {
-            await Write(stream, status, status == 200 ? "OK" : "Partial Content", headers, null, request, contentLength: body.Length);
+            long announced = !FakeHubRepo.IsLfs(file) && SizeFor.TryGetValue(file, out var size) ? size : body.Length;
+            await Write(stream, status, status == 200 ? "OK" : "Partial Content", headers, null, request, contentLength: announced);
             return;
         }
         if (Take(Corrupt, file))
@@ -230,9 +247,9 @@ public sealed class FakeHub : IDisposable
             cut = c.Bytes;
         }
         await WriteHead(stream, status, status == 200 ? "OK" : "Partial Content", headers, body.Length);
-        var slow = Slow.TryGetValue(file, out var pause) ? pause : (TimeSpan?)null;
+        var slow = Slow.TryGetValue(file, out var pause) ? pause : Trickle.TryGetValue(file, out var drip) ? drip : (TimeSpan?)null;
         long limit = cut ?? body.Length;
-        int piece = slow is null ? 1 << 16 : 1 << 14;
+        int piece = Trickle.ContainsKey(file) ? 1 : slow is null ? 1 << 16 : 1 << 14;
         for (long sent = 0; sent < Math.Min(limit, body.Length);)
         {
             int n = (int)Math.Min(piece, Math.Min(limit, body.Length) - sent);

@@ -86,8 +86,10 @@ public class HubOptionsTests
         Assert.Equal("models--stabilityai--stable-diffusion-3-medium-diffusers", HubRepoCache.FolderName("stabilityai/stable-diffusion-3-medium-diffusers"));
         var cache = new HubRepoCache("/c", "org/name");
         Assert.Equal(Path.Combine("/c", "models--org--name", "refs", "refs", "pr", "1"), cache.RefPath("refs/pr/1"));
-        Assert.Equal(Path.Combine("/c", "models--org--name", "blobs", "abc.incomplete"), cache.IncompletePath("abc"));
-        Assert.Equal(Path.Combine("/c", ".locks", "models--org--name", "abc.lock"), cache.LockPath("abc"));
-        Assert.Equal(Path.Combine("/c", "models--org--name", "snapshots", "c0", "vae", "config.json"), cache.PointerPath("c0", "vae/config.json"));
+        var etag = new string('a', 64);
+        var commit = new string('c', 40);
+        Assert.Equal(Path.Combine("/c", "models--org--name", "blobs", etag + ".incomplete"), cache.IncompletePath(etag));
+        Assert.Equal(Path.Combine("/c", ".locks", "models--org--name", etag + ".lock"), cache.LockPath(etag));
+        Assert.Equal(Path.Combine("/c", "models--org--name", "snapshots", commit, "vae", "config.json"), cache.PointerPath(commit, "vae/config.json"));
     }
 }

@@ -53,11 +53,103 @@ public class SafetensorsCorruptionTests
         Assert.Contains("not valid JSON", e.Message);
     }
 
-    [Fact]
-    public void HeaderIsJsonButNotAnObject()
+    [Theory]
+    [InlineData("[1,2,3]")]
+    [InlineData(" {}")]
+    [InlineData("\"w\"")]
+    public void HeaderThatDoesNotStartWithABrace(string header)
     {
         using var dir = new TempDir();
-        Assert.Contains("not a JSON object", OpenBroken(dir, Build("[1,2,3]", new byte[0])).Message);
+        Assert.Contains("does not start with '{'", OpenBroken(dir, Build(header, new byte[0])).Message);
+    }
+
+    [Fact]
+    public void HeaderLengthOverTheFormatsLimitIsNotCalledTruncated()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("big.safetensors");
+        // 200 MB of header in a 210 MB file (sparse: nothing is really written).
+        using (var f = new FileStream(path, FileMode.CreateNew))
+        {
+            f.Write(BitConverter.GetBytes(200_000_000UL));
+            f.SetLength(210_000_000);
+        }
+        var e = Assert.Throws<SafetensorsException>(() => SafetensorsFile.Open(path).Dispose());
+        Assert.Contains("header length (200000000 bytes) exceeds the 100000000 bytes the format allows", e.Message);
+        Assert.DoesNotContain("past the end", e.Message);
+        Assert.DoesNotContain("truncated", e.Message);
+    }
+
+    [Fact]
+    public void DuplicateTensorNames()
+    {
+        using var dir = new TempDir();
+        var header = "{" + Entry("w", "F32", new long[] { 2 }, 0, 8) + "," + Entry("w", "F32", new long[] { 2 }, 8, 16) + "}";
+        var e = OpenBroken(dir, Build(header, Floats(1, 2, 3, 4)));
+        Assert.Contains("tensor 'w' appears twice", e.Message);
+    }
+
+    [Fact]
+    public void OverlappingTensors()
+    {
+        using var dir = new TempDir();
+        var header = "{" + Entry("a", "F32", new long[] { 4 }, 0, 16) + "," + Entry("b", "F32", new long[] { 2 }, 8, 16) + "}";
+        var e = OpenBroken(dir, Build(header, Floats(1, 2, 3, 4)));
+        Assert.Contains("tensors 'a' and 'b' overlap", e.Message);
+        Assert.Contains("bytes 8 to 16", e.Message);
+    }
+
+    [Fact]
+    public void AGapBetweenTensors()
+    {
+        using var dir = new TempDir();
+        var header = "{" + Entry("a", "F32", new long[] { 1 }, 0, 4) + "," + Entry("b", "F32", new long[] { 2 }, 8, 16) + "}";
+        var e = OpenBroken(dir, Build(header, Floats(1, 2, 3, 4)));
+        Assert.Contains("4 unused bytes between tensors 'a' and 'b'", e.Message);
+    }
+
+    [Fact]
+    public void AGapBeforeTheFirstTensor()
+    {
+        using var dir = new TempDir();
+        var header = "{" + Entry("b", "F32", new long[] { 2 }, 8, 16) + "}";
+        var e = OpenBroken(dir, Build(header, Floats(1, 2, 3, 4)));
+        Assert.Contains("8 unused bytes before tensor 'b'", e.Message);
+    }
+
+    [Fact]
+    public void TrailingBytesAfterTheLastTensor()
+    {
+        using var dir = new TempDir();
+        var e = OpenBroken(dir, Build(Good, Floats(1, 2, 3, 4, 5)));
+        Assert.Contains("4 bytes after the end of the last tensor ('w')", e.Message);
+        Assert.Contains("data section of 20 bytes", e.Message);
+    }
+
+    [Theory]
+    [InlineData("[1099511627776, 1099511627776]", 0, 0)]          // 2^80 elements wraps to 0
+    [InlineData("[4611686018427387904]", 0, 0)]                  // 2^62 x 4 bytes wraps to 0
+    [InlineData("[9223372036854775807, 2]", 0, 16)]
+    public void ElementCountsThatOverflow(string shape, long begin, long end)
+    {
+        using var dir = new TempDir();
+        var header = $"{{\"w\":{{\"dtype\":\"F32\",\"shape\":{shape},\"data_offsets\":[{begin},{end}]}}}}";
+        var e = OpenBroken(dir, Build(header, new byte[end]));
+        Assert.Contains("tensor 'w'", e.Message);
+        Assert.Contains("overflows", e.Message);
+    }
+
+    [Fact]
+    public void AnEmptyHeaderWithNoDataAndZeroSizedTensorsAreFine()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("empty.safetensors");
+        File.WriteAllBytes(path, Build("{}", new byte[0]));
+        using (var file = SafetensorsFile.Open(path)) Assert.Empty(file.Names);
+        var header = "{" + Entry("a", "F32", new long[] { 2 }, 0, 8) + "," + Entry("z", "F32", new long[] { 0, 3 }, 8, 8) + "," + Entry("b", "F32", new long[] { 2 }, 8, 16) + "}";
+        File.WriteAllBytes(path, Build(header, Floats(1, 2, 3, 4)));
+        using var ok = SafetensorsFile.Open(path);
+        Assert.Equal(3, ok.Names.Count());
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Sampling;
 using TorchSharp;
@@ -60,7 +61,7 @@ public class FlowMatchSchedulerTests
         Assert.Contains("shift_terminal", Assert.Throws<NotSupportedException>(() => FlowMatchSchedulerConfig.FromJson(doc.RootElement)).Message);
         using var dir = new TempDir();
         File.WriteAllText(dir.File("scheduler_config.json"), "{\"_class_name\": \"EulerDiscreteScheduler\"}");
-        Assert.Contains("EulerDiscreteScheduler", Assert.Throws<NotSupportedException>(() => FlowMatchSchedulerConfig.Read(dir.Path)).Message);
+        Assert.Contains("EulerDiscreteScheduler", Assert.Throws<ModelFolderException>(() => FlowMatchSchedulerConfig.Read(dir.Path)).Message);
     }
 
     [Fact]

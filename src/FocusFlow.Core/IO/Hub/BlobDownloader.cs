@@ -12,6 +12,11 @@ namespace FocusFlow.Core.IO.Hub;
 internal sealed class BlobDownloader
 {
     const int BufferSize = 1 << 18;
+    /// <summary>
+    /// The least a transfer must deliver within each timeout to count as moving: a connection that sends a byte now
+    /// and then never stalls by the clock of a single read, but it stalls by this one.
+    /// </summary>
+    const long MinBytesPerTimeout = 64 * 1024;
     readonly HubClient _client;
     readonly HubOptions _options;
     readonly HubRepoCache _cache;
@@ -77,7 +82,8 @@ internal sealed class BlobDownloader
             catch (Exception e) when (IsTransient(e) && !ct.IsCancellationRequested)
             {
                 have = output.Position;
-                if (have > before) failures = 0; // bytes arrived: the connection works, keep trying
+                // Real progress: the connection works, keep trying. A trickle does not count, or it would never end.
+                if (have - before >= MinBytesPerTimeout) failures = 0;
                 if (++failures > _options.MaxRetries)
                     throw new HubException(HubErrorKind.Network,
                         $"The download of {file.FileName} was interrupted after {have} of {file.Size} bytes ({e.Message}). " +
@@ -115,11 +121,13 @@ internal sealed class BlobDownloader
 
         await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         var buffer = new byte[BufferSize];
-        // A stalled connection counts as a network failure after the timeout; the caller's token cancels at once.
+        // A connection stalls when less than MinBytesPerTimeout arrive within the timeout (the clock restarts each time
+        // that much has come): a network failure. The caller's token cancels at once.
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        stall.CancelAfter(_options.Timeout);
+        long windowStart = have;
         while (true)
         {
-            stall.CancelAfter(_options.Timeout);
             int n;
             try
             {
@@ -127,7 +135,8 @@ internal sealed class BlobDownloader
             }
             catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
             {
-                throw new TransferInterruptedException($"no data for {_options.Timeout.TotalSeconds:0} s", e);
+                throw new TransferInterruptedException(
+                    $"the transfer stalled: {have - windowStart} bytes arrived in {_options.Timeout.TotalSeconds:0.#} s, less than the {MinBytesPerTimeout} expected", e);
             }
             catch (IOException e)
             {
@@ -140,6 +149,11 @@ internal sealed class BlobDownloader
             hash?.AppendData(buffer, 0, n);
             have += n;
             progress.Transferred(n);
+            if (have - windowStart >= MinBytesPerTimeout)
+            {
+                windowStart = have;
+                stall.CancelAfter(_options.Timeout);
+            }
         }
         if (have < file.Size)
             throw new TransferInterruptedException($"the connection closed after {have} of {file.Size} bytes");

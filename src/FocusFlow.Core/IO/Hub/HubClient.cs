@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using FocusFlow.Core.IO.Safetensors;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
@@ -42,7 +44,7 @@ public sealed class HubClient : IDisposable
     public async Task<HubRevision> GetRevisionAsync(string revision, CancellationToken ct)
     {
         var url = new Uri($"{Endpoint}/api/models/{_repoId}/revision/{Uri.EscapeDataString(revision)}");
-        using var response = await SendAsync(HttpMethod.Get, url, sendToken: true, from: 0, ct).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Get, url, from: 0, ct).ConfigureAwait(false);
         ThrowIfFailed(response, revision, null);
         JsonDocument doc;
         try
@@ -71,31 +73,44 @@ public sealed class HubClient : IDisposable
     /// <summary>
     /// <c>HEAD {endpoint}/{repo}/resolve/{commit}/{file}</c>, following only relative redirects (a renamed repository),
     /// as huggingface_hub does: a redirect to another host is where the bytes are, and its answer holds
-    /// X-Linked-Etag and X-Linked-Size.
+    /// X-Linked-Etag and X-Linked-Size. The answer is checked before any of it names a file: the ETag must be a
+    /// digest, a large (LFS) file must have a sha256, the size a plain number.
     /// </summary>
     public async Task<HubFileMetadata> GetFileMetadataAsync(string commit, string file, CancellationToken ct)
     {
         var url = new Uri($"{Endpoint}/{_repoId}/resolve/{Uri.EscapeDataString(commit)}/{string.Join('/', file.Split('/').Select(Uri.EscapeDataString))}");
         for (int hop = 0; ; hop++)
         {
-            using var response = await SendAsync(HttpMethod.Head, url, sendToken: true, from: 0, ct).ConfigureAwait(false);
+            using var response = await SendAsync(HttpMethod.Head, url, from: 0, ct).ConfigureAwait(false);
             var location = response.Headers.Location;
-            bool redirect = (int)response.StatusCode is >= 300 and < 400 && location is not null;
-            if (redirect && !location!.IsAbsoluteUri && hop < MaxRedirects)
+            bool redirect = IsRedirect(response);
+            if (redirect && IsRelative(location!))
             {
-                url = new Uri(url, location);
+                if (hop >= MaxRedirects) throw RedirectLoop(url, file);
+                url = new Uri(url, location!);
                 continue;
             }
             if (!redirect) ThrowIfFailed(response, commit, file);
 
             var repoCommit = Header(response, "X-Repo-Commit");
-            var etag = HubFileMetadata.NormalizeEtag(Header(response, "X-Linked-Etag") ?? response.Headers.ETag?.ToString() ?? Header(response, "ETag"));
-            var sizeText = Header(response, "X-Linked-Size") ?? (redirect ? null : response.Content.Headers.ContentLength?.ToString());
-            if (repoCommit is null || etag is null || !long.TryParse(sizeText, out var size))
+            var linkedEtag = Header(response, "X-Linked-Etag");
+            var etag = HubFileMetadata.NormalizeEtag(linkedEtag ?? response.Headers.ETag?.ToString() ?? Header(response, "ETag"));
+            var sizeText = Header(response, "X-Linked-Size") ?? (redirect ? null : response.Content.Headers.ContentLength?.ToString(CultureInfo.InvariantCulture));
+            long size = -1;
+            if (repoCommit is null || etag is null || !long.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out size))
                 throw new HubException(HubErrorKind.Network,
-                    $"{url} answered without {(repoCommit is null ? "X-Repo-Commit" : etag is null ? "an ETag" : "a size")}: it does not look like a Hugging Face hub. " +
+                    $"{url} answered without {(repoCommit is null ? "X-Repo-Commit" : etag is null ? "an ETag" : "a valid size")}: it does not look like a Hugging Face hub. " +
                     $"Check HF_ENDPOINT ({Endpoint}) and any proxy between here and the hub.", _repoId, file);
-            return new HubFileMetadata(file, repoCommit, etag, size, redirect ? new Uri(url, location!) : url);
+            if (!ModelReference.CommitHash().IsMatch(repoCommit))
+                throw Unsafe(url, file, $"X-Repo-Commit '{repoCommit}', which is not a 40-digit commit hash");
+            if (!HubRepoCache.IsBlobName(etag))
+                throw Unsafe(url, file, $"ETag '{etag}', which is not a git or sha256 digest (40 or 64 lowercase hex digits), so it cannot name a file in the cache");
+            var metadata = new HubFileMetadata(file, repoCommit, etag, size, redirect ? new Uri(url, location!) : url);
+            // Large files are the ones worth verifying, and the hub always gives them a sha256: one without is refused.
+            bool large = linkedEtag is not null || redirect || WeightFileLocator.IsWeightsFile(file);
+            if (large && metadata.Sha256 is null)
+                throw Unsafe(url, file, $"ETag '{etag}' for a large (LFS) file, which has no sha256 to verify the download against");
+            return metadata;
         }
     }
 
@@ -108,12 +123,12 @@ public sealed class HubClient : IDisposable
         var url = file.Location;
         for (int hop = 0; ; hop++)
         {
-            var response = await SendAsync(HttpMethod.Get, url, sendToken: SameHost(url), from, ct).ConfigureAwait(false);
-            var location = response.Headers.Location;
-            if ((int)response.StatusCode is >= 300 and < 400 && location is not null && hop < MaxRedirects)
+            var response = await SendAsync(HttpMethod.Get, url, from, ct).ConfigureAwait(false);
+            if (IsRedirect(response))
             {
                 response.Dispose();
-                url = new Uri(url, location);
+                if (hop >= MaxRedirects) throw RedirectLoop(url, file.FileName);
+                url = new Uri(url, response.Headers.Location!);
                 continue;
             }
             try
@@ -129,15 +144,39 @@ public sealed class HubClient : IDisposable
         }
     }
 
-    bool SameHost(Uri url) => Uri.TryCreate(Endpoint, UriKind.Absolute, out var hub) && url.Authority == hub.Authority && url.Scheme == hub.Scheme;
+    static bool IsRedirect(HttpResponseMessage response) => (int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is not null;
 
-    async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, bool sendToken, long from, CancellationToken ct)
+    /// <summary>
+    /// A redirect within the hub: no scheme and no authority. <c>//host/x</c> (and <c>\\host/x</c>, which browsers
+    /// and some stacks read the same way) names another host, though it has no scheme.
+    /// </summary>
+    static bool IsRelative(Uri location) =>
+        !location.IsAbsoluteUri && !(location.OriginalString.TrimStart() is [ '/' or '\\', '/' or '\\', ..]);
+
+    /// <summary>The token goes to the exact scheme, host and port of HF_ENDPOINT, and nowhere else.</summary>
+    bool IsHub(Uri url) =>
+        Uri.TryCreate(Endpoint, UriKind.Absolute, out var hub) && url.IsAbsoluteUri
+        && string.Equals(url.Scheme, hub.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(url.IdnHost, hub.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && url.Port == hub.Port;
+
+    HubException RedirectLoop(Uri url, string file) =>
+        new(HubErrorKind.Network,
+            $"{file} of {_repoId}: the server redirected more than {MaxRedirects} times (last to {url.GetLeftPart(UriPartial.Path)}), a redirect loop. " +
+            $"Check HF_ENDPOINT ({Endpoint}) and any proxy between here and the hub.", _repoId, file);
+
+    HubException Unsafe(Uri url, string file, string what) =>
+        new(HubErrorKind.UnsafeAnswer,
+            $"{url.GetLeftPart(UriPartial.Path)} answered for {file} with {what}. It was refused and nothing was written for it: " +
+            $"a real Hugging Face hub does not answer so. Check HF_ENDPOINT ({Endpoint}) and any proxy between here and the hub.", _repoId, file);
+
+    async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, long from, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, url);
         request.Headers.UserAgent.ParseAdd("focusflow/1.0");
         // Identity encoding: sizes and byte ranges must be those of the file itself.
         request.Headers.AcceptEncoding.ParseAdd("identity");
-        if (sendToken && !string.IsNullOrEmpty(_options.Token))
+        if (IsHub(url) && !string.IsNullOrEmpty(_options.Token))
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.Token);
         if (from > 0)
             request.Headers.Range = new RangeHeaderValue(from, null);

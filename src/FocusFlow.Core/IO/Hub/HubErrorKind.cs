@@ -19,4 +19,11 @@ public enum HubErrorKind
     Corrupt,
     /// <summary>The repository is not a diffusers pipeline this tool can use (no model_index.json, only .bin weights...).</summary>
     Unsupported,
+    /// <summary>
+    /// The hub (or a proxy, or HF_ENDPOINT) answered with something that would write outside the cache or store a file
+    /// unverified: a blob name that is no digest, a path that climbs out, a large file without sha256.
+    /// </summary>
+    UnsafeAnswer,
+    /// <summary>The files to download are larger than the free space of the cache's disk.</summary>
+    InsufficientSpace,
 }

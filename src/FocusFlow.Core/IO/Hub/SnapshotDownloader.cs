@@ -65,6 +65,7 @@ internal sealed class SnapshotDownloader
             wanted.Add(await client.GetFileMetadataAsync(commit, file, ct).ConfigureAwait(false));
         }
         var toDownload = wanted.Where(m => !File.Exists(_cache.BlobPath(m.Etag))).ToList();
+        CheckFreeSpace(toDownload);
         var progress = new ProgressTracker(_progress, _cache.RepoId, toDownload.Count, toDownload.Sum(m => m.Size));
         foreach (var file in wanted)
         {
@@ -79,4 +80,31 @@ internal sealed class SnapshotDownloader
             _cache.LinkIntoSnapshot(commit, file.FileName, blob, newBlob);
         }
     }
+
+    /// <summary>
+    /// Refuses a batch larger than the free space of the cache's disk before its first byte is fetched, rather than
+    /// failing on a full disk midway (partial files already there count as fetched).
+    /// </summary>
+    void CheckFreeSpace(IReadOnlyList<HubFileMetadata> files)
+    {
+        if (files.Count == 0) return;
+        long needed = 0;
+        foreach (var file in files.DistinctBy(f => f.Etag))
+        {
+            var partial = new FileInfo(_cache.IncompletePath(file.Etag));
+            needed = SaturatingAdd(needed, file.Size - (partial.Exists ? Math.Min(partial.Length, file.Size) : 0));
+        }
+        var folder = _cache.StorageFolder;
+        Directory.CreateDirectory(folder);
+        long free = new DriveInfo(folder).AvailableFreeSpace;
+        if (needed <= free) return;
+        var largest = files.MaxBy(f => f.Size)!;
+        throw new HubException(HubErrorKind.InsufficientSpace,
+            $"The download of {files.Count} file(s) of {_cache.RepoId} needs {needed} bytes ({largest.FileName}, the largest, {largest.Size} bytes), " +
+            $"but the disk of {folder} has only {free} bytes free. Nothing was downloaded. Free some space, or set HF_HUB_CACHE to a folder on a disk with room, " +
+            "and run again. (If the size is absurd, the hub's answer is wrong: check HF_ENDPOINT and any proxy.)",
+            _cache.RepoId, largest.FileName);
+    }
+
+    static long SaturatingAdd(long a, long b) => b > long.MaxValue - a ? long.MaxValue : a + b;
 }

@@ -1,4 +1,9 @@
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -6,10 +11,28 @@ namespace FocusFlow.Core.IO.Images;
 
 /// <summary>
 /// Reads any format ImageSharp knows (PNG, JPEG, WebP, BMP, GIF, TIFF, TGA, PBM) the way a viewer shows
-/// it: EXIF orientation applied, transparency flattened onto white.
+/// it: EXIF orientation applied, transparency flattened onto white. Only the first frame of an animation (or page of
+/// a TIFF) is decoded, and the declared size is checked before any pixel is, so a small file cannot cost gigabytes.
 /// </summary>
 public static class ImageLoader
 {
+    /// <summary>The most pixels an image may declare: 16384 x 16384, a quarter of a gigapixel (1 GB as RGBA).</summary>
+    public const long MaxPixels = 1L << 28;
+
+    const string Formats = "PNG, JPEG, WebP, BMP, GIF, TIFF, TGA, PBM";
+
+    /// <summary>ImageSharp's formats, with the multi-frame decoders set to decode the first frame only.</summary>
+    static readonly Configuration FirstFrameOnly = CreateConfiguration();
+
+    static Configuration CreateConfiguration()
+    {
+        var configuration = Configuration.Default.Clone();
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        configuration.ImageFormatsManager.SetDecoder(SixLabors.ImageSharp.Formats.Webp.WebpFormat.Instance, new FirstFrameWebpDecoder());
+        return configuration;
+    }
+
     public static Image<Rgb24> Load(string path)
     {
         path = Path.GetFullPath(path);
@@ -20,20 +43,56 @@ public static class ImageLoader
         Image<Rgba32> image;
         try
         {
-            image = Image.Load<Rgba32>(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            IImageInfo? info;
+            try
+            {
+                info = Image.Identify(FirstFrameOnly, stream);
+            }
+            catch (Exception e) when (e is InvalidImageContentException or ImageFormatException)
+            {
+                // ImageSharp takes a header of 0x0 for a missing one: say what the header does declare.
+                stream.Position = 0;
+                var head = new byte[DeclaredImageSize.HeaderBytes];
+                if (DeclaredImageSize.TryRead(head.AsSpan(0, stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)), out var w, out var h))
+                    CheckDeclaredSize(path, w, h);
+                throw;
+            }
+            if (info is null)
+                throw new ImageLoadException(path, $"{path} is not an image in a known format ({Formats}).");
+            CheckDeclaredSize(path, info.Width, info.Height);
+            stream.Position = 0;
+            image = Image.Load<Rgba32>(FirstFrameOnly, stream);
         }
         catch (UnknownImageFormatException e)
         {
-            throw new ImageLoadException(path, $"{path} is not an image in a known format (PNG, JPEG, WebP, BMP, GIF, TIFF, TGA, PBM).", e);
+            throw new ImageLoadException(path, $"{path} is not an image in a known format ({Formats}).", e);
         }
         catch (Exception e) when (e is InvalidImageContentException or ImageFormatException or EndOfStreamException or InvalidDataException)
         {
             throw new ImageLoadException(path, $"{path} is damaged or truncated and cannot be decoded ({e.Message}). Save or download it again.", e);
         }
+        catch (InvalidMemoryOperationException e)
+        {
+            throw new ImageLoadException(path, $"{path} is too large to decode in memory. Save it smaller (at most {MaxPixels} pixels) and try again.", e);
+        }
         using (image)
         {
+            // Formats decoded whole (an animated WebP beyond its first frame) still give one frame on.
+            while (image.Frames.Count > 1) image.Frames.RemoveFrame(image.Frames.Count - 1);
             image.Mutate(x => x.AutoOrient().BackgroundColor(Color.White));
             return image.CloneAs<Rgb24>();
         }
+    }
+
+    /// <summary>Refuses an image with no pixels, or with more than <see cref="MaxPixels"/>, before decoding it.</summary>
+    static void CheckDeclaredSize(string path, long width, long height)
+    {
+        if (width < 1 || height < 1)
+            throw new ImageLoadException(path, $"{path} declares {width}x{height} pixels: there is no picture in it. The file is damaged or empty; save or download it again.");
+        if (width * height > MaxPixels)
+            throw new ImageLoadException(path,
+                $"{path} declares {width}x{height} pixels, more than the {MaxPixels} this tool reads (at most {MaxPixels} pixels, e.g. 16384x16384). " +
+                "Save a smaller copy of it, or the file is damaged.");
     }
 }

@@ -13,6 +13,8 @@ public static class WorkingSize
 {
     public const int DefaultMaxSide = 1024;
     public const int Multiple = 16;
+    /// <summary>The longest side an edit is computed at: four times what SD3 was trained around.</summary>
+    public const int MaxSide = 4096;
 
     public static (int Width, int Height) For(int width, int height, IReadOnlyList<int>? size = null)
     {
@@ -29,8 +31,13 @@ public static class WorkingSize
             double scale = (double)longest / Math.Max(width, height);
             (w, h) = (width * scale, height * scale);
         }
-        return (Snap(w), Snap(h));
+        var (snappedW, snappedH) = (Snap(w), Snap(h));
+        if (snappedW > MaxSide || snappedH > MaxSide)
+            throw new OptionOutOfRangeException("Size", string.Join(",", size ?? Array.Empty<int>()),
+                $"Size {string.Join(",", size ?? Array.Empty<int>())} would edit a {snappedW}x{snappedH} image, but FocusFlow edits at most {MaxSide} pixels a side " +
+                $"(SD3 is trained around {DefaultMaxSide}); give a smaller size.");
+        return (snappedW, snappedH);
     }
 
-    static int Snap(double side) => Math.Max(Multiple, (int)Math.Round(side / Multiple, MidpointRounding.AwayFromZero) * Multiple);
+    static int Snap(double side) => (int)Math.Max(Multiple, Math.Round(side / Multiple, MidpointRounding.AwayFromZero) * Multiple);
 }

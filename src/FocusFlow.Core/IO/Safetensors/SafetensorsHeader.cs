@@ -33,7 +33,10 @@ public sealed class SafetensorsHeader
         Span<byte> lengthBytes = stackalloc byte[8];
         stream.ReadExactly(lengthBytes);
         ulong headerLength = BitConverter.ToUInt64(lengthBytes);
-        if (headerLength > (ulong)(fileLength - 8) || headerLength > MaxHeaderLength)
+        if (headerLength > MaxHeaderLength)
+            throw new SafetensorsException(path,
+                $"the header length ({headerLength} bytes) exceeds the {MaxHeaderLength} bytes the format allows: the file is not a safetensors file, or its first 8 bytes are damaged.");
+        if (headerLength > (ulong)(fileLength - 8))
             throw new SafetensorsException(path,
                 $"the header length ({headerLength} bytes) runs past the end of the file ({fileLength} bytes): the file is truncated or is not a safetensors file.");
         var json = new byte[headerLength];
@@ -43,6 +46,9 @@ public sealed class SafetensorsHeader
 
     static SafetensorsHeader Parse(string path, byte[] json, long dataStart, long fileLength)
     {
+        // As the reference reader: the header is a JSON object and starts with its brace (trailing spaces pad it).
+        if (json.Length == 0 || json[0] != (byte)'{')
+            throw new SafetensorsException(path, "the header does not start with '{': the file is corrupt or not a safetensors file.");
         JsonDocument doc;
         try
         {
@@ -55,9 +61,6 @@ public sealed class SafetensorsHeader
 
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new SafetensorsException(path, "the header is not a JSON object: the file is corrupt or not a safetensors file.");
-
             var tensors = new Dictionary<string, SafetensorsTensorInfo>(StringComparer.Ordinal);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             long dataLength = fileLength - dataStart;
@@ -74,10 +77,38 @@ public sealed class SafetensorsHeader
                 if (info.End > dataLength)
                     throw new SafetensorsException(path,
                         $"the file is truncated: tensor '{info.Name}' needs data up to byte {info.End} of the data section, which has only {dataLength} bytes. Download or save it again.");
-                tensors[info.Name] = info;
+                if (!tensors.TryAdd(info.Name, info))
+                    throw new SafetensorsException(path, $"tensor '{info.Name}' appears twice in the header: the file is corrupt.");
             }
+            CheckLayout(path, tensors.Values, dataLength);
             return new SafetensorsHeader(tensors, metadata, dataStart);
         }
+    }
+
+    /// <summary>
+    /// The tensors, in offset order, follow one another without gap or overlap from the start of the data section to
+    /// its end, as the reference reader demands: so no tensor reads another's bytes and no byte goes unaccounted for.
+    /// </summary>
+    static void CheckLayout(string path, IEnumerable<SafetensorsTensorInfo> tensors, long dataLength)
+    {
+        SafetensorsTensorInfo? previous = null;
+        long next = 0;
+        foreach (var t in tensors.OrderBy(t => t.Begin).ThenBy(t => t.End))
+        {
+            if (t.Begin < next)
+                throw new SafetensorsException(path,
+                    $"tensors '{previous!.Name}' and '{t.Name}' overlap (bytes {t.Begin} to {Math.Min(next, t.End)} of the data section belong to both): the file is corrupt.");
+            if (t.Begin > next)
+                throw new SafetensorsException(path, previous is null
+                    ? $"the data section has {t.Begin} unused bytes before tensor '{t.Name}' (tensors must follow one another from byte 0): the file is corrupt."
+                    : $"the data section has {t.Begin - next} unused bytes between tensors '{previous.Name}' and '{t.Name}' (tensors must follow one another): the file is corrupt.");
+            previous = t;
+            next = t.End;
+        }
+        if (next != dataLength)
+            throw new SafetensorsException(path, previous is null
+                ? $"the header names no tensor, but a data section of {dataLength} bytes follows it: the file is corrupt."
+                : $"the file has {dataLength - next} bytes after the end of the last tensor ('{previous.Name}') in its data section of {dataLength} bytes: the file is corrupt or was appended to.");
     }
 
     static SafetensorsTensorInfo ParseEntry(string path, JsonProperty entry)
@@ -108,8 +139,17 @@ public sealed class SafetensorsHeader
             throw new SafetensorsException(path,
                 $"tensor '{name}' has data offsets {offEl.GetRawText()} out of range (they must be 0 <= begin <= end): the file is corrupt.");
 
+        long expected;
+        try
+        {
+            expected = checked(SafetensorsTensorInfo.CountElements(shape) * SafetensorsDType.ElementSize(dtype));
+        }
+        catch (OverflowException)
+        {
+            throw new SafetensorsException(path,
+                $"tensor '{name}' has shape [{string.Join(", ", shape)}], whose size in bytes overflows a 64-bit count: the file is corrupt.");
+        }
         var info = new SafetensorsTensorInfo(name, dtype, shape, begin, end);
-        long expected = info.ElementCount * SafetensorsDType.ElementSize(dtype);
         if (info.ByteLength != expected)
             throw new SafetensorsException(path,
                 $"tensor '{name}' has data offsets {offEl.GetRawText()} out of range: they span {info.ByteLength} bytes, but shape [{string.Join(", ", shape)}] of {dtype} needs {expected}. The file is corrupt.");

@@ -3,6 +3,10 @@ namespace FocusFlow.Core.IO.Safetensors;
 /// <summary>One entry of a safetensors header. Offsets are relative to the start of the data section.</summary>
 public sealed record SafetensorsTensorInfo(string Name, string DType, long[] Shape, long Begin, long End)
 {
-    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+    /// <summary>The product of the dimensions (checked: the header validated that it fits).</summary>
+    public long ElementCount => CountElements(Shape);
     public long ByteLength => End - Begin;
+
+    /// <summary>The product of <paramref name="shape"/>; <see cref="OverflowException"/> when it does not fit in 64 bits.</summary>
+    public static long CountElements(IEnumerable<long> shape) => shape.Aggregate(1L, (a, b) => checked(a * b));
 }

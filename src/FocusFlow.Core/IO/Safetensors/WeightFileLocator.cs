@@ -72,6 +72,9 @@ public static class WeightFileLocator
         return name.EndsWith(".safetensors", StringComparison.Ordinal) || IsShardIndex(name);
     }
 
+    /// <summary>Whether a file holds weights (a large file, stored with git LFS on the hub).</summary>
+    public static bool IsWeightsFile(string path) => path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// Whether a weights entry is a shard index: <c>x.safetensors.index.json</c>, or with a variant
     /// <c>x.fp16.safetensors.index.json</c> or <c>x.safetensors.index.fp16.json</c> (transformers and diffusers naming).

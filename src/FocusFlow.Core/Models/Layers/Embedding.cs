@@ -18,9 +18,8 @@ public sealed class Embedding : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor ids)
     {
-        using var flat = ids.reshape(-1);
-        using var rows = weight.index_select(0, flat);
+        using var scope = torch.NewDisposeScope();
         var shape = ids.shape.Append(weight.shape[1]).ToArray();
-        return rows.reshape(shape);
+        return weight.index_select(0, ids.reshape(-1)).reshape(shape).MoveToOuterDisposeScope();
     }
 }

@@ -12,15 +12,30 @@ namespace FocusFlow.Core.Models.Loading;
 /// </summary>
 public static class ComponentFolder
 {
-    /// <summary>Parses the folder's config file into a typed config.</summary>
-    public static T ReadConfig<T>(string componentFolder, Func<JsonElement, T> parse)
+    /// <summary>
+    /// Parses the folder's config file into a typed config, after checking that it describes a
+    /// <paramref name="className"/> (diffusers' <c>_class_name</c>, or the first of transformers' <c>architectures</c>):
+    /// the network the engine builds for this folder. A config that names no class is taken as it is.
+    /// </summary>
+    public static T ReadConfig<T>(string componentFolder, string className, Func<JsonElement, T> parse)
     {
         var folder = Path.GetFullPath(componentFolder);
         if (!Directory.Exists(folder))
             throw new ModelFolderException(folder, $"The model folder {folder} does not exist. Download the model again, or check the path.");
-        using var doc = new ModelComponent(Path.GetFileName(folder), "", "", folder).ReadConfig();
+        var component = new ModelComponent(Path.GetFileName(folder), "", "", folder);
+        using var doc = component.ReadConfig();
+        var declared = DeclaredClass(doc.RootElement);
+        if (declared is not null && declared != className)
+            throw new ModelFolderException(folder,
+                $"{component.ConfigPath} describes a {declared}, but the engine builds a {className} from this folder (the only class supported here): " +
+                "the folder belongs to another kind of model. Give a Stable Diffusion 3 model folder.");
         return parse(doc.RootElement);
     }
+
+    static string? DeclaredClass(JsonElement config) =>
+        config.GetStringOrNull("_class_name")
+        ?? (config.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0 && a[0].ValueKind == JsonValueKind.String
+            ? a[0].GetString() : null);
 
     /// <summary>
     /// Loads the folder's safetensors into a freshly built <paramref name="model"/> (already in its final placement)

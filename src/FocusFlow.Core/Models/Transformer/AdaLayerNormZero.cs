@@ -31,31 +31,25 @@ public sealed class AdaLayerNormZero : nn.Module<Tensor, Tensor, AdaLnZeroOutput
         RegisterComponents();
     }
 
-    /// <summary>The tensors it returns belong to the caller's dispose scope.</summary>
+    /// <summary>Every tensor of the output is moved to the caller's dispose scope; nothing else stays alive.</summary>
     /// <param name="x">[B,N,D] tokens.</param>
     /// <param name="conditioningSilu">[B,D]: SiLU of the timestep-and-text embedding.</param>
     public override AdaLnZeroOutput forward(Tensor x, Tensor conditioningSilu)
     {
+        using var scope = torch.NewDisposeScope();
         var m = linear.forward(conditioningSilu).unsqueeze(1).chunk(_chunks, 2);
         // shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp[, shift_msa2, scale_msa2, gate_msa2]
         var normed = nn.functional.layer_norm(x, _normShape, null, null, 1e-6);
-        var hidden = Modulate(normed, m[1], m[0]);
+        var hidden = Modulate(normed, m[1], m[0]).MoveToOuterDisposeScope();
+        var (gateMsa, shiftMlp, scaleMlp, gateMlp) = (m[2].MoveToOuterDisposeScope(), m[3].MoveToOuterDisposeScope(), m[4].MoveToOuterDisposeScope(), m[5].MoveToOuterDisposeScope());
         if (_chunks == 6)
-        {
-            normed.Dispose();
-            return new AdaLnZeroOutput(hidden, m[2], m[3], m[4], m[5]);
-        }
-        var hidden2 = Modulate(normed, m[7], m[6]);
-        normed.Dispose();
-        return new AdaLnZeroOutput(hidden, m[2], m[3], m[4], m[5], hidden2, m[8]);
+            return new AdaLnZeroOutput(hidden, gateMsa, shiftMlp, scaleMlp, gateMlp);
+        return new AdaLnZeroOutput(hidden, gateMsa, shiftMlp, scaleMlp, gateMlp,
+            Modulate(normed, m[7], m[6]).MoveToOuterDisposeScope(), m[8].MoveToOuterDisposeScope());
     }
 
-    /// <summary>normed * (1 + scale) + shift, in one pass over the tokens.</summary>
-    public static Tensor Modulate(Tensor normed, Tensor scale, Tensor shift)
-    {
-        using var onePlusScale = scale + 1.0;
-        return torch.addcmul(shift, normed, onePlusScale, 1);
-    }
+    /// <summary>normed * (1 + scale) + shift, in one pass over the tokens; 1 + scale ([B,1,D]) stays in the caller's scope.</summary>
+    public static Tensor Modulate(Tensor normed, Tensor scale, Tensor shift) => torch.addcmul(shift, normed, scale + 1.0, 1);
 }
 
 /// <summary>

@@ -23,8 +23,8 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        using var hidden = net[0].forward(x);
-        return net[2].forward(hidden);
+        using var scope = torch.NewDisposeScope();
+        return net[2].forward(net[0].forward(x)).MoveToOuterDisposeScope();
     }
 }
 
@@ -41,9 +41,11 @@ public sealed class GeluTanhProjection : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        using var scope = torch.NewDisposeScope();
         var hidden = proj.forward(x);
-        // In place: the projection's output is ours, and it is the largest activation of the block.
-        hidden.gelu_(TorchSharp.Modules.GELU.Approximate.tanh).Dispose(); // gelu_ hands back a second handle to the same tensor
-        return hidden;
+        // In place: the projection's output is ours, and it is the largest activation of the block. gelu_ hands back
+        // a second handle to the same tensor, which the scope disposes.
+        hidden.gelu_(TorchSharp.Modules.GELU.Approximate.tanh);
+        return hidden.MoveToOuterDisposeScope();
     }
 }

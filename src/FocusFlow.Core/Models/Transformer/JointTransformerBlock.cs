@@ -76,7 +76,9 @@ public sealed class JointTransformerBlock : nn.Module<Tensor, Tensor, Tensor, (T
     /// <summary>norm2 / norm2_context: layer norm without affine (eps 1e-6), then modulation.</summary>
     Tensor Normalize(Tensor x, Tensor scale, Tensor shift)
     {
-        using var normed = nn.functional.layer_norm(x, _normShape, null, null, 1e-6);
-        return AdaLayerNormZero.Modulate(normed, scale, shift);
+        var normed = nn.functional.layer_norm(x, _normShape, null, null, 1e-6);
+        var modulated = AdaLayerNormZero.Modulate(normed, scale, shift);
+        normed.Dispose(); // early release: [B,N,D], dead before the block ends
+        return modulated;
     }
 }

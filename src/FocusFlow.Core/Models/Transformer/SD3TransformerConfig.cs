@@ -10,6 +10,9 @@ namespace FocusFlow.Core.Models.Transformer;
 /// </summary>
 public sealed record SD3TransformerConfig
 {
+    /// <summary>The diffusers class this configures (its <c>_class_name</c>).</summary>
+    public const string ClassName = "SD3Transformer2DModel";
+
     public int SampleSize { get; init; } = 128;
     public int PatchSize { get; init; } = 2;
     public int InChannels { get; init; } = 16;
@@ -31,23 +34,23 @@ public sealed record SD3TransformerConfig
 
     public static SD3TransformerConfig FromJson(JsonElement c)
     {
-        var inChannels = c.GetInt("in_channels", 16);
+        var inChannels = c.GetSize("in_channels", 16);
         var config = new SD3TransformerConfig
         {
-            SampleSize = c.GetInt("sample_size", 128),
-            PatchSize = c.GetInt("patch_size", 2),
+            SampleSize = c.GetSize("sample_size", 128),
+            PatchSize = c.GetSize("patch_size", 2),
             InChannels = inChannels,
-            NumLayers = c.GetInt("num_layers", 18),
-            AttentionHeadDim = c.GetInt("attention_head_dim", 64),
-            NumAttentionHeads = c.GetInt("num_attention_heads", 18),
-            JointAttentionDim = c.GetInt("joint_attention_dim", 4096),
-            CaptionProjectionDim = c.GetInt("caption_projection_dim", 1152),
-            PooledProjectionDim = c.GetInt("pooled_projection_dim", 2048),
+            NumLayers = c.GetLayerCount("num_layers", 18),
+            AttentionHeadDim = c.GetSize("attention_head_dim", 64),
+            NumAttentionHeads = c.GetSize("num_attention_heads", 18),
+            JointAttentionDim = c.GetSize("joint_attention_dim", 4096),
+            CaptionProjectionDim = c.GetSize("caption_projection_dim", 1152),
+            PooledProjectionDim = c.GetSize("pooled_projection_dim", 2048),
             // diffusers: out_channels None means "as many as come in".
-            OutChannels = c.GetInt("out_channels", inChannels),
+            OutChannels = c.GetSize("out_channels", inChannels),
             PosEmbedMaxSize = c.TryGetProperty("pos_embed_max_size", out var max) && max.ValueKind == JsonValueKind.Null
                 ? throw new NotSupportedException("transformer config.json: 'pos_embed_max_size' is null. SD3 and SD3.5 crop a fixed position table; a transformer without one is not supported.")
-                : c.GetInt("pos_embed_max_size", 96),
+                : c.GetSize("pos_embed_max_size", 96),
             DualAttentionLayers = c.GetIntArray("dual_attention_layers", Array.Empty<int>()),
             QkNorm = c.GetStringOrNull("qk_norm"),
         };
@@ -58,7 +61,7 @@ public sealed record SD3TransformerConfig
     /// <summary>Reads <c>config.json</c> from a transformer component folder.</summary>
     public static SD3TransformerConfig Read(string componentFolder)
     {
-        return ComponentFolder.ReadConfig(componentFolder, FromJson);
+        return ComponentFolder.ReadConfig(componentFolder, ClassName, FromJson);
     }
 
     /// <summary>Refuses configurations this implementation would compute differently from diffusers.</summary>

@@ -22,8 +22,9 @@ public sealed class SiluMlp : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        using var hidden = linear_1.forward(x);
+        using var scope = torch.NewDisposeScope();
+        var hidden = linear_1.forward(x);
         hidden.silu_();
-        return linear_2.forward(hidden);
+        return linear_2.forward(hidden).MoveToOuterDisposeScope();
     }
 }

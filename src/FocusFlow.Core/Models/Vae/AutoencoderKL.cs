@@ -86,23 +86,19 @@ public sealed class AutoencoderKL : nn.Module
     /// <summary>SD3's x0 of images in [-1,1]: (posterior mean - shift_factor) * scaling_factor.</summary>
     public Tensor ImageToLatent(Tensor imageMinus1To1, VaeMemoryOptions? memory = null)
     {
-        var (mean, std) = Encode(imageMinus1To1, memory);
-        std.Dispose();
-        using (mean)
-        {
-            using var shifted = mean - Config.ShiftFactor;
-            return shifted * Config.ScalingFactor;
-        }
+        using var scope = torch.NewDisposeScope();
+        var (mean, _) = Encode(imageMinus1To1, memory);
+        return ((mean - Config.ShiftFactor) * Config.ScalingFactor).MoveToOuterDisposeScope();
     }
 
     /// <summary>Images in [0,1] of SD3 latents x0: decode(x0 / scaling_factor + shift_factor) / 2 + 0.5, clamped.</summary>
     public Tensor LatentToImage(Tensor x0, VaeMemoryOptions? memory = null)
     {
-        using var z = x0 / Config.ScalingFactor;
+        using var scope = torch.NewDisposeScope();
+        var z = x0 / Config.ScalingFactor;
         z.add_(Config.ShiftFactor);
-        using var image = Decode(z, memory);
-        var unit = image / 2.0;
-        return unit.add_(0.5).clamp_(0.0, 1.0);
+        var unit = Decode(z, memory) / 2.0;
+        return unit.add_(0.5).clamp_(0.0, 1.0).MoveToOuterDisposeScope();
     }
 
     Tensor EncodeMoments(Tensor image, VaeMemoryOptions memory)
@@ -126,9 +122,7 @@ public sealed class AutoencoderKL : nn.Module
         Tensor Network(Tensor x)
         {
             NetworkCalled?.Invoke("decoder", x.shape);
-            if (post_quant_conv is null) return decoder.forward(x);
-            using var q = post_quant_conv.forward(x);
-            return decoder.forward(q);
+            return post_quant_conv is null ? decoder.forward(x) : Activations.Consume(post_quant_conv.forward(x), decoder.forward);
         }
         return UseTiles(z.shape[2], z.shape[3], tile, memory)
             ? TiledRunner.Run(z, Network, tile, stride, Config.DownscaleFactor, 1)

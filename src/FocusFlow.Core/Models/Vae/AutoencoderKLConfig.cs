@@ -11,6 +11,11 @@ namespace FocusFlow.Core.Models.Vae;
 /// </summary>
 public sealed record AutoencoderKLConfig
 {
+    /// <summary>The diffusers class this configures (its <c>_class_name</c>).</summary>
+    public const string ClassName = "AutoencoderKL";
+    /// <summary>Each block but the last halves the image: beyond this many the latent would have no pixels left.</summary>
+    public const int MaxBlocks = 8;
+
     public int InChannels { get; init; } = 3;
     public int OutChannels { get; init; } = 3;
     public IReadOnlyList<int> BlockOutChannels { get; init; } = new[] { 64 };
@@ -31,21 +36,25 @@ public sealed record AutoencoderKLConfig
     public static AutoencoderKLConfig FromJson(JsonElement c)
     {
         var blocks = c.GetIntArray("block_out_channels", new[] { 64 });
+        if (blocks.Length is < 1 or > MaxBlocks)
+            throw new InvalidDataException($"config.json: 'block_out_channels' has {blocks.Length} entries; it must have 1 to {MaxBlocks} (SD3's VAE has 4). The config is damaged.");
+        if (blocks.Any(b => b is < 1 or > ConfigJson.MaxDimension))
+            throw new InvalidDataException($"config.json: 'block_out_channels' [{string.Join(", ", blocks)}] must hold channel counts between 1 and {ConfigJson.MaxDimension}. The config is damaged.");
         CheckBlockTypes(c, "down_block_types", "DownEncoderBlock2D", blocks.Length);
         CheckBlockTypes(c, "up_block_types", "UpDecoderBlock2D", blocks.Length);
         var act = c.GetStringOrNull("act_fn") ?? "silu";
         if (act is not ("silu" or "swish"))
             throw new NotSupportedException($"vae config.json: act_fn '{act}' is not supported; SD3's VAE uses silu.");
         var sampleSize = c.TryGetProperty("sample_size", out var s) && s.ValueKind == JsonValueKind.Array
-            ? s[0].GetInt32() : c.GetInt("sample_size", 32);
+            ? s[0].GetInt32() : c.GetSize("sample_size", 32);
         return new AutoencoderKLConfig
         {
-            InChannels = c.GetInt("in_channels", 3),
-            OutChannels = c.GetInt("out_channels", 3),
+            InChannels = c.GetSize("in_channels", 3),
+            OutChannels = c.GetSize("out_channels", 3),
             BlockOutChannels = blocks,
-            LayersPerBlock = c.GetInt("layers_per_block", 1),
-            LatentChannels = c.GetInt("latent_channels", 4),
-            NormNumGroups = c.GetInt("norm_num_groups", 32),
+            LayersPerBlock = c.GetLayerCount("layers_per_block", 1),
+            LatentChannels = c.GetSize("latent_channels", 4),
+            NormNumGroups = c.GetSize("norm_num_groups", 32),
             SampleSize = sampleSize,
             ScalingFactor = c.GetDouble("scaling_factor", 0.18215),
             // diffusers: shift_factor None means no shift.
@@ -59,7 +68,7 @@ public sealed record AutoencoderKLConfig
     /// <summary>Reads <c>config.json</c> from a vae component folder.</summary>
     public static AutoencoderKLConfig Read(string componentFolder)
     {
-        return ComponentFolder.ReadConfig(componentFolder, FromJson);
+        return ComponentFolder.ReadConfig(componentFolder, ClassName, FromJson);
     }
 
     static void CheckBlockTypes(JsonElement c, string key, string supported, int count)

@@ -18,6 +18,9 @@ public sealed class Downsample2D : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) =>
-        Activations.Consume(nn.functional.pad(x, new long[] { 0, 1, 0, 1 }), conv.forward);
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Activations.Consume(nn.functional.pad(x, new long[] { 0, 1, 0, 1 }), conv.forward).MoveToOuterDisposeScope();
+    }
 }

@@ -29,11 +29,9 @@ public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        using var scope = torch.NewDisposeScope();
         var h = Activations.Consume(Activations.NormSilu(norm1, x), conv1.forward);
         h = Activations.Consume(Activations.Consume(h, t => Activations.NormSilu(norm2, t)), conv2.forward);
-        if (conv_shortcut is null)
-            return h.add_(x);
-        using var shortcut = conv_shortcut.forward(x);
-        return h.add_(shortcut);
+        return h.add_(conv_shortcut is null ? x : conv_shortcut.forward(x)).MoveToOuterDisposeScope();
     }
 }

@@ -34,9 +34,10 @@ public sealed class ResnetStackBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        using var scope = torch.NewDisposeScope();
         var h = resnets[0].forward(x);
         foreach (var resnet in resnets.Skip(1))
             h = Activations.Consume(h, resnet.forward);
-        return _resampler is null ? h : Activations.Consume(h, _resampler.forward);
+        return (_resampler is null ? h : Activations.Consume(h, _resampler.forward)).MoveToOuterDisposeScope();
     }
 }

@@ -23,9 +23,10 @@ public sealed class UNetMidBlock2D : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        using var scope = torch.NewDisposeScope();
         var h = resnets[0].forward(x);
         if (attentions.Count > 0)
             h = Activations.Consume(h, attentions[0].forward);
-        return Activations.Consume(h, resnets[1].forward);
+        return Activations.Consume(h, resnets[1].forward).MoveToOuterDisposeScope();
     }
 }

@@ -30,11 +30,12 @@ public sealed class VaeDecoder : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor latents)
     {
+        using var scope = torch.NewDisposeScope();
         var h = conv_in.forward(latents);
         h = Activations.Consume(h, mid_block.forward);
         foreach (var block in up_blocks)
             h = Activations.Consume(h, block.forward);
         h = Activations.Consume(h, t => Activations.NormSilu(conv_norm_out, t));
-        return Activations.Consume(h, conv_out.forward);
+        return Activations.Consume(h, conv_out.forward).MoveToOuterDisposeScope();
     }
 }

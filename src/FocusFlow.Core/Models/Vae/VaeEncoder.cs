@@ -32,11 +32,12 @@ public sealed class VaeEncoder : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor image)
     {
+        using var scope = torch.NewDisposeScope();
         var h = conv_in.forward(image);
         foreach (var block in down_blocks)
             h = Activations.Consume(h, block.forward);
         h = Activations.Consume(h, mid_block.forward);
         h = Activations.Consume(h, t => Activations.NormSilu(conv_norm_out, t));
-        return Activations.Consume(h, conv_out.forward);
+        return Activations.Consume(h, conv_out.forward).MoveToOuterDisposeScope();
     }
 }

@@ -10,6 +10,9 @@ public sealed record T5Config(
     int RelativeAttentionNumBuckets, int RelativeAttentionMaxDistance, double LayerNormEpsilon,
     bool IsGatedAct, string DenseActFn)
 {
+    /// <summary>The transformers class this configures (the first of its <c>architectures</c>).</summary>
+    public const string ClassName = "T5EncoderModel";
+
     public int InnerDim => NumHeads * DKv;
 
     public static T5Config FromJson(JsonElement config)
@@ -22,17 +25,17 @@ public sealed record T5Config(
             throw new InvalidDataException($"config.json: feed_forward_proj '{ffProj}' is not 'ACT' or 'gated-ACT'.");
         var act = ffProj == "gated-gelu" ? "gelu_new" : parts[^1];
         return new T5Config(
-            config.GetInt("vocab_size", 32128),
-            config.GetInt("d_model", 512),
-            config.GetInt("d_kv", 64),
-            config.GetInt("d_ff", 2048),
-            config.GetInt("num_layers", 6),
-            config.GetInt("num_heads", 8),
-            config.GetInt("relative_attention_num_buckets", 32),
-            config.GetInt("relative_attention_max_distance", 128),
+            config.GetSize("vocab_size", 32128),
+            config.GetSize("d_model", 512),
+            config.GetSize("d_kv", 64),
+            config.GetSize("d_ff", 2048),
+            config.GetLayerCount("num_layers", 6),
+            config.GetSize("num_heads", 8),
+            config.GetSize("relative_attention_num_buckets", 32),
+            config.GetSize("relative_attention_max_distance", 128),
             config.GetDouble("layer_norm_epsilon", 1e-6),
             gated, act);
     }
 
-    public static T5Config Read(string componentFolder) => ComponentFolder.ReadConfig(componentFolder, FromJson);
+    public static T5Config Read(string componentFolder) => ComponentFolder.ReadConfig(componentFolder, ClassName, FromJson);
 }
