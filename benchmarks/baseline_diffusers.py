@@ -5,6 +5,7 @@ import json, sys, time, torch
 from diffusers import SD3Transformer2DModel, AutoencoderKL
 
 arch = json.load(open(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/architectures.json"))
+groups = "groups" in sys.argv[2:]   # only the one-source-three-targets comparison (benchmarks/run-device.sh groups)
 
 def median(fn, warm, n):
     with torch.no_grad():
@@ -16,6 +17,23 @@ def median(fn, warm, n):
 
 with torch.device("cuda"):
     tr = SD3Transformer2DModel(**arch["sd3-medium.transformer"]["config"]).half().eval()
+if groups:
+    # The reference implementation edits one target at a time: a FocusFlow edit at the published defaults is 205
+    # batch-4 transformer calls (10 mask samples + 45 ODE steps x 4 averages + 15 sampling calls); three targets, 615.
+    with torch.no_grad():
+        for side in [512, 1024]:
+            lat = torch.randn(4, 16, side // 8, side // 8, device="cuda", dtype=torch.half)
+            txt = torch.randn(4, 333, 4096, device="cuda", dtype=torch.half)
+            pool = torch.randn(4, 2048, device="cuda", dtype=torch.half)
+            t = torch.full((4,), 500.0, device="cuda")
+            for _ in range(3): tr(lat, txt, pool, t, return_dict=False)
+            torch.cuda.synchronize(); t0 = time.perf_counter()
+            for _ in range(3 * 205): tr(lat, txt, pool, t, return_dict=False)
+            torch.cuda.synchronize()
+            print(f"diffusers three FocusFlow edits' transformer calls (615 x batch 4) {side}px: {time.perf_counter() - t0:.2f} s, "
+                  f"max memory allocated {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB", flush=True)
+    sys.exit(0)
+
 for side, b in [(512, 4), (512, 1), (1024, 4), (1024, 1)]:
     lat = torch.randn(b, 16, side // 8, side // 8, device="cuda", dtype=torch.half)
     txt = torch.randn(b, 333, 4096, device="cuda", dtype=torch.half)

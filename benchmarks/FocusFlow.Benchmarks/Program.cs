@@ -18,7 +18,20 @@ using static TorchSharp.torch;
 // 1. the fixture FocusFlow edit on the device, compared with diffusers' reference picture;
 // 2. full-size SD3-medium transformer and SD3 VAE calls (random weights) at 512 and 1024 pixels;
 // 3. a whole FocusFlow edit at the published defaults (512 px, 60 steps) with the full-size transformer.
+// Usage: FocusFlow.Benchmarks <repo root> cpu groups [steps] [size]  (the evaluation-shaped grouped-targets benchmark, tiny model)
+//        FocusFlow.Benchmarks <repo root> cuda groups                  (full-size one source x three targets, and the 16 GB check)
 var repo = args.Length > 0 ? args[0] : ".";
+if (args.Length > 2 && args[1] == "cuda" && args[2] == "groups")
+{
+    torch.InitializeDeviceType(DeviceType.CUDA);
+    GpuGroupBenchmark.Run(repo);
+    return;
+}
+if (args.Length > 2 && args[2] == "groups")
+{
+    GroupBenchmark.Run(repo, args.Length > 3 ? int.Parse(args[3]) : EditOptions.PublishedSteps, args.Length > 4 ? int.Parse(args[4]) : 128);
+    return;
+}
 bool cuda = args.Length > 1 && args[1] == "cuda";
 bool fixtureOnly = args.Contains("fixture");
 if (cuda) torch.InitializeDeviceType(DeviceType.CUDA);
@@ -94,17 +107,19 @@ foreach (var side in sides)
 {
     const int side = 512;
     var options = EditOptions.Defaults(EditMethod.FocusFlow) with { Seed = 0 };
-    using var emb = torch.randn(new long[] { 4, 333, 4096 }, ScalarType.Float32, device) * 0.1;
-    using var pooled = torch.randn(new long[] { 4, 2048 }, ScalarType.Float32, device) * 0.1;
+    using var emb = torch.randn(new long[] { 3, 333, 4096 }, ScalarType.Float32, device) * 0.1;
+    using var pooled = torch.randn(new long[] { 3, 2048 }, ScalarType.Float32, device) * 0.1;
     using var xSrc = torch.randn(new long[] { 1, 16, side / 8, side / 8 }, ScalarType.Float32, device);
     var schedule = FlowMatchEulerDiscreteScheduler.Load(Path.Combine(fixtures, "tiny-sd3/scheduler")).SetTimesteps(options.Steps);
-    using var field = new GuidedVelocityField(new TransformerVelocity(transformer), emb, pooled);
+    using var guidance = GuidanceBatch.FromRows(emb, pooled);
+    var velocity = new TransformerVelocity(transformer);
+    using var field = new GuidedVelocityField(velocity, guidance, RowBudget.For(velocity, side / 8, side / 8, 333));
     using var noise = new NoiseSource(options.Seed, device);
     var run = new EditRun(noise);
     Timing.Sync(device);
     var clock = Stopwatch.StartNew();
-    using var mask = FocusFlowMask.Compute(field, xSrc, schedule, options, run);
-    using var edited = FlowEditLoop.Run(field, xSrc, schedule, options, mask.Soft, run);
+    using var mask = FocusFlowMask.Compute(field, xSrc, schedule, options, run)[0];
+    using var edited = FlowEditLoop.Run(field, xSrc, schedule, options, new[] { mask.Soft }, run)[0];
     Timing.Sync(device);
-    Console.WriteLine($"engine FocusFlow edit {side}px, {options.Steps} steps, defaults: {field.Calls} transformer calls in {clock.Elapsed.TotalSeconds:F2} s");
+    Console.WriteLine($"engine FocusFlow edit {side}px, {options.Steps} steps, defaults: {field.Calls} transformer calls ({field.Rows} rows) in {clock.Elapsed.TotalSeconds:F2} s");
 }

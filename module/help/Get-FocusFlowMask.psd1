@@ -12,6 +12,10 @@ name.mask.png by default); -Overlay also writes the source with the mask tinted 
 prompts and the coverage. The result object
 tells the mask's coverage: the share of pixels in the binary mask. Use it to tune -MaskThreshold,
 -MaskBlur and -MaskDilate before a long edit, or to hand-correct a mask for Invoke-FocusFlowEdit -Mask.
+
+The mask is kept with the loaded model for the session: a later Invoke-FocusFlowEdit of the same image with
+the same prompts, mask settings, steps, seed and size uses it without computing it again (and so does a
+second Get-FocusFlowMask).
 '@
     Parameters  = @{
         Path          = 'Image files. Wildcards are expanded. Accepts pipeline input: strings, and objects with a Path property.'
@@ -34,6 +38,7 @@ tells the mask's coverage: the share of pixels in the binary mask. Use it to tun
         VaeTiling     = 'Run the VAE encoder on overlapping tiles: less memory, slightly different numbers (see Invoke-FocusFlowEdit). Default: off.'
         VaeTileSize   = 'Tile side in pixels with -VaeTiling, a multiple of 8, at least 16. Default: the VAE''s sample_size (1024 for SD3).'
         VaeTileOverlap = 'Share of a tile blended with its neighbour with -VaeTiling, from 0 to below 1. Default: 0.25.'
+        MaxBatchRows   = 'The most transformer rows one model call takes (the mask samples share calls up to this many rows). Changes speed and memory, not the mask (to float rounding). Default: chosen from the device''s free memory (CUDA), at most 64; a bounded number on the CPU.'
         Device        = 'Auto, Cpu or Cuda.'
         Precision     = 'Float32, Float16 or BFloat16.'
         NoT5          = 'Leave out the T5 text encoder.'

@@ -8,6 +8,17 @@ FlowEdit's inversion-free ODE with the source and target velocities blended by t
 region changes, the rest stays where it was. FlowEdit (no mask) and SDEdit (noise, then sample with the
 target prompt) are available as baselines with -Method.
 
+-To takes several target prompts ('a tiger', 'a lion', 'a leopard'): the targets of an image are edited
+together, in one run that shares what they have in common (the source rows of every step, one noise
+stream, the mask samples' source and negative rows), and each target's result is the one it would get
+alone. Each target gets its own result object and file: with one target the file is name.method.png as
+always; with several, the target's tag comes before .png - the prompt's words in lower-case ASCII letters
+and digits joined by '-', at most 40 characters (name.focusflow.a-tiger.png), or t1, t2, ... by position
+where that is empty or shared by two targets. Each result reports ModelCalls and ModelRows (transformer
+input rows) of the whole group and its GroupSize. A FocusFlow mask made earlier in the session for the same
+image, model, prompts, mask settings, seed and size (by Get-FocusFlowMask or an edit) is reused instead of
+computed again; -Mask still replaces it.
+
 Images come from -Path (wildcards), -LiteralPath, or the pipeline: file objects from Get-ChildItem,
 strings, and any object with a Path, FullName or PSPath property. The prompts and the per-edit options
 (From, To, Method, Seed, Steps, NMax, NMin, NAvg, SourceGuidance, TargetGuidance, NegativePrompt,
@@ -56,10 +67,10 @@ edits, masks and overlays; -IncludeOutputs takes them anyway.
         Path           = 'Image files to edit. Wildcards are expanded. Accepts pipeline input: strings, and objects with a Path property.'
         LiteralPath    = 'Image files to edit, taken literally (no wildcards). Bound from the FullName and PSPath properties of pipeline objects such as Get-ChildItem output.'
         From           = 'The source prompt: what the image shows now, e.g. "a cat sitting on a sofa".'
-        To             = 'The target prompt: what it should show, e.g. "a tiger sitting on a sofa". Only what differs from -From is meant to change.'
+        To             = 'The target prompt(s): what it should show, e.g. "a tiger sitting on a sofa". Only what differs from -From is meant to change. Several prompts are edited together, one result and file each (name.method.<tag>.png).'
         Method         = 'FocusFlow (automatic mask + masked velocity blending, the default), FlowEdit (no mask) or SDEdit (noise and resample with the target prompt).'
         Model          = 'The Stable Diffusion 3 / 3.5 model: a diffusers folder, or a Hugging Face id (org/name[@revision]) found in the Hugging Face cache or downloaded into it. Default: the model of Import-FocusFlowModel, else $env:FOCUSFLOW_MODEL, else stabilityai/stable-diffusion-3-medium-diffusers.'
-        OutputPath     = 'A folder for the results (they are named name.method.png), or the .png file to write when editing one image. Default: beside each source.'
+        OutputPath     = 'A folder for the results (they are named name.method.png, or name.method.<tag>.png for several targets), or the .png file to write when editing one image (x.png, or x.<tag>.png per target). Default: beside each source.'
         Steps          = 'Scheduler steps T, at least 1. NMax and NMin not given keep their share of the schedule. Default: 60.'
         NMax           = 'How many steps from the noisy end take part. FlowEdit/FocusFlow: 0 <= NMin <= NMax <= Steps; SDEdit: the edit strength. Default: 60 (FocusFlow), 33 (FlowEdit), 25 (SDEdit).'
         NMin           = 'The last steps run as plain sampling with the target prompt (FlowEdit/FocusFlow); when not given, never more than NMax. Default: 15 (FocusFlow), 0 (FlowEdit).'
@@ -81,6 +92,7 @@ edits, masks and overlays; -IncludeOutputs takes them anyway.
         VaeTiling      = 'Run the VAE on overlapping tiles: less memory, slightly different numbers from diffusers'' whole-image pass. Without it the whole image is encoded and decoded at once, unless it cannot fit in the device''s free memory (then it is tiled with a warning). Default: off.'
         VaeTileSize    = 'Tile side in pixels with -VaeTiling, a multiple of 8, at least 16. Default: the VAE''s sample_size (1024 for SD3).'
         VaeTileOverlap = 'Share of a tile blended with its neighbour with -VaeTiling, from 0 to below 1. Default: 0.25.'
+        MaxBatchRows   = 'The most transformer rows one model call takes: the averages of a step and the targets of a group share calls up to this many rows. Changes speed and memory, not the result (to float rounding). Default: chosen from the device''s free memory (CUDA), at most 64; a bounded number on the CPU.'
         Device         = 'Auto (CUDA if this build and machine have it, else CPU), Cpu or Cuda.'
         Precision      = 'Float32 (default), Float16 or BFloat16 for the transformer and text encoders; the VAE always runs in Float32.'
         NoT5           = 'Leave out the T5 text encoder (its part of the prompt embedding is zeros): far less memory, weaker prompt following.'
@@ -93,7 +105,7 @@ edits, masks and overlays; -IncludeOutputs takes them anyway.
         Confirm        = 'Asks before each image.'
     }
     Inputs      = 'System.String, System.IO.FileInfo, or any object with Path, FullName or PSPath (and optionally From, To, Seed, Method) properties.'
-    Outputs     = 'FocusFlow.Core.Pipeline.EditJobResult: Source, Output, Mask, Overlay, Latents, Comparison, Method, SourcePrompt, TargetPrompt (also as Prompt), NegativePrompt, Seed, Width, Height, MaskCoverage, Seconds, ModelCalls, Model, Device, and Options: every option the edit ran with (the chosen seed included). It pipes into Measure-EditQuality and Export-Csv.'
+    Outputs     = 'FocusFlow.Core.Pipeline.EditJobResult: Source, Output, Mask, Overlay, Latents, Comparison, Method, SourcePrompt, TargetPrompt (also as Prompt), NegativePrompt, Seed, Width, Height, MaskCoverage, Seconds, ModelCalls, Model, Device, ModelRows, GroupSize (ModelCalls and ModelRows are the whole group''s when several targets were edited together), PeakDeviceMemoryMB (CUDA: the most device memory in use during the edit), and Options: every option the edit ran with (the chosen seed included). It pipes into Measure-EditQuality and Export-Csv.'
     Notes       = 'Full-size SD3 medium needs about 8 GB of memory in float16 (more with T5 in float32); use -Precision Float16 on a GPU, -NoT5 to save memory. Get-FocusFlowDevice shows what this build can use.'
     Examples    = @(
         @{
@@ -115,6 +127,11 @@ edits, masks and overlays; -IncludeOutputs takes them anyway.
             Title   = 'Compare the three methods on one image'
             Code    = "'FocusFlow', 'FlowEdit', 'SDEdit' | ForEach-Object { Invoke-FocusFlowEdit cat.png 'a cat' 'a lego cat' -Method `$_ -Seed 7 -OutputPath out/ }"
             Remarks = 'One output per method (cat.focusflow.png, cat.flowedit.png, cat.sdedit.png), all from the same noise.'
+        }
+        @{
+            Title   = 'Several targets of one photo in one run'
+            Code    = "Invoke-FocusFlowEdit cat.png 'a cat sitting' 'a tiger sitting', 'a lion sitting', 'a leopard sitting' -OutputPath out/"
+            Remarks = 'Writes out/cat.focusflow.a-tiger-sitting.png, out/cat.focusflow.a-lion-sitting.png and out/cat.focusflow.a-leopard-sitting.png: three results, each what its target gives alone, for about 60 % of the model rows of three separate edits.'
         }
         @{
             Title   = 'Drive a batch from a CSV and measure it'

@@ -56,6 +56,58 @@ Describe 'Invoke-FocusFlowEdit' {
     }
 }
 
+Describe 'Invoke-FocusFlowEdit with several targets' {
+    BeforeAll {
+        $script:dir = New-TestFolder
+        Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
+        $script:targets = @($meta.edit.tar, 'A lion sitting.', 'A leopard sitting.')
+    }
+    AfterAll { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'edits the targets together, one result and file each, the first as the single edit gives it' {
+        $p = $edit.Clone(); $p.To = $targets
+        $r = @(Invoke-FocusFlowEdit (Join-Path $dir 'cat.png') @p -OutputPath $dir)
+        $r.Count | Should -Be 3
+        ($r | ForEach-Object { Split-Path $_.Output -Leaf }) -join ',' |
+            Should -Be 'cat.focusflow.a-tiger-sitting.png,cat.focusflow.a-lion-sitting.png,cat.focusflow.a-leopard-sitting.png'
+        ($r.TargetPrompt) -join '|' | Should -Be ($targets -join '|')
+        $r | ForEach-Object { $_.GroupSize | Should -Be 3; $_.ModelRows | Should -Be $r[0].ModelRows }
+        # The tiger, edited with two other targets, is still the reference edit.
+        Get-MaxPixelDifference $r[0].Output (Join-Path $reference 'focusflow_delta.png') | Should -BeLessOrEqual 2
+        Get-MaxPixelDifference $r[1].Output $r[2].Output | Should -BeGreaterThan 0
+    }
+
+    It 'takes several targets from a pipeline object, for SDEdit and with -Mask' {
+        $mask = Join-Path $dir 'right.png'
+        $img = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.L8]]::new(128, 128)
+        try {
+            for ($y = 0; $y -lt 128; $y++) { for ($x = 64; $x -lt 128; $x++) { $img[$x, $y] = [SixLabors.ImageSharp.PixelFormats.L8]::new(255) } }
+            [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($img, $mask)
+        }
+        finally { $img.Dispose() }
+        $p = $edit.Clone(); 'From', 'To' | ForEach-Object { $p.Remove($_) }
+        $sd = @([pscustomobject]@{ Path = (Join-Path $dir 'cat.png'); From = $meta.edit.src; To = @('a dog', 'a fox') } |
+            Invoke-FocusFlowEdit @p -Method SDEdit -OutputPath (Join-Path $dir 'sd/'))
+        $sd.Count | Should -Be 2
+        ($sd | ForEach-Object { Split-Path $_.Output -Leaf }) -join ',' | Should -Be 'cat.sdedit.a-dog.png,cat.sdedit.a-fox.png'
+        $masked = @(Invoke-FocusFlowEdit (Join-Path $dir 'cat.png') -From $meta.edit.src -To 'a dog', 'a fox' @p -Mask $mask -OutputPath (Join-Path $dir 'm/'))
+        $masked.Count | Should -Be 2
+        $masked | ForEach-Object { $_.MaskCoverage | Should -Be 0.5 }
+    }
+
+    It 'reports a target whose file exists and edits the others' {
+        $p = $edit.Clone(); $p.To = @('a dog', 'a fox'); $p.Method = 'SDEdit'
+        $out = Join-Path $dir 'exists/'
+        New-Item -ItemType Directory $out | Out-Null
+        Set-Content (Join-Path $out 'cat.sdedit.a-dog.png') 'mine'
+        $r = @(Invoke-FocusFlowEdit (Join-Path $dir 'cat.png') @p -OutputPath $out -ErrorVariable err -ErrorAction SilentlyContinue)
+        $r.Count | Should -Be 1
+        $r[0].TargetPrompt | Should -Be 'a fox'
+        $err.Count | Should -Be 1
+        Get-Content (Join-Path $out 'cat.sdedit.a-dog.png') | Should -Be 'mine'
+    }
+}
+
 Describe 'Safety: -WhatIf, existing files, bad items' {
     BeforeEach {
         $script:dir = New-TestFolder

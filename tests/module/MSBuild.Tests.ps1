@@ -102,6 +102,37 @@ Describe 'FocusFlowEditImages target' {
     }
 }
 
+Describe 'FocusFlowEdit task with several targets' {
+    It 'edits the targets of To (";"-separated, or item metadata) together into one output each' {
+        $images = Join-Path $work 'multi'
+        New-Item -ItemType Directory $images -Force | Out-Null
+        Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-sd3-ref/source.png') (Join-Path $images 'cat.png')
+        Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-sd3-ref/source.png') (Join-Path $images 'dog.png')
+        $proj = Join-Path $work 'multi.proj'
+        @"
+<Project>
+  <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
+  <ItemGroup>
+    <Image Include="$images/cat.png" />
+    <Image Include="$images/dog.png" To="a wolf%3Ba fox" />
+  </ItemGroup>
+  <Target Name="Build">
+    <FocusFlowEdit Images="@(Image)" Model="$tinyModel" From="a cat" To="a tiger;a lion" Method="SDEdit" Steps="4" Seed="2" Device="Cpu" OutputDirectory="$work/multi-out">
+      <Output TaskParameter="EditedImages" ItemName="Edited" />
+    </FocusFlowEdit>
+    <Message Importance="high" Text="edited: %(Edited.Filename) %(Edited.To) %(Edited.GroupSize)" />
+  </Target>
+</Project>
+"@ | Set-Content $proj
+        $out = & dotnet msbuild $proj -t:Build -nologo -v:m -nodeReuse:false 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+        foreach ($name in 'cat.sdedit.a-tiger', 'cat.sdedit.a-lion', 'dog.sdedit.a-wolf', 'dog.sdedit.a-fox') {
+            Join-Path $work "multi-out/$name.png" | Should -Exist
+        }
+        ($out -join "`n") | Should -Match 'edited: cat\.sdedit\.a-lion a lion 2'
+    }
+}
+
 Describe 'InvokeFocusFlowEvaluation and MergeFocusFlowEvaluation tasks' {
     It 'run an evaluation in two slices and merge them inside dotnet msbuild' {
         $metrics = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'metrics'
@@ -136,7 +167,9 @@ Describe 'InvokeFocusFlowEvaluation and MergeFocusFlowEvaluation tasks' {
         foreach ($slice in '1/2', '2/2') {
             $output = & dotnet msbuild $proj -t:Slice "-p:Slice=$slice" -nologo -v:m 2>&1
             $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
-            ($output | Where-Object { $_ -match 'slice: \w+ measured 1' }).Count | Should -Be 2 -Because ($output -join "`n")
+            # A slice takes whole edit groups (a method's targets of one image): here one method's two targets each.
+            $measured = @($output | Where-Object { $_ -match 'slice: \w+ measured (\d)' } | ForEach-Object { [int]($_ -replace '.*measured (\d).*', '$1') })
+            ($measured | Measure-Object -Sum).Sum | Should -Be 2 -Because ($output -join "`n")
         }
         $output = & dotnet msbuild $proj -t:Merge -nologo -v:m 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")

@@ -26,6 +26,9 @@ public sealed record EditOptions
     public long Seed { get; init; }
     public BlendMode BlendMode { get; init; } = BlendMode.Delta;
     public MaskOptions Mask { get; init; } = new();
+    /// <summary>The most transformer rows one model call takes; null: chosen from the device's free memory (see <see cref="RowBudget"/>).
+    /// It changes speed and memory, not the result (beyond float rounding).</summary>
+    public int? MaxBatchRows { get; init; }
     /// <summary>How the VAE bounds its memory; by default a whole-image pass, diffusers' numbers.</summary>
     public VaeMemoryOptions VaeMemory { get; init; } = VaeMemoryOptions.Exact;
 
@@ -79,6 +82,7 @@ public sealed record EditOptions
             Check(NMin >= 0 && NMin <= NMax, nameof(NMin), NMin, $"must be between 0 and NMax ({NMax})");
             Check(NAvg >= 1, nameof(NAvg), NAvg, "must be at least 1");
         }
+        if (MaxBatchRows is int rows) Check(rows >= 1, nameof(MaxBatchRows), rows, "must be at least 1");
         CheckGuidance(SourceGuidance, nameof(SourceGuidance));
         CheckGuidance(TargetGuidance, nameof(TargetGuidance));
         if (Method == EditMethod.FocusFlow)

@@ -24,6 +24,10 @@ public sealed class EditMask : IDisposable
         Timestep = timestep;
     }
 
+    /// <summary>An independent copy (its own tensors, outside any dispose scope: the owner disposes it).</summary>
+    public EditMask Clone() => new(Raw?.clone().DetachFromDisposeScope(), Soft.clone().DetachFromDisposeScope(),
+        Binary.clone().DetachFromDisposeScope(), Timestep);
+
     /// <summary>Share of latent pixels in the binary mask.</summary>
     public double Coverage => Binary.mean().item<float>();
 
@@ -38,11 +42,18 @@ public sealed class EditMask : IDisposable
 /// <summary>
 /// FocusFlow phase 1 (DiffEdit-style): sample noisy versions of the source at an intermediate level and
 /// measure where the model's source and target velocities disagree; then clip, normalise, dilate, blur
-/// and threshold.
+/// and threshold. Every sample sees one latent, so its negative and source rows serve every target: a sample
+/// costs 2 + K rows for K targets, and all samples go into one request.
 /// </summary>
 public static class FocusFlowMask
 {
-    public static EditMask Compute(GuidedVelocityField field, Tensor xSrc, FlowMatchSchedule schedule, EditOptions options, EditRun run)
+    /// <summary>The mask of every target of the field, in target order.</summary>
+    public static EditMask[] Compute(GuidedVelocityField field, Tensor xSrc, FlowMatchSchedule schedule, EditOptions options, EditRun run) =>
+        Compute(field, xSrc, schedule, options, run, Enumerable.Range(0, field.TargetCount).ToList());
+
+    /// <summary>The masks of the targets <paramref name="targets"/> (0-based, in that order).</summary>
+    public static EditMask[] Compute(GuidedVelocityField field, Tensor xSrc, FlowMatchSchedule schedule, EditOptions options, EditRun run,
+        IReadOnlyList<int> targets)
     {
         using var noGrad = torch.no_grad();
         var mo = options.Mask;
@@ -50,22 +61,41 @@ public static class FocusFlowMask
         int init = Math.Clamp((int)(T * mo.Strength), 1, T);
         int index = T - init;
         float t = schedule.Timesteps[index], sigma = schedule.Sigmas[index];
-        var acc = torch.zeros(xSrc.shape[^2], xSrc.shape[^1], ScalarType.Float32, xSrc.device);
-        for (int k = 0; k < mo.Samples; k++)
+        var acc = targets.Select(_ => torch.zeros(xSrc.shape[^2], xSrc.shape[^1], ScalarType.Float32, xSrc.device)).ToArray();
+        using (var scope = torch.NewDisposeScope())
         {
-            run.ThrowIfCancelled();
-            using var scope = torch.NewDisposeScope();
-            // Each sample has its own generator, so the mask does not depend on the edit's noise stream.
-            using var noise = new NoiseSource(options.MaskSeed + 100L * k, xSrc.device);
-            var n = noise.Next(xSrc.shape);
-            var xt = sigma * n + (1 - sigma) * xSrc;
-            var (vs, vt) = field.Both(xt, xt, t, mo.Guidance, mo.Guidance);
-            acc.add_((vt - vs).abs().mean(new long[] { 0, 1 }));
-            run.Report(EditPhase.Mask, k + 1, mo.Samples);
+            var request = new VelocityRequest();
+            var rows = new (GuidedRows Source, GuidedRows Target)[mo.Samples, targets.Count];
+            for (int s = 0; s < mo.Samples; s++)
+            {
+                // Each sample has its own generator, so the mask does not depend on the edit's noise stream.
+                using var noise = new NoiseSource(options.MaskSeed + 100L * s, xSrc.device);
+                var n = noise.Next(xSrc.shape);
+                var xt = sigma * n + (1 - sigma) * xSrc;
+                var source = request.Guided(xt, GuidanceBatch.SourceRow, mo.Guidance);
+                for (int j = 0; j < targets.Count; j++)
+                    rows[s, j] = (source, request.Guided(xt, GuidanceBatch.TargetRow(targets[j]), mo.Guidance));
+            }
+            var velocities = field.Evaluate(request, t, run);
+            for (int s = 0; s < mo.Samples; s++)
+            {
+                for (int j = 0; j < targets.Count; j++)
+                {
+                    var vs = GuidedVelocityField.Guide(velocities, rows[s, j].Source);
+                    var vt = GuidedVelocityField.Guide(velocities, rows[s, j].Target);
+                    acc[j].add_((vt - vs).abs().mean(new long[] { 0, 1 }));
+                }
+                run.Report(EditPhase.Mask, s + 1, mo.Samples);
+            }
         }
-        acc.div_(mo.Samples);
-        var (soft, binary) = PostProcess(acc, mo);
-        return new EditMask(acc, soft, binary, t);
+        var masks = new EditMask[targets.Count];
+        for (int j = 0; j < targets.Count; j++)
+        {
+            acc[j].div_(mo.Samples);
+            var (soft, binary) = PostProcess(acc[j], mo);
+            masks[j] = new EditMask(acc[j], soft, binary, t);
+        }
+        return masks;
     }
 
     /// <summary>A mask the user gave (already soft, [h, w] in [0, 1]) in place of the automatic one.</summary>

@@ -4,68 +4,68 @@ using static TorchSharp.torch;
 namespace FocusFlow.Core.Editing;
 
 /// <summary>
-/// Source and target velocities with classifier-free guidance from one batched model call over
-/// [src_uncond, src_cond, tar_uncond, tar_cond]. The conditioning is computed once per image and reused
-/// by the mask and the edit. The ODE state stays in float32; only the model call runs in the model's
-/// precision.
+/// Evaluates the rows of a <see cref="VelocityRequest"/> with the model, in as few calls as the row budget allows
+/// (<see cref="MaxBatchRows"/> rows per call), and counts calls and rows. The conditioning
+/// (<see cref="GuidanceBatch"/>) is moved to the model once and reused by the mask and the edit. The ODE state
+/// stays in float32; only the model call runs in the model's precision. Nothing here reads a value back to the
+/// host, so a step queues its work without waiting for the device.
 /// </summary>
 public sealed class GuidedVelocityField : IDisposable
 {
     readonly IVelocityModel _model;
-    readonly Tensor _emb4, _pool4, _embTarget, _poolTarget;
+    readonly GuidanceBatch _rows;
 
-    /// <summary>Number of model calls made (each a batch of 2 or 4).</summary>
+    /// <summary>Model calls made.</summary>
     public int Calls { get; private set; }
+    /// <summary>Transformer input rows evaluated, over all calls.</summary>
+    public int Rows { get; private set; }
+    /// <summary>The most rows one call takes.</summary>
+    public int MaxBatchRows { get; }
+    public int TargetCount => _rows.TargetCount;
 
-    /// <param name="emb4">[4, tokens, dim]: source negative, source, target negative, target.</param>
-    /// <param name="pool4">[4, pooled]: in the same order.</param>
-    public GuidedVelocityField(IVelocityModel model, Tensor emb4, Tensor pool4)
+    public GuidedVelocityField(IVelocityModel model, GuidanceBatch guidance, int maxBatchRows)
     {
-        if (emb4.shape[0] != 4 || pool4.shape[0] != 4)
-            throw new ArgumentException("The guidance batch needs 4 rows: source negative, source, target negative, target.");
+        if (maxBatchRows < 1) throw new ArgumentOutOfRangeException(nameof(maxBatchRows), maxBatchRows, "A model call takes at least one row.");
         _model = model;
-        _emb4 = emb4.to(model.DType, model.Device);
-        _pool4 = pool4.to(model.DType, model.Device);
-        _embTarget = _emb4.narrow(0, 2, 2);
-        _poolTarget = _pool4.narrow(0, 2, 2);
+        _rows = guidance.To(model.DType, model.Device);
+        MaxBatchRows = maxBatchRows;
     }
 
-    /// <summary>V_src at <paramref name="zSrc"/> and V_tar at <paramref name="zTar"/>, float32.</summary>
-    public (Tensor Source, Tensor Target) Both(Tensor zSrc, Tensor zTar, float t, double cfgSource, double cfgTarget)
+    /// <summary>
+    /// Velocity of every row of <paramref name="request"/> at timestep <paramref name="t"/> (0..1000): float32
+    /// [rows, C, H, W] in row order. <paramref name="run"/>'s cancellation is checked before each call.
+    /// </summary>
+    public Tensor Evaluate(VelocityRequest request, float t, EditRun? run = null)
+    {
+        if (request.Count == 0) throw new ArgumentException("The request has no rows.", nameof(request));
+        using var scope = torch.NewDisposeScope();
+        var parts = new List<Tensor>();
+        for (int start = 0; start < request.Count; start += MaxBatchRows)
+        {
+            run?.ThrowIfCancelled();
+            int n = Math.Min(MaxBatchRows, request.Count - start);
+            var latents = torch.cat(request.Latents.Skip(start).Take(n).ToArray(), 0).to(_model.DType);
+            var prompts = request.Prompts.Skip(start).Take(n).ToArray();
+            var sequence = torch.cat(prompts.Select(p => _rows.Sequence.narrow(0, p, 1)).ToArray(), 0);
+            var pooled = torch.cat(prompts.Select(p => _rows.Pooled.narrow(0, p, 1)).ToArray(), 0);
+            // The timestep stays float32 whatever the model precision (fp16 cannot hold 371.5 exactly), as in diffusers.
+            var timestep = torch.full(new long[] { n }, t, ScalarType.Float32, _model.Device);
+            parts.Add(_model.Forward(latents, sequence, pooled, timestep).to(ScalarType.Float32));
+            Calls++;
+            Rows += n;
+        }
+        var all = parts.Count == 1 ? parts[0] : torch.cat(parts.ToArray(), 0);
+        return all.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>u + scale*(c - u) from evaluated rows: [1, C, H, W].</summary>
+    public static Tensor Guide(Tensor velocities, GuidedRows g)
     {
         using var scope = torch.NewDisposeScope();
-        var latents = torch.cat(new[] { zSrc, zSrc, zTar, zTar }, 0).to(_model.DType);
-        var v = Call(latents, _emb4, _pool4, t);
-        var chunks = v.chunk(4, 0);
-        var source = Guide(chunks[0], chunks[1], cfgSource);
-        var target = Guide(chunks[2], chunks[3], cfgTarget);
-        return (source.MoveToOuterDisposeScope(), target.MoveToOuterDisposeScope());
+        var u = velocities.narrow(0, g.Unconditional, 1);
+        var c = velocities.narrow(0, g.Conditional, 1);
+        return (u + g.Scale * (c - u)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>V_tar only, from a batch of two (target negative, target): half the cost when V_src is not needed.</summary>
-    public Tensor Target(Tensor z, float t, double cfgTarget)
-    {
-        using var scope = torch.NewDisposeScope();
-        var latents = torch.cat(new[] { z, z }, 0).to(_model.DType);
-        var chunks = Call(latents, _embTarget, _poolTarget, t).chunk(2, 0);
-        return Guide(chunks[0], chunks[1], cfgTarget).MoveToOuterDisposeScope();
-    }
-
-    Tensor Call(Tensor latents, Tensor emb, Tensor pool, float t)
-    {
-        Calls++;
-        // The timestep stays float32 whatever the model precision (fp16 cannot hold 371.5 exactly), as in diffusers.
-        var timestep = torch.full(new[] { latents.shape[0] }, t, ScalarType.Float32, _model.Device);
-        return _model.Forward(latents, emb, pool, timestep).to(ScalarType.Float32);
-    }
-
-    static Tensor Guide(Tensor uncond, Tensor cond, double scale) => uncond + scale * (cond - uncond);
-
-    public void Dispose()
-    {
-        _embTarget.Dispose();
-        _poolTarget.Dispose();
-        _emb4.Dispose();
-        _pool4.Dispose();
-    }
+    public void Dispose() => _rows.Dispose();
 }

@@ -6,26 +6,39 @@ namespace FocusFlow.Core.Editing;
 
 /// <summary>
 /// SDEdit in flow-matching form: noise the source to sigma_start by linear interpolation (not by adding
-/// noise, which is wrong for flow matching), then sample with the target prompt.
+/// noise, which is wrong for flow matching), then sample with the target prompt. Every target of the field
+/// starts from the same noise (one draw) and the targets' rows of a step go into one request.
 /// </summary>
 public static class SdEditLoop
 {
-    public static Tensor Run(GuidedVelocityField field, Tensor xSrc, FlowMatchSchedule schedule, EditOptions options, EditRun run)
+    /// <returns>The edited latent of each target, in target order.</returns>
+    public static Tensor[] Run(GuidedVelocityField field, Tensor xSrc, FlowMatchSchedule schedule, EditOptions options, EditRun run)
     {
         using var noGrad = torch.no_grad();
-        int T = schedule.Steps;
+        int T = schedule.Steps, K = field.TargetCount;
         int start = Math.Clamp(T - options.NMax, 0, T - 1);
         float sigma = schedule.Sigmas[start];
-        Tensor x;
+        Tensor[] x;
         using (var n = run.Noise.Next(xSrc.shape))
-            x = (sigma * n + (1 - sigma) * xSrc).to(ScalarType.Float32);
-        for (int i = start; i < T; i++)
+        using (var noised = (sigma * n + (1 - sigma) * xSrc).to(ScalarType.Float32))
+            x = Enumerable.Range(0, K).Select(_ => noised.clone()).ToArray();
+        try
         {
-            run.ThrowIfCancelled();
-            using var scope = torch.NewDisposeScope();
-            var v = field.Target(x, schedule.Timesteps[i], options.TargetGuidance);
-            x.add_((schedule.Sigmas[i + 1] - schedule.Sigmas[i]) * v);
-            run.Report(EditPhase.Editing, i - start + 1, T - start);
+            for (int i = start; i < T; i++)
+            {
+                using var scope = torch.NewDisposeScope();
+                var request = new VelocityRequest();
+                var rows = Enumerable.Range(0, K).Select(k => request.Guided(x[k], GuidanceBatch.TargetRow(k), options.TargetGuidance)).ToArray();
+                var velocities = field.Evaluate(request, schedule.Timesteps[i], run);
+                for (int k = 0; k < K; k++)
+                    x[k].add_((schedule.Sigmas[i + 1] - schedule.Sigmas[i]) * GuidedVelocityField.Guide(velocities, rows[k]));
+                run.Report(EditPhase.Editing, i - start + 1, T - start);
+            }
+        }
+        catch
+        {
+            foreach (var xk in x) xk.Dispose();
+            throw;
         }
         return x;
     }

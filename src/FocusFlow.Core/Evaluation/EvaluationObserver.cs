@@ -28,4 +28,6 @@ public sealed record EvaluationOutcome(
 {
     /// <summary>gallery.html (null for a slice): every image and metric of the run on one page.</summary>
     public string? Gallery { get; init; }
+    /// <summary>Transformer input rows this run evaluated (0 for a merge, or when every output was reused).</summary>
+    public int ModelRows { get; init; }
 }

@@ -8,7 +8,9 @@ public sealed record EvaluationWork(int Position, EditMethod Method, EvaluationC
 /// <summary>
 /// A request read and checked before anything is loaded: the cases, each method's options, and the work of this
 /// run (all of it, or one slice). The work list is every case by every method, case-major in the order of the
-/// case list and of <see cref="EvaluationRequest.Methods"/>; the tables keep that order.
+/// case list and of <see cref="EvaluationRequest.Methods"/>; the tables keep that order. The targets of one entry
+/// of the case list are edited together by each method (<see cref="Groups"/>), and a slice takes whole groups, so a
+/// sliced run computes exactly what an undivided run does.
 /// </summary>
 public sealed record EvaluationPlan(
     EvaluationRequest Request, IReadOnlyList<EvaluationCase> Cases, IReadOnlyDictionary<EditMethod, EditOptions> Options,
@@ -25,8 +27,30 @@ public sealed record EvaluationPlan(
         var cases = CaseListReader.Read(request.CasesFile);
         var all = cases.SelectMany(c => request.Methods.Select(m => (Method: m, Case: c)))
             .Select((w, i) => new EvaluationWork(i, w.Method, w.Case)).ToList();
-        var work = request.Shard is { } shard ? all.Where(w => shard.Contains(DealingRank(w.Position, request.Methods.Count, cases.Count))).ToList() : all;
+        var work = request.Shard is { } shard ? Slice(all, request.Methods.Count, cases.Count, shard) : all;
         return new EvaluationPlan(request, cases, options, work, all.Count);
+    }
+
+    /// <summary>The work in edit groups: one per method and case-list entry (its targets), in the order of their first item.</summary>
+    public static IReadOnlyList<IReadOnlyList<EvaluationWork>> Groups(IReadOnlyList<EvaluationWork> work) =>
+        work.GroupBy(w => (w.Method, w.Case.Case)).Select(g => (IReadOnlyList<EvaluationWork>)g.ToList()).ToList();
+
+    /// <summary>
+    /// The work of slice <paramref name="shard"/>: whole edit groups, dealt in the order of <see cref="DealingRank"/>
+    /// (of each group's first item), each to the slice with the fewest items so far (the first such on a tie). With
+    /// single-target entries that is plain round-robin; with groups the slices differ by less than one group.
+    /// </summary>
+    static IReadOnlyList<EvaluationWork> Slice(IReadOnlyList<EvaluationWork> all, int methodCount, int caseCount, EvaluationShard shard)
+    {
+        var sizes = new int[shard.Count];
+        var mine = new HashSet<int>();
+        foreach (var group in Groups(all).OrderBy(g => DealingRank(g[0].Position, methodCount, caseCount)))
+        {
+            int slice = Array.IndexOf(sizes, sizes.Min());
+            sizes[slice] += group.Count;
+            if (slice == shard.Index - 1) mine.UnionWith(group.Select(w => w.Position));
+        }
+        return all.Where(w => mine.Contains(w.Position)).ToList();
     }
 
     /// <summary>

@@ -32,62 +32,115 @@ public static class EvaluationRunner
         Write(settingsPath, settings.ToJson());
 
         var rows = new List<EvaluationRow>();
+        int modelRows = 0;
         var sources = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var work in plan.Work)
+        foreach (var group in EvaluationPlan.Groups(plan.Work))
         {
             observer.Cancellation.ThrowIfCancellationRequested();
-            observer.Progress?.Report(new EvaluationProgress(rows.Count, plan.Work.Count, work.Method, work.Case));
-            rows.Add(RunOne(plan, files, work, pipeline, meter, earlier, sources, observer));
+            for (int j = 0; j < group.Count; j++)
+                observer.Progress?.Report(new EvaluationProgress(rows.Count + j, plan.Work.Count, group[j].Method, group[j].Case));
+            var (groupRows, groupModelRows) = RunGroup(plan, files, group, pipeline, meter, earlier, sources, observer);
+            rows.AddRange(groupRows);
+            modelRows += groupModelRows;
+            rows = EvaluationPlan.InWorkOrder(rows, request.Methods).ToList();
             Write(casesPath, EvaluationCsv.FormatCases(rows));
         }
         if (plan.Work.Count == 0) Write(casesPath, EvaluationCsv.FormatCases(rows));
 
         var summaries = MethodSummary.Of(rows, request.Methods);
         if (request.Shard is not null)
-            return new EvaluationOutcome(rows, summaries, casesPath, settingsPath, null, null, null);
+            return new EvaluationOutcome(rows, summaries, casesPath, settingsPath, null, null, null) { ModelRows = modelRows };
         WriteAggregates(files, settings, rows, summaries, mergedFrom: null);
-        return new EvaluationOutcome(rows, summaries, casesPath, settingsPath, files.Summary, files.Report, files.Chart) { Gallery = files.Gallery };
+        return new EvaluationOutcome(rows, summaries, casesPath, settingsPath, files.Summary, files.Report, files.Chart) { Gallery = files.Gallery, ModelRows = modelRows };
     }
 
-    static EvaluationRow RunOne(EvaluationPlan plan, EvaluationFiles files, EvaluationWork work, Sd3Pipeline pipeline, EditQualityMeter meter,
-        IReadOnlyDictionary<(EditMethod, string), EvaluationRow> earlier, ISet<string> sources, EvaluationObserver observer)
+    /// <summary>
+    /// One method on the targets of one image: the outputs already there are reused (measured again), the others are
+    /// edited together in one grouped edit, each target then measured. Each edited row records its share of the
+    /// group's time. A failure of the edit fails its targets; the run goes on. Returns the rows and the model rows used.
+    /// </summary>
+    static (IReadOnlyList<EvaluationRow> Rows, int ModelRows) RunGroup(EvaluationPlan plan, EvaluationFiles files, IReadOnlyList<EvaluationWork> group,
+        Sd3Pipeline pipeline, EditQualityMeter meter, IReadOnlyDictionary<(EditMethod, string), EvaluationRow> earlier, ISet<string> sources, EvaluationObserver observer)
     {
-        var (method, c) = (work.Method, work.Case);
-        var relative = EvaluationFiles.RelativeOutput(method, c);
-        var output = files.FullPath(relative);
-        var job = new EditJobRequest
+        var method = group[0].Method;
+        var items = group.Select(work =>
         {
-            Source = c.ImagePath,
-            SourcePrompt = c.SourcePrompt,
-            TargetPrompt = c.TargetPrompt,
-            Options = plan.Options[method],
-            Output = output,
-            Overwrite = true,
-            SaveMask = method == EditMethod.FocusFlow,
-            Size = plan.Request.Size,
-        };
-        var planned = job.PlannedOutputs();
-        string? mask = method == EditMethod.FocusFlow ? files.Relative(OutputNaming.Mask(output)) : null;
-        var status = EvaluationStatus.Ok;
-        double seconds = 0;
-        string? source = null;
+            var relative = EvaluationFiles.RelativeOutput(method, work.Case);
+            var job = new EditJobRequest
+            {
+                Source = work.Case.ImagePath,
+                SourcePrompt = work.Case.SourcePrompt,
+                TargetPrompt = work.Case.TargetPrompt,
+                Options = plan.Options[method],
+                Output = files.FullPath(relative),
+                Overwrite = true,
+                SaveMask = method == EditMethod.FocusFlow,
+                Size = plan.Request.Size,
+            };
+            return (Work: work, Relative: relative, Job: job);
+        }).ToList();
+        var toEdit = items.Where(i => plan.Request.Force || !i.Job.PlannedOutputs().All(File.Exists)).ToList();
+        string? failure = null, source = null;
         try
         {
-            source = WriteSource(files, c, job, sources, plan.Request.Force);
-            if (!plan.Request.Force && planned.All(File.Exists))
+            source = WriteSource(files, items[0].Work.Case, items[0].Job, sources, plan.Request.Force);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            failure = e.Message.ReplaceLineEndings(" ");
+        }
+        double share = 0;
+        int modelRows = 0;
+        if (toEdit.Count > 0 && failure is null)
+        {
+            try
             {
-                status = EvaluationStatus.Reused;
-                seconds = earlier.TryGetValue((method, relative), out var before) && before.Status != EvaluationStatus.Failed ? before.Seconds : 0;
-                observer.Verbose?.Invoke($"{method} {c.Image} / {c.TargetCode}: {relative} is there, measuring it again.");
-            }
-            else
-            {
-                var result = EditJob.Run(pipeline, job, new EditObserver
+                var results = EditJob.RunGroup(pipeline, toEdit.Select(i => i.Job).ToList(), new EditObserver
                 {
                     Progress = observer.Step, Warning = observer.Warning, Verbose = observer.Verbose, Cancellation = observer.Cancellation,
                 });
-                seconds = result.Seconds;
+                share = Math.Round(results[0].Seconds / results.Count, 2);
+                modelRows = results[0].ModelRows;
             }
+            catch (OperationCanceledException) when (observer.Cancellation.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                failure = e.Message.ReplaceLineEndings(" ");
+            }
+        }
+        var rows = items.Select(i =>
+        {
+            bool edited = toEdit.Contains(i);
+            if (!edited)
+            {
+                observer.Verbose?.Invoke($"{method} {i.Work.Case.Image} / {i.Work.Case.TargetCode}: {i.Relative} is there, measuring it again.");
+                var seconds = earlier.TryGetValue((method, i.Relative), out var before) && before.Status != EvaluationStatus.Failed ? before.Seconds : 0;
+                return Measure(files, i.Work, i.Relative, meter, seconds, EvaluationStatus.Reused, failure, source, observer);
+            }
+            return Measure(files, i.Work, i.Relative, meter, share, EvaluationStatus.Ok, failure, source, observer);
+        }).ToList();
+        return (rows, modelRows);
+    }
+
+    /// <summary>The row of one output: measured, or failed with <paramref name="failure"/> (the edit's) or the measuring's error.</summary>
+    static EvaluationRow Measure(EvaluationFiles files, EvaluationWork work, string relative, EditQualityMeter meter, double seconds,
+        EvaluationStatus status, string? failure, string? source, EvaluationObserver observer)
+    {
+        var (method, c) = (work.Method, work.Case);
+        var output = files.FullPath(relative);
+        string? mask = method == EditMethod.FocusFlow ? files.Relative(OutputNaming.Mask(output)) : null;
+        EvaluationRow Failed(string error)
+        {
+            observer.Warning?.Invoke($"{method} {c.Image} / {c.TargetCode} failed: {error}");
+            bool edited = File.Exists(output);
+            return Row(work, null, null, seconds, edited ? relative : "", edited ? mask : null, EvaluationStatus.Failed, error) with { Source = source };
+        }
+        if (failure is not null) return Failed(failure);
+        try
+        {
             var quality = meter.Measure(c.ImagePath, output, c.TargetPrompt);
             return Row(work, quality.ClipT, quality.Lpips, seconds, relative, mask, status, null) with { Source = source };
         }
@@ -97,10 +150,7 @@ public static class EvaluationRunner
         }
         catch (Exception e)
         {
-            var error = e.Message.ReplaceLineEndings(" ");
-            observer.Warning?.Invoke($"{method} {c.Image} / {c.TargetCode} failed: {error}");
-            bool edited = File.Exists(output);
-            return Row(work, null, null, seconds, edited ? relative : "", edited ? mask : null, EvaluationStatus.Failed, error) with { Source = source };
+            return Failed(e.Message.ReplaceLineEndings(" "));
         }
     }
 

@@ -7,7 +7,8 @@ namespace FocusFlow.Core.Evaluation;
 /// Slice <see cref="Index"/> of <see cref="Count"/> ("k/n", k from 1) of an evaluation's work list, so that CI matrix
 /// jobs or batch-scheduler tasks can share one run. Items are dealt round-robin: slice k takes the items ranked k-1,
 /// k-1+n, k-1+2n, ... - so the slices never overlap, together cover the list, and differ in size by one at most.
-/// (<see cref="EvaluationPlan"/> ranks every (case, method) so that each slice also gets a similar mix of methods.)
+/// (<see cref="EvaluationPlan"/> deals whole edit groups - the targets of one image by one method - in an order that
+/// gives each slice a similar mix of methods.)
 /// </summary>
 public readonly partial record struct EvaluationShard(int Index, int Count)
 {

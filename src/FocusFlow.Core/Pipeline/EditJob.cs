@@ -5,6 +5,7 @@ using FocusFlow.Core.IO;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Safetensors;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,11 +34,16 @@ public sealed record EditJobRequest : ImageJobRequest
     }
 }
 
-/// <summary>What an edit produced, for the table view, Export-Csv and Measure-EditQuality.</summary>
+/// <summary>
+/// What an edit produced, for the table view, Export-Csv and Measure-EditQuality. <see cref="ModelCalls"/>,
+/// <see cref="ModelRows"/> (transformer input rows evaluated) and <see cref="PeakDeviceMemoryMB"/> are those of the
+/// whole group when targets were edited together (<see cref="GroupSize"/> of them), the same on each of its results.
+/// </summary>
 public sealed record EditJobResult(
     string Source, string Output, string? Mask, string? Overlay, string? Latents,
     EditMethod Method, string SourcePrompt, string TargetPrompt, string NegativePrompt, long Seed,
-    int Width, int Height, double? MaskCoverage, double Seconds, int ModelCalls, string Model, string Device)
+    int Width, int Height, double? MaskCoverage, double Seconds, int ModelCalls, string Model, string Device,
+    int ModelRows, int GroupSize, double? PeakDeviceMemoryMB)
 {
     /// <summary>The target prompt under the name Measure-EditQuality binds to.</summary>
     public string Prompt => TargetPrompt;
@@ -50,20 +56,70 @@ public sealed record EditJobResult(
 
 public static class EditJob
 {
-    public static EditJobResult Run(Sd3Pipeline pipeline, EditJobRequest request, EditObserver observer)
+    public static EditJobResult Run(Sd3Pipeline pipeline, EditJobRequest request, EditObserver observer) =>
+        RunGroup(pipeline, new[] { request }, observer)[0];
+
+    /// <summary>
+    /// Edits one source toward the target prompts of <paramref name="requests"/> together (shared rows, one noise
+    /// stream) and writes each request's files; the results come in request order. The requests must agree on
+    /// everything but the target prompt and the outputs.
+    /// </summary>
+    public static IReadOnlyList<EditJobResult> RunGroup(Sd3Pipeline pipeline, IReadOnlyList<EditJobRequest> requests, EditObserver observer)
     {
         var clock = Stopwatch.StartNew();
-        request.Options.EnsureValid();
-        request.EnsureOutputsFree();
-        using var image = request.LoadWorkingImage(observer.Verbose);
+        var first = CheckGroup(requests);
+        first.Options.EnsureValid();
+        foreach (var r in requests) r.EnsureOutputsFree();
+        using var image = first.LoadWorkingImage(observer.Verbose);
         int width = image.Width, height = image.Height;
-        using var userMask = request.MaskImage is null ? null : MaskImages.LoadUserMask(request.MaskImage, height / 8, width / 8);
+        using var userMask = first.MaskImage is null ? null : MaskImages.LoadUserMask(first.MaskImage, height / 8, width / 8);
 
-        using var outcome = ImageEditor.Edit(pipeline, image, request.SourcePrompt, request.TargetPrompt, request.Options, userMask, observer);
-        observer.Progress?.Report(new EditProgress(EditPhase.Saving, 0, 1));
+        using var group = ImageEditor.Edit(pipeline, image, first.SourcePrompt, requests.Select(r => r.TargetPrompt).ToList(), first.Options, userMask, observer);
+        observer.Progress?.Report(new EditProgress(EditPhase.Saving, 0, requests.Count));
+        var saved = new List<(EditJobRequest Request, EditOutcome Outcome, string? Mask, string? Overlay, string? Latents, string? Comparison)>();
+        for (int k = 0; k < requests.Count; k++)
+        {
+            var (mask, overlay, latents, comparison) = Save(pipeline, requests[k], image, group.SourceLatent, group.Targets[k]);
+            saved.Add((requests[k], group.Targets[k], mask, overlay, latents, comparison));
+            observer.Progress?.Report(new EditProgress(EditPhase.Saving, k + 1, requests.Count));
+        }
+        var a = group.Accounting;
+        double seconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        double? peakMB = a.PeakDeviceMemory is long bytes ? Math.Round(bytes / (1024.0 * 1024), 1) : null;
+        var o = first.Options;
+        return saved.Select(s => new EditJobResult(Path.GetFullPath(s.Request.Source), s.Request.Output, s.Mask, s.Overlay, s.Latents,
+            o.Method, s.Request.SourcePrompt, s.Request.TargetPrompt, o.NegativePrompt, o.Seed, width, height,
+            s.Outcome.Mask?.Coverage, seconds, a.ModelCalls, pipeline.Model.RootPath, pipeline.Placement.ToString(),
+            a.ModelRows, a.GroupSize, peakMB) { Comparison = s.Comparison, Options = o }).ToList();
+    }
+
+    /// <summary>The first request, after checking that all edit the same source the same way into different files.</summary>
+    static EditJobRequest CheckGroup(IReadOnlyList<EditJobRequest> requests)
+    {
+        if (requests.Count == 0) throw new ArgumentException("An edit group needs at least one request.", nameof(requests));
+        var first = requests[0];
+        foreach (var r in requests.Skip(1))
+        {
+            bool same = r.Source == first.Source && r.SourcePrompt == first.SourcePrompt && r.Options == first.Options
+                && r.MaskImage == first.MaskImage && SameSize(r.Size, first.Size);
+            if (!same)
+                throw new ArgumentException($"Targets edited together share the source image, source prompt, options, size and mask; '{r.TargetPrompt}' differs from '{first.TargetPrompt}'.", nameof(requests));
+        }
+        var twice = requests.SelectMany(r => r.PlannedOutputs()).GroupBy(f => Path.GetFullPath(f), StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+            throw new ArgumentException($"Two targets of one edit would write {twice.Key}: give each target its own output name (see OutputNaming).", nameof(requests));
+        return first;
+    }
+
+    static bool SameSize(IReadOnlyList<int>? a, IReadOnlyList<int>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
+
+    /// <summary>Writes one target's PNG and, when asked, its mask, overlay, latents and comparison (all or none); returns the companions' paths.</summary>
+    static (string? Mask, string? Overlay, string? Latents, string? Comparison) Save(Sd3Pipeline pipeline, EditJobRequest request, Image<Rgb24> image, Tensor sourceLatent, EditOutcome outcome)
+    {
+        int width = image.Width, height = image.Height;
         var provenance = Provenance.For(request, request.Options, pipeline, width, height, request.MaskImage);
         provenance.WriteTo(outcome.Image.Metadata, OutputKind.Edit);
-        // All of the item's files together or none (see OutputSet).
+        // All of one target's files together or none (see OutputSet).
         using var outputs = new OutputSet(request.Overwrite);
         outputs.Add(request.Output, s => outcome.Image.SaveAsPng(s));
         string? maskPath = null, overlayPath = null, latentsPath = null;
@@ -85,7 +141,7 @@ public static class EditJob
         if (request.SaveLatents)
         {
             latentsPath = OutputNaming.Latents(request.Output);
-            var tensors = new List<(string, Tensor)> { ("x_src", outcome.SourceLatent), ("out", outcome.Latent) };
+            var tensors = new List<(string, Tensor)> { ("x_src", sourceLatent), ("out", outcome.Latent) };
             if (outcome.Mask is not null)
             {
                 tensors.Add(("mask_soft", outcome.Mask.Soft));
@@ -104,12 +160,7 @@ public static class EditJob
             outputs.Add(comparisonPath, s => sheet.SaveAsPng(s));
         }
         outputs.Commit();
-        observer.Progress?.Report(new EditProgress(EditPhase.Saving, 1, 1));
-        var o = request.Options;
-        return new EditJobResult(Path.GetFullPath(request.Source), request.Output, maskPath, overlayPath, latentsPath,
-            o.Method, request.SourcePrompt, request.TargetPrompt, o.NegativePrompt, o.Seed, width, height,
-            outcome.Mask?.Coverage, Math.Round(clock.Elapsed.TotalSeconds, 2), outcome.ModelCalls,
-            pipeline.Model.RootPath, pipeline.Placement.ToString()) { Comparison = comparisonPath, Options = o };
+        return (maskPath, overlayPath, latentsPath, comparisonPath);
     }
 
     static Dictionary<string, string> Metadata(EditJobRequest r, Sd3Pipeline p)

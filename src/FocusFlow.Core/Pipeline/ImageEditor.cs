@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Sampling;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -9,71 +10,84 @@ using static TorchSharp.torch;
 namespace FocusFlow.Core.Pipeline;
 
 /// <summary>
-/// One edit of an image already at its working size: source latent and prompt embeddings once, then the
-/// mask (FocusFlow) and the method's loop on the same conditioning, then the decode.
+/// The edit of an image already at its working size toward one or more target prompts: source latent and
+/// prompt embeddings once, then the masks (FocusFlow; reused from the pipeline's mask cache where made before)
+/// and the method's loop for all targets together on the same conditioning and noise, then the decodes.
+/// Each target's result equals the edit of that target alone (to float rounding).
 /// </summary>
 public static class ImageEditor
 {
-    /// <param name="userMask">A soft mask [h, w] at latent resolution that replaces FocusFlow's automatic mask.</param>
-    public static EditOutcome Edit(Sd3Pipeline pipeline, Image<Rgb24> image, string sourcePrompt, string targetPrompt,
+    /// <param name="userMask">A soft mask [h, w] at latent resolution that replaces FocusFlow's automatic mask for every target.</param>
+    public static EditGroupOutcome Edit(Sd3Pipeline pipeline, Image<Rgb24> image, string sourcePrompt, IReadOnlyList<string> targetPrompts,
         EditOptions options, Tensor? userMask, EditObserver observer)
     {
         options.EnsureValid();
+        if (targetPrompts.Count == 0) throw new ArgumentException("Give at least one target prompt.", "To");
         if (userMask is not null && options.Method != EditMethod.FocusFlow)
             throw new ArgumentException($"A mask image applies to the FocusFlow method only, not to {options.Method}.", "Mask");
         lock (pipeline.EditLock)
         {
             using var noGrad = torch.no_grad();
             var clock = Stopwatch.StartNew();
+            var peak = new PeakMemory(pipeline.Placement.Device);
             Report(observer, EditPhase.Encoding, 0, 2);
             var xSrc = pipeline.ImageToLatent(image, options.VaeMemory, observer.Warning);
+            var masks = new EditMask?[targetPrompts.Count];
+            var latents = new Tensor?[targetPrompts.Count];
+            var outcomes = new List<EditOutcome>();
             try
             {
                 Report(observer, EditPhase.Encoding, 1, 2);
-                using var conditioning = pipeline.Encode(sourcePrompt, targetPrompt, options.NegativePrompt, observer.Warning, observer.Verbose);
+                using var field = Field(pipeline, xSrc, sourcePrompt, targetPrompts, options, observer);
                 Report(observer, EditPhase.Encoding, 2, 2);
-                observer.Verbose?.Invoke($"Source latent and prompts ready in {clock.Elapsed.TotalSeconds:F1} s.");
+                peak.Sample();
+                observer.Verbose?.Invoke($"Source latent and {targetPrompts.Count + 2} prompts ready in {clock.Elapsed.TotalSeconds:F1} s; up to {field.MaxBatchRows} rows per model call.");
                 observer.Cancellation.ThrowIfCancellationRequested();
 
-                using var field = new GuidedVelocityField(pipeline.Velocity, conditioning.Sequence, conditioning.Pooled);
                 using var noise = new NoiseSource(options.Seed, pipeline.Placement.Device);
                 var run = new EditRun(noise, observer.Progress, observer.Cancellation);
                 var schedule = pipeline.Schedule(options.Steps);
-                EditMask? mask = null;
-                Tensor latent;
-                try
+                if (options.Method == EditMethod.FocusFlow)
                 {
-                    if (options.Method == EditMethod.FocusFlow)
-                    {
-                        mask = userMask is null
-                            ? FocusFlowMask.Compute(field, xSrc, schedule, options, run)
-                            : FocusFlowMask.FromSoft(userMask.to(ScalarType.Float32, xSrc.device), options.Mask.Threshold);
-                        observer.Verbose?.Invoke($"Mask covers {mask.Coverage:P1} of the image.");
-                    }
-                    latent = options.Method == EditMethod.SDEdit
-                        ? SdEditLoop.Run(field, xSrc, schedule, options, run)
-                        : FlowEditLoop.Run(field, xSrc, schedule, options, mask?.Soft, run);
+                    if (userMask is not null)
+                        for (int k = 0; k < masks.Length; k++)
+                            masks[k] = FocusFlowMask.FromSoft(userMask.to(ScalarType.Float32, xSrc.device, copy: true), options.Mask.Threshold);
+                    else
+                        AutomaticMasks(pipeline, MaskKey.Digest(image), field, xSrc, schedule, sourcePrompt, targetPrompts, options, run, masks);
+                    for (int k = 0; k < masks.Length; k++)
+                        observer.Verbose?.Invoke($"Mask for '{targetPrompts[k]}' covers {masks[k]!.Coverage:P1} of the image.");
+                    peak.Sample();
                 }
-                catch
+                var edited = options.Method == EditMethod.SDEdit
+                    ? SdEditLoop.Run(field, xSrc, schedule, options, run)
+                    : FlowEditLoop.Run(field, xSrc, schedule, options, options.Method == EditMethod.FocusFlow ? masks.Select(m => m!.Soft).ToList() : null, run);
+                edited.CopyTo(latents, 0);
+                peak.Sample();
+                observer.Verbose?.Invoke($"{options.Method}, {targetPrompts.Count} target(s): {field.Calls} transformer calls, {field.Rows} rows in {clock.Elapsed.TotalSeconds:F1} s.");
+                for (int k = 0; k < targetPrompts.Count; k++)
                 {
-                    mask?.Dispose();
-                    throw;
+                    Report(observer, EditPhase.Decoding, k, targetPrompts.Count);
+                    var output = pipeline.LatentToImage(latents[k]!, options.VaeMemory, observer.Warning);
+                    outcomes.Add(new EditOutcome(targetPrompts[k], output, latents[k]!, masks[k]));
+                    (latents[k], masks[k]) = (null, null);
                 }
-                observer.Verbose?.Invoke($"{options.Method}: {field.Calls} transformer calls in {clock.Elapsed.TotalSeconds:F1} s.");
-                Report(observer, EditPhase.Decoding, 0, 1);
-                var output = pipeline.LatentToImage(latent, options.VaeMemory, observer.Warning);
-                Report(observer, EditPhase.Decoding, 1, 1);
-                return new EditOutcome(output, xSrc, latent, mask, field.Calls);
+                Report(observer, EditPhase.Decoding, targetPrompts.Count, targetPrompts.Count);
+                peak.Sample();
+                if (peak.Peak is long bytes) observer.Verbose?.Invoke($"Peak device memory in use: {bytes / (1024.0 * 1024 * 1024):F2} GiB.");
+                return new EditGroupOutcome(xSrc, outcomes, new EditAccounting(field.Calls, field.Rows, targetPrompts.Count, peak.Peak, field.MaxBatchRows));
             }
             catch
             {
                 xSrc.Dispose();
+                foreach (var o in outcomes) o.Dispose();
+                foreach (var m in masks) m?.Dispose();
+                foreach (var l in latents) l?.Dispose();
                 throw;
             }
         }
     }
 
-    /// <summary>FocusFlow's automatic mask alone (Get-FocusFlowMask): phase 1 without the edit.</summary>
+    /// <summary>FocusFlow's automatic mask alone (Get-FocusFlowMask): phase 1 without the edit, from the mask cache when made before.</summary>
     public static EditMask Mask(Sd3Pipeline pipeline, Image<Rgb24> image, string sourcePrompt, string targetPrompt,
         EditOptions options, EditObserver observer)
     {
@@ -81,12 +95,40 @@ public static class ImageEditor
         lock (pipeline.EditLock)
         {
             using var noGrad = torch.no_grad();
+            var masks = new EditMask?[1];
+            var key = MaskKey.For(MaskKey.Digest(image), sourcePrompt, targetPrompt, options);
+            if (pipeline.Masks.TryGet(key) is { } cached) return cached;
             using var xSrc = pipeline.ImageToLatent(image, options.VaeMemory, observer.Warning);
-            using var conditioning = pipeline.Encode(sourcePrompt, targetPrompt, options.NegativePrompt, observer.Warning, observer.Verbose);
-            using var field = new GuidedVelocityField(pipeline.Velocity, conditioning.Sequence, conditioning.Pooled);
+            using var field = Field(pipeline, xSrc, sourcePrompt, new[] { targetPrompt }, options, observer);
             using var noise = new NoiseSource(options.Seed, pipeline.Placement.Device);
             var run = new EditRun(noise, observer.Progress, observer.Cancellation);
-            return FocusFlowMask.Compute(field, xSrc, pipeline.Schedule(options.Steps), options, run);
+            AutomaticMasks(pipeline, key.ImageDigest, field, xSrc, pipeline.Schedule(options.Steps), sourcePrompt, new[] { targetPrompt }, options, run, masks);
+            return masks[0]!;
+        }
+    }
+
+    static GuidedVelocityField Field(Sd3Pipeline pipeline, Tensor xSrc, string sourcePrompt, IReadOnlyList<string> targetPrompts,
+        EditOptions options, EditObserver observer)
+    {
+        using var guidance = pipeline.Encode(sourcePrompt, targetPrompts, options.NegativePrompt, observer.Warning, observer.Verbose);
+        int rows = RowBudget.For(pipeline.Velocity, xSrc.shape[^2], xSrc.shape[^1], guidance.Sequence.shape[1], options.MaxBatchRows);
+        return new GuidedVelocityField(pipeline.Velocity, guidance, rows);
+    }
+
+    /// <summary>Fills <paramref name="masks"/>: from the pipeline's cache where there, the others computed together and cached.</summary>
+    static void AutomaticMasks(Sd3Pipeline pipeline, string digest, GuidedVelocityField field, Tensor xSrc, FlowMatchSchedule schedule,
+        string sourcePrompt, IReadOnlyList<string> targetPrompts, EditOptions options, EditRun run, EditMask?[] masks)
+    {
+        var keys = targetPrompts.Select(t => MaskKey.For(digest, sourcePrompt, t, options)).ToList();
+        var missing = new List<int>();
+        for (int k = 0; k < keys.Count; k++)
+            if ((masks[k] = pipeline.Masks.TryGet(keys[k])) is null) missing.Add(k);
+        if (missing.Count == 0) return;
+        var computed = FocusFlowMask.Compute(field, xSrc, schedule, options, run, missing);
+        for (int j = 0; j < missing.Count; j++)
+        {
+            masks[missing[j]] = computed[j];
+            pipeline.Masks.Add(keys[missing[j]], computed[j]);
         }
     }
 

@@ -7,9 +7,60 @@ namespace FocusFlow.Core.Pipeline;
 /// given folder under that name, or at a given .png path. Companions sit beside it: for <c>x.png</c>,
 /// <c>x.mask.png</c>, <c>x.overlay.png</c>, <c>x.comparison.png</c>, <c>x.latents.safetensors</c> and, once measured by a
 /// build's quality gate, <c>x.quality.json</c>.
+/// Several targets of one source: each name gets the target's tag before <c>.png</c>
+/// (<c>name.method.a-tiger.png</c>, see <see cref="TargetTags"/>); a single target keeps the plain name.
 /// </summary>
 public static class OutputNaming
 {
+    /// <summary>The longest tag made from a prompt.</summary>
+    public const int MaxTagLength = 40;
+
+    /// <summary>
+    /// The edited images of one source toward <paramref name="targetPrompts"/>, in order: the plain name for a single
+    /// target, else the plain name with each target's tag inserted before <c>.png</c>.
+    /// </summary>
+    public static IReadOnlyList<string> ForTargets(string sourcePath, string? outputPath, EditMethod method, IReadOnlyList<string> targetPrompts)
+    {
+        var plain = ForSource(sourcePath, outputPath, method);
+        if (targetPrompts.Count <= 1) return new[] { plain };
+        var stem = Path.ChangeExtension(plain, null);
+        return TargetTags(targetPrompts).Select(tag => $"{stem}.{tag}.png").ToList();
+    }
+
+    /// <summary>
+    /// One tag per target: the prompt's words in lower-case ASCII letters and digits joined by '-', cut at a word
+    /// boundary to at most <see cref="MaxTagLength"/> characters ("A tiger, sitting." gives "a-tiger-sitting"); where
+    /// that is empty or the same as another target's, the target's position instead: t1, t2, ...
+    /// </summary>
+    public static IReadOnlyList<string> TargetTags(IReadOnlyList<string> targetPrompts)
+    {
+        var slugs = targetPrompts.Select(Slug).ToList();
+        return slugs.Select((slug, i) => slug.Length == 0 || slugs.Count(s => s == slug) > 1 || IsPositionCode(slug) ? $"t{i + 1}" : slug).ToList();
+    }
+
+    static bool IsPositionCode(string slug) => slug.Length > 1 && slug[0] == 't' && slug[1..].All(char.IsAsciiDigit);
+
+    static string Slug(string prompt)
+    {
+        var words = new List<string>();
+        var word = new System.Text.StringBuilder();
+        foreach (var c in prompt.Normalize(System.Text.NormalizationForm.FormD))
+        {
+            if (char.IsAsciiLetterOrDigit(c)) word.Append(char.ToLowerInvariant(c));
+            else if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.NonSpacingMark) continue;
+            else if (word.Length > 0) { words.Add(word.ToString()); word.Clear(); }
+        }
+        if (word.Length > 0) words.Add(word.ToString());
+        var slug = "";
+        foreach (var w in words)
+        {
+            var next = slug.Length == 0 ? w : slug + "-" + w;
+            if (next.Length > MaxTagLength) break;
+            slug = next;
+        }
+        return slug.Length == 0 && words.Count > 0 ? words[0][..MaxTagLength] : slug;
+    }
+
     /// <param name="outputPath">null (beside the source), an existing folder or a path ending in a separator (into it), or a .png file.</param>
     public static string ForSource(string sourcePath, string? outputPath, EditMethod method) =>
         ForSource(sourcePath, outputPath, method.ToString().ToLowerInvariant(), "Edited images");

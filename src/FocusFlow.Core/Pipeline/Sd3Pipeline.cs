@@ -38,6 +38,8 @@ public sealed class Sd3Pipeline : IDisposable
 
     readonly object _textGate = new();
     readonly PromptCache _prompts = new(capacity: 16);
+    /// <summary>FocusFlow masks made on this model in this session (a mask is a few hundred kilobytes at most).</summary>
+    public MaskCache Masks { get; } = new(capacity: 32);
     Sd3PromptEncoder? _text;
     bool _disposed;
 
@@ -54,6 +56,8 @@ public sealed class Sd3Pipeline : IDisposable
     /// <summary>How often the text encoders were loaded (once, unless they are released after encoding).</summary>
     public int TextEncoderLoads { get; private set; }
     public bool TextEncodersLoaded => _text is { EncodersReleased: false };
+    /// <summary>True when the loaded text encoders rest in CPU memory between encodings (CUDA only; see <see cref="PipelineOptions.KeepTextEncodersOnDevice"/>).</summary>
+    public bool TextEncodersRestOnCpu => _text is { RestsOnCpu: true };
 
     Sd3Pipeline(DiffusersModelFolder model, PipelineOptions options, TensorPlacement placement,
         SD3Transformer2DModel transformer, AutoencoderKL vae, FlowMatchEulerDiscreteScheduler scheduler, TimeSpan loadTime)
@@ -97,24 +101,33 @@ public sealed class Sd3Pipeline : IDisposable
     public FlowMatchSchedule Schedule(int steps) => Scheduler.SetTimesteps(steps);
 
     /// <summary>
-    /// The guidance batch for a source and a target prompt: a 4-row embedding in the order source negative,
-    /// source, target negative, target (the negative prompt serves both unconditional rows). Prompts seen
-    /// before come from a cache; the text encoders load on first need.
+    /// The guidance batch for a source prompt and target prompts: rows negative, source, then one per target (the
+    /// negative prompt serves every unconditional row). Prompts seen before come from a cache; the text encoders
+    /// load on first need.
     /// </summary>
-    public PromptEmbedding Encode(string sourcePrompt, string targetPrompt, string negativePrompt, Action<string>? onWarning = null, Action<string>? verbose = null)
+    public GuidanceBatch Encode(string sourcePrompt, IReadOnlyList<string> targetPrompts, string negativePrompt, Action<string>? onWarning = null, Action<string>? verbose = null)
     {
         lock (_textGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var negative = EncodeCached(negativePrompt, onWarning, verbose);
-            var source = EncodeCached(sourcePrompt, onWarning, verbose);
-            var target = EncodeCached(targetPrompt, onWarning, verbose);
-            if (Options.ReleaseTextEncoders) ReleaseTextEncoders();
-            var sequence = torch.cat(new[] { negative.Sequence, source.Sequence, negative.Sequence, target.Sequence }, 0);
-            var pooled = torch.cat(new[] { negative.Pooled, source.Pooled, negative.Pooled, target.Pooled }, 0);
-            return new PromptEmbedding(sequence, pooled);
+            // Copies: with many targets the cache may drop an early prompt while a later one is encoded.
+            var rows = new[] { negativePrompt, sourcePrompt }.Concat(targetPrompts)
+                .Select(p => EncodeCached(p, onWarning, verbose)).Select(e => new PromptEmbedding(e.Sequence.clone(), e.Pooled.clone())).ToList();
+            try
+            {
+                if (Options.ReleaseTextEncoders) ReleaseTextEncoders();
+                return GuidanceBatch.Of(rows[0], rows[1], rows.Skip(2).ToList());
+            }
+            finally
+            {
+                foreach (var r in rows) r.Dispose();
+            }
         }
     }
+
+    /// <summary>One source and one target: <see cref="Encode(string, IReadOnlyList{string}, string, Action{string}?, Action{string}?)"/>.</summary>
+    public GuidanceBatch Encode(string sourcePrompt, string targetPrompt, string negativePrompt, Action<string>? onWarning = null, Action<string>? verbose = null) =>
+        Encode(sourcePrompt, new[] { targetPrompt }, negativePrompt, onWarning, verbose);
 
     PromptEmbedding EncodeCached(string prompt, Action<string>? onWarning, Action<string>? verbose) =>
         _prompts.GetOrAdd(prompt, p =>
@@ -123,9 +136,10 @@ public sealed class Sd3Pipeline : IDisposable
             {
                 _text?.Dispose();
                 var clock = Stopwatch.StartNew();
-                _text = Sd3PromptEncoder.Load(Model, Placement, Options.UseT5, onWarning);
+                _text = Sd3PromptEncoder.Load(Model, Placement, Options.UseT5, onWarning, restOnCpu: Options.ParksTextEncoders(Placement.Device));
                 TextEncoderLoads++;
-                verbose?.Invoke($"Text encoders loaded in {clock.Elapsed.TotalSeconds:F1} s{(_text.UsesT5 ? "" : " (without T5)")}.");
+                verbose?.Invoke($"Text encoders loaded in {clock.Elapsed.TotalSeconds:F1} s{(_text.UsesT5 ? "" : " (without T5)")}" +
+                    (_text.RestsOnCpu ? "; they rest in CPU memory and visit the GPU one at a time to encode." : "."));
             }
             return _text.Encode(p, onWarning);
         });
@@ -169,6 +183,7 @@ public sealed class Sd3Pipeline : IDisposable
         if (_disposed) return;
         _disposed = true;
         _prompts.Dispose();
+        Masks.Dispose();
         _text?.Dispose();
         Transformer.Dispose();
         Vae.Dispose();

@@ -53,6 +53,8 @@ public static class EditOptionCatalog
             o => o.VaeMemory.TileSize, (o, v) => o with { VaeMemory = o.VaeMemory with { TileSize = (int)v } }, defaultNote: "the VAE's sample_size (1024 for SD3)"),
         new EditOption("VaeTileOverlap", typeof(double), "0 to below 1", "Share of a tile blended with its neighbour when tiling.", All,
             o => o.VaeMemory.TileOverlap, (o, v) => o with { VaeMemory = o.VaeMemory with { TileOverlap = (double)v } }),
+        new EditOption("MaxBatchRows", typeof(int), "at least 1", "The most transformer rows one model call takes (speed and memory only; the result is the same to float rounding).", All,
+            o => o.MaxBatchRows, (o, v) => o with { MaxBatchRows = (int)v }, defaultNote: "chosen from the device's free memory (CUDA), at most 64; a bounded number on the CPU"),
     };
 
     static readonly Dictionary<string, EditOption> ByName = Options.ToDictionary(o => o.Name, StringComparer.OrdinalIgnoreCase);

@@ -33,6 +33,12 @@ public sealed class Sd3PromptEncoder : IDisposable
     /// <summary>What loading each encoder found: tensors loaded, missing, unexpected.</summary>
     public IReadOnlyList<WeightLoadReport> LoadReports { get; }
     public bool EncodersReleased => _clipL is null;
+    /// <summary>
+    /// True when the encoders' weights rest in CPU memory and each visits <see cref="Placement"/>'s device only while
+    /// it encodes: the GPU then holds one encoder at a time (T5 alone is about 9.5 GB in float16) and none during
+    /// an edit. Moving them is a copy, not a reload from disk.
+    /// </summary>
+    public bool RestsOnCpu { get; private set; }
 
     Sd3PromptEncoder(ClipTokenizer clipLTokenizer, ClipTokenizer clipGTokenizer, T5Tokenizer? t5Tokenizer,
         ClipTextModelWithProjection clipL, ClipTextModelWithProjection clipG, T5EncoderModel? t5,
@@ -56,8 +62,9 @@ public sealed class Sd3PromptEncoder : IDisposable
     /// <paramref name="onWarning"/> hears about a missing T5 encoder and about tensors in the weights that
     /// the model does not use.
     /// </summary>
+    /// <param name="restOnCpu">Load the weights into CPU memory and let each encoder visit the device only while it encodes (see <see cref="RestsOnCpu"/>).</param>
     public static Sd3PromptEncoder Load(DiffusersModelFolder model, TensorPlacement placement, bool useT5 = true,
-        Action<string>? onWarning = null, int maxSequenceLength = 256)
+        Action<string>? onWarning = null, int maxSequenceLength = 256, bool restOnCpu = false)
     {
         int jointDim, pooledDim;
         using (var config = model.Require("transformer").ReadConfig())
@@ -72,14 +79,20 @@ public sealed class Sd3PromptEncoder : IDisposable
             onWarning?.Invoke($"{model.RootPath} has no text_encoder_3: the T5 part of the prompt embeddings is zeros, as diffusers does without it.");
         var t5Tokenizer = t5Component is null ? null : T5Tokenizer.FromFolder(model.Require("tokenizer_3").FolderPath, maxSequenceLength);
 
+        // Resting encoders are loaded straight into CPU memory: the GPU never holds all three at once.
+        bool rest = restOnCpu && placement.Device.type != DeviceType.CPU;
+        var storage = rest ? placement with { Device = torch.CPU } : placement;
         var loaded = new List<IDisposable>();
         try
         {
-            var clipL = Track(loaded, ClipTextModelWithProjection.Load(model.Require("text_encoder").FolderPath, placement));
-            var clipG = Track(loaded, ClipTextModelWithProjection.Load(model.Require("text_encoder_2").FolderPath, placement));
-            var t5 = t5Component is null ? null : Track(loaded, T5EncoderModel.Load(t5Component.FolderPath, placement));
+            var clipL = Track(loaded, ClipTextModelWithProjection.Load(model.Require("text_encoder").FolderPath, storage));
+            var clipG = Track(loaded, ClipTextModelWithProjection.Load(model.Require("text_encoder_2").FolderPath, storage));
+            var t5 = t5Component is null ? null : Track(loaded, T5EncoderModel.Load(t5Component.FolderPath, storage));
             CheckWidths(model, clipL.Config, clipG.Config, t5?.Config, jointDim, pooledDim);
-            var encoder = new Sd3PromptEncoder(clipLTokenizer, clipGTokenizer, t5Tokenizer, clipL, clipG, t5, placement, jointDim, maxSequenceLength);
+            var encoder = new Sd3PromptEncoder(clipLTokenizer, clipGTokenizer, t5Tokenizer, clipL, clipG, t5, placement, jointDim, maxSequenceLength)
+            {
+                RestsOnCpu = rest,
+            };
             foreach (var report in encoder.LoadReports.Where(r => r.Unexpected.Count > 0))
                 onWarning?.Invoke($"{report.Source}: {report.Unexpected.Count} tensors the model does not use were ignored ({string.Join(", ", report.Unexpected.Take(5))}).");
             return encoder;
@@ -122,12 +135,12 @@ public sealed class Sd3PromptEncoder : IDisposable
         using var _ = torch.no_grad();
         using var scope = torch.NewDisposeScope();
 
-        var (clipLSequence, clipLPooled) = EncodeClip(_clipL, ClipLTokenizer, prompt, ClipLName, onWarning);
-        var (clipGSequence, clipGPooled) = EncodeClip(_clipG, ClipGTokenizer, prompt, ClipGName, onWarning);
+        var (clipLSequence, clipLPooled) = Visiting(_clipL, () => EncodeClip(_clipL, ClipLTokenizer, prompt, ClipLName, onWarning));
+        var (clipGSequence, clipGPooled) = Visiting(_clipG, () => EncodeClip(_clipG, ClipGTokenizer, prompt, ClipGName, onWarning));
         var clip = torch.cat(new[] { clipLSequence, clipGSequence }, -1);
         clip = nn.functional.pad(clip, new long[] { 0, JointAttentionDim - clip.shape[^1] });
         var t5 = _t5 is not null && T5Tokenizer is not null
-            ? EncodeT5(_t5, T5Tokenizer, prompt, onWarning)
+            ? Visiting(_t5, () => EncodeT5(_t5, T5Tokenizer, prompt, onWarning))
             : torch.zeros(1, T5SequenceLength, JointAttentionDim, Placement.DType, Placement.Device);
         var sequence = torch.cat(new[] { clip, t5.to(clip.dtype) }, 1);
         var pooled = torch.cat(new[] { clipLPooled, clipGPooled }, -1);
@@ -154,6 +167,21 @@ public sealed class Sd3PromptEncoder : IDisposable
         if (!tokens.IsTruncated || onWarning is null) return;
         onWarning($"The prompt is longer than {name} can read ({tokens.UntruncatedIds.Count} tokens, at most {tokens.MaxLength}); " +
             $"this part was dropped for it: \"{tokenizer.Decode(tokens.DroppedIds)}\"");
+    }
+
+    /// <summary>Runs <paramref name="encode"/> with <paramref name="encoder"/> on the compute device, and back to rest after.</summary>
+    T Visiting<T>(nn.Module encoder, Func<T> encode)
+    {
+        if (!RestsOnCpu) return encode();
+        encoder.to(Placement.Device);
+        try
+        {
+            return encode();
+        }
+        finally
+        {
+            encoder.to(torch.CPU);
+        }
     }
 
     /// <summary>Frees the text encoders' weights (the tokenizers stay); encode every prompt you need first.</summary>

@@ -108,6 +108,19 @@ public sealed class ImageSettings
     /// <summary>The edit job for this image; a random seed when none is set.</summary>
     public EditJobRequest Request(bool overwrite) => Request(overwrite, Options());
 
+    /// <summary>
+    /// The target prompts of To: several separated by ';' (%3B in item metadata) are edited together, one output each,
+    /// named by the engine's rule for several targets (<see cref="OutputNaming.ForTargets"/>); one target is <see cref="Request(bool)"/>.
+    /// </summary>
+    public IReadOnlyList<EditJobRequest> Requests(bool overwrite)
+    {
+        var request = Request(overwrite);
+        var targets = request.TargetPrompt.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (targets.Length <= 1) return new[] { request };
+        var outputs = OutputNaming.ForTargets(Source, Path.GetDirectoryName(request.Output) + Path.DirectorySeparatorChar, Method, targets);
+        return targets.Select((target, k) => request with { TargetPrompt = target, Output = outputs[k] }).ToList();
+    }
+
     EditJobRequest Request(bool overwrite, EditOptions options)
     {
         if (this["Mask"] is not null && Method != EditMethod.FocusFlow)

@@ -21,7 +21,7 @@ public sealed class FocusFlowEdit : TorchTask
     public ITaskItem[] Settings { get; set; } = Array.Empty<ITaskItem>();
     /// <summary>Source prompt for items without From metadata.</summary>
     public string? From { get; set; }
-    /// <summary>Target prompt for items without To metadata.</summary>
+    /// <summary>Target prompt for items without To metadata; several separated by ';' are edited together, one output each.</summary>
     public string? To { get; set; }
     public string? Method { get; set; }
     /// <summary>A diffusers folder or a Hugging Face id; default $(FOCUSFLOW_MODEL) or SD3 medium.</summary>
@@ -54,6 +54,7 @@ public sealed class FocusFlowEdit : TorchTask
     public string? VaeTiling { get; set; }
     public string? VaeTileSize { get; set; }
     public string? VaeTileOverlap { get; set; }
+    public string? MaxBatchRows { get; set; }
 
     public string? Device { get; set; }
     public string? Precision { get; set; }
@@ -94,17 +95,21 @@ public sealed class FocusFlowEdit : TorchTask
             var image = ImageSettings.Of(item, defaults, BuildEngine.ProjectFileOfTaskNode);
             try
             {
-                var request = image.Request(Overwrite);
+                var requests = image.Requests(Overwrite);
                 var pipeline = models.Pipeline(image.Model, image.PipelineOptions, m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"), Cancellation);
-                var result = EditJob.Run(pipeline, request, new EditObserver
+                var results = EditJob.RunGroup(pipeline, requests, new EditObserver
                 {
                     Progress = new StepLog(Log, Path.GetFileName(image.Source)),
                     Warning = m => Log.Warning(image, "FF2001", m),
                     Verbose = m => Log.LogMessage(MessageImportance.Low, $"FocusFlow: {m}"),
                     Cancellation = Cancellation,
                 });
-                Log.LogMessage(MessageImportance.High, $"FocusFlow: {result.Source} -> {result.Output} ({result.Method}, seed {result.Seed}, {result.Seconds:F1} s)");
-                edited.Add(ToItem(result, request.Options));
+                foreach (var result in results)
+                {
+                    Log.LogMessage(MessageImportance.High, $"FocusFlow: {result.Source} -> {result.Output} ({result.Method}, seed {result.Seed}, {result.Seconds:F1} s" +
+                        (result.GroupSize > 1 ? $", {result.GroupSize} targets together)" : ")"));
+                    edited.Add(ToItem(result, requests[0].Options));
+                }
             }
             catch (OperationCanceledException)
             {
@@ -141,6 +146,10 @@ public sealed class FocusFlowEdit : TorchTask
         output.SetMetadata("Seconds", result.Seconds.ToString(CultureInfo.InvariantCulture));
         output.SetMetadata("Mask", result.Mask ?? "");
         output.SetMetadata("Comparison", result.Comparison ?? "");
+        output.SetMetadata("To", result.TargetPrompt);
+        output.SetMetadata("ModelCalls", result.ModelCalls.ToString(CultureInfo.InvariantCulture));
+        output.SetMetadata("ModelRows", result.ModelRows.ToString(CultureInfo.InvariantCulture));
+        output.SetMetadata("GroupSize", result.GroupSize.ToString(CultureInfo.InvariantCulture));
         foreach (var option in EditOptionCatalog.Options)
             output.SetMetadata(option.Name, Convert.ToString(option.ValueIn(options), CultureInfo.InvariantCulture) ?? "");
         return output;

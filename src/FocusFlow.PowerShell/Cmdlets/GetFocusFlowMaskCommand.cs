@@ -10,6 +10,11 @@ namespace FocusFlow.PowerShell.Cmdlets;
 [OutputType(typeof(MaskJobResult))]
 public sealed class GetFocusFlowMaskCommand : ImageCommandBase
 {
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+    [Alias("TargetPrompt")]
+    [ValidateNotNull]
+    public string To { get; set; } = "";
+
     [Parameter] public SwitchParameter Overlay { get; set; }
     /// <summary>Also write x.comparison.png: source | mask overlay, labelled with the prompts.</summary>
     [Parameter] public SwitchParameter SaveComparison { get; set; }

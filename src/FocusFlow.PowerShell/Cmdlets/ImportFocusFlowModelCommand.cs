@@ -23,10 +23,13 @@ public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
     /// <summary>Free the text encoders after each encoding (they reload for a new prompt).</summary>
     [Parameter] public SwitchParameter ReleaseTextEncoders { get; set; }
 
+    /// <summary>Keep the text encoders on the GPU between encodings (by default they rest in CPU memory).</summary>
+    [Parameter] public SwitchParameter KeepTextEncodersOnDevice { get; set; }
+
     protected override void ProcessRecord()
     {
         var spec = FocusFlowSession.DefaultModel(Model);
-        var options = new PipelineOptions { Device = Device, Precision = Precision, UseT5 = !NoT5, ReleaseTextEncoders = ReleaseTextEncoders };
+        var options = new PipelineOptions { Device = Device, Precision = Precision, UseT5 = !NoT5, ReleaseTextEncoders = ReleaseTextEncoders, KeepTextEncodersOnDevice = KeepTextEncodersOnDevice };
         try
         {
             using var lease = LoadPipeline(spec, options);

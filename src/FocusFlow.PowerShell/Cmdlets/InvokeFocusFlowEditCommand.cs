@@ -5,11 +5,22 @@ using FocusFlow.PowerShell.Infrastructure;
 
 namespace FocusFlow.PowerShell.Cmdlets;
 
-/// <summary>Edits images from a source and a target prompt with FocusFlow, FlowEdit or SDEdit.</summary>
+/// <summary>
+/// Edits images from a source prompt and one or more target prompts with FocusFlow, FlowEdit or SDEdit. The targets
+/// of one image are edited together (shared model rows, one noise stream): one result per target, each named by
+/// <see cref="OutputNaming.ForTargets"/>.
+/// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEdit", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.HelpRoot + "Invoke-FocusFlowEdit.psd1")]
 [OutputType(typeof(EditJobResult))]
 public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
 {
+    /// <summary>The target prompts; several are edited together, each into its own file.</summary>
+    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+    [Alias("TargetPrompt")]
+    [ValidateNotNull]
+    [ValidateCount(1, 64)]
+    public string[] To { get; set; } = Array.Empty<string>();
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public EditMethod Method { get; set; } = EditMethod.FocusFlow;
 
@@ -44,27 +55,45 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
         if (Mask is not null && Method != EditMethod.FocusFlow)
             throw new ArgumentException($"-Mask applies to -Method FocusFlow only, not to {Method}.", nameof(Mask));
 
-        var request = new EditJobRequest
+        var outputs = OutputNaming.ForTargets(file, OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath), Method, To);
+        var requests = new List<EditJobRequest>();
+        for (int k = 0; k < To.Length; k++)
         {
-            Source = file,
-            SourcePrompt = From,
-            TargetPrompt = To,
-            Options = options,
-            Output = OutputNaming.ForSource(file, OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath), Method),
-            Overwrite = Force,
-            SaveMask = SaveMask,
-            SaveLatents = SaveLatents,
-            SaveComparison = SaveComparison,
-            MaskImage = Mask is null ? null : GetUnresolvedProviderPathFromPSPath(Mask),
-            Size = Size,
-        };
-        ClaimOutput(request.Output);
-        request.EnsureOutputsFree();
-        if (!ShouldProcess(file, $"{Method} edit '{From}' -> '{To}' (seed {options.Seed}), writing {request.Output}"))
+            var request = new EditJobRequest
+            {
+                Source = file,
+                SourcePrompt = From,
+                TargetPrompt = To[k],
+                Options = options,
+                Output = outputs[k],
+                Overwrite = Force,
+                SaveMask = SaveMask,
+                SaveLatents = SaveLatents,
+                SaveComparison = SaveComparison,
+                MaskImage = Mask is null ? null : GetUnresolvedProviderPathFromPSPath(Mask),
+                Size = Size,
+            };
+            try
+            {
+                // A target whose files exist is an error of its own; the other targets of the image go on.
+                ClaimOutput(request.Output);
+                request.EnsureOutputsFree();
+                requests.Add(request);
+            }
+            catch (Exception e) when (e is ArgumentException or Core.IO.OutputExistsException)
+            {
+                WriteItemError(e, file);
+            }
+        }
+        if (requests.Count == 0) return;
+        var targets = string.Join(", ", requests.Select(r => $"'{r.TargetPrompt}'"));
+        if (!ShouldProcess(file, $"{Method} edit '{From}' -> {targets} (seed {options.Seed}), writing {string.Join(", ", requests.Select(r => r.Output))}"))
             return;
-        WriteVerbose($"{file}: {Method}, {options.Steps} steps, seed {options.Seed}.");
-        var result = EditJob.Run(Pipeline(), request, Observer(file));
-        WriteVerbose($"{file}: {result.ModelCalls} transformer calls on {result.Device} in {result.Seconds:F1} s.");
-        WriteObject(result);
+        WriteVerbose($"{file}: {Method}, {options.Steps} steps, seed {options.Seed}, {requests.Count} target(s) together.");
+        var results = EditJob.RunGroup(Pipeline(), requests, Observer(file));
+        var first = results[0];
+        WriteVerbose($"{file}: {first.ModelCalls} transformer calls, {first.ModelRows} rows for {first.GroupSize} target(s) on {first.Device} in {first.Seconds:F1} s" +
+            (first.PeakDeviceMemoryMB is double mb ? $", peak device memory {mb:F0} MB." : "."));
+        foreach (var result in results) WriteObject(result);
     });
 }

@@ -8,8 +8,8 @@ namespace FocusFlow.PowerShell.Infrastructure;
 
 /// <summary>
 /// The parameters Invoke-FocusFlowEdit and Get-FocusFlowMask share: images in (by path, wildcard, file
-/// object or any object with Path/FullName/PSPath), the two prompts, the model and how it is loaded, and
-/// the mask settings. Options left unset take the method's published defaults.
+/// object or any object with Path/FullName/PSPath), the source prompt (each command has its own -To), the model
+/// and how it is loaded, and the mask settings. Options left unset take the method's published defaults.
 /// </summary>
 public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
 {
@@ -30,11 +30,6 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     [Alias("SourcePrompt")]
     [ValidateNotNull]
     public string From { get; set; } = "";
-
-    [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
-    [Alias("TargetPrompt")]
-    [ValidateNotNull]
-    public string To { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ModelCompleter))]
@@ -61,6 +56,8 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter VaeTiling { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public int? VaeTileSize { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public double? VaeTileOverlap { get; set; }
+    /// <summary>The most transformer rows one model call takes; default: from the device's free memory.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateRange(1, int.MaxValue)] public int? MaxBatchRows { get; set; }
 
     /// <summary>Not bound from pipeline objects: file objects have a Size property (their length). Checked at binding,
     /// before any model loads, against the engine's own minimum.</summary>
@@ -98,6 +95,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
         new("MaskStrength", MaskStrength), new("MaskSamples", MaskSamples), new("MaskGuidance", MaskGuidance),
         new("MaskBlur", MaskBlur), new("MaskDilate", MaskDilate), new("MaskThreshold", MaskThreshold), new("MaskSeed", MaskSeed),
         new("VaeTiling", VaeTiling.IsPresent ? true : null), new("VaeTileSize", VaeTileSize), new("VaeTileOverlap", VaeTileOverlap),
+        new("MaxBatchRows", MaxBatchRows),
     };
 
     /// <summary>The session's pipeline for -Model, loaded on the first item that needs it (never under -WhatIf) and

@@ -48,11 +48,27 @@ public sealed class EditReference : IDisposable
         return o.Validate();
     }
 
-    public GuidedVelocityField Field()
+    /// <summary>
+    /// The reference's guidance rows. It stored the four-row layout [source negative, source, target negative,
+    /// target]; both negative rows are the negative prompt, so rows 0, 1 and 3 are the batch.
+    /// </summary>
+    public GuidanceBatch Guidance()
     {
         using var emb4 = Load("emb4");
         using var pool4 = Load("pool4");
-        return new GuidedVelocityField(new TransformerVelocity(Transformer), emb4, pool4);
+        Assert.Equal(0f, MaxAbs(emb4[0], emb4[2]));
+        Assert.Equal(0f, MaxAbs(pool4[0], pool4[2]));
+        using var rows = torch.tensor(new long[] { 0, 1, 3 });
+        using var sequence = emb4.index_select(0, rows);
+        using var pooled = pool4.index_select(0, rows);
+        return GuidanceBatch.FromRows(sequence, pooled);
+    }
+
+    /// <summary>The field over <paramref name="guidance"/> (default: the reference's one target), up to <paramref name="maxBatchRows"/> rows per call.</summary>
+    public GuidedVelocityField Field(GuidanceBatch? guidance = null, int maxBatchRows = RowBudget.MaxRows)
+    {
+        using var own = guidance is null ? Guidance() : null;
+        return new GuidedVelocityField(new TransformerVelocity(Transformer), guidance ?? own!, maxBatchRows);
     }
 
     public FlowMatchSchedule Schedule(EditOptions o) => Scheduler.SetTimesteps(o.Steps);

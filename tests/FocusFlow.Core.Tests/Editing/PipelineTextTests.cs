@@ -8,16 +8,16 @@ namespace FocusFlow.Core.Tests.Editing;
 public class PipelineTextTests
 {
     [Fact]
-    public void GuidanceBatchIsNegativeSourceNegativeTargetAsTheReferenceBuiltIt()
+    public void GuidanceBatchIsNegativeSourceTargetAsTheReferenceBuiltIt()
     {
         using var pipeline = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
         var e = Fixtures.Meta.GetProperty("edit");
         using var batch = pipeline.Encode(e.GetProperty("src").GetString()!, e.GetProperty("tar").GetString()!, "");
-        using var file = SafetensorsFile.Open(Fixtures.Reference("edit.safetensors"));
-        using var emb4 = file.Load("emb4");
-        using var pool4 = file.Load("pool4");
-        Assert.InRange(EditReference.MaxAbs(batch.Sequence, emb4), 0f, 1e-4f);
-        Assert.InRange(EditReference.MaxAbs(batch.Pooled, pool4), 0f, 1e-4f);
+        using var reference = new EditReference();
+        using var expected = reference.Guidance();
+        Assert.Equal(1, batch.TargetCount);
+        Assert.InRange(EditReference.MaxAbs(batch.Sequence, expected.Sequence), 0f, 1e-4f);
+        Assert.InRange(EditReference.MaxAbs(batch.Pooled, expected.Pooled), 0f, 1e-4f);
     }
 
     [Fact]
@@ -35,5 +35,21 @@ public class PipelineTextTests
         }
         using var other = pipeline.Encode("a cat", "a lion", "");
         Assert.Equal(2, pipeline.TextEncoderLoads);
+    }
+
+    [Fact]
+    public void TextEncodersRestInCpuMemoryOnCudaUnlessKeptOrReleased()
+    {
+        var cuda = new TorchSharp.torch.Device(TorchSharp.DeviceType.CUDA, 0);
+        Assert.True(new PipelineOptions().ParksTextEncoders(cuda));
+        Assert.False(new PipelineOptions { KeepTextEncodersOnDevice = true }.ParksTextEncoders(cuda));
+        Assert.False(new PipelineOptions { ReleaseTextEncoders = true }.ParksTextEncoders(cuda));   // freed outright instead
+        Assert.False(new PipelineOptions().ParksTextEncoders(TorchSharp.torch.CPU));   // already in CPU memory
+
+        using var pipeline = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
+        using var batch = pipeline.Encode("a cat", new[] { "a tiger", "a lion" }, "");
+        Assert.Equal(2, batch.TargetCount);
+        Assert.True(pipeline.TextEncodersLoaded);
+        Assert.False(pipeline.TextEncodersRestOnCpu);   // on the CPU there is nowhere else to rest
     }
 }

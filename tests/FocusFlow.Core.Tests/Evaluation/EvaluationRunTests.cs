@@ -50,8 +50,8 @@ public class EvaluationRunTests
         Model = "tiny-sd3",
     };
 
-    internal static EvaluationOutcome Run(EvaluationRequest request, EvaluationObserver? observer = null) =>
-        EvaluationRunner.Run(EvaluationPlan.For(request), Pipeline(), Meter(), observer ?? EvaluationObserver.None);
+    internal static EvaluationOutcome Run(EvaluationRequest request, EvaluationObserver? observer = null, Sd3Pipeline? pipeline = null) =>
+        EvaluationRunner.Run(EvaluationPlan.For(request), pipeline ?? Pipeline(), Meter(), observer ?? EvaluationObserver.None);
 
     /// <summary>Everything of a row but the time it took.</summary>
     static object Key(EvaluationRow r) => r with { Seconds = 0 };
@@ -168,6 +168,62 @@ public class EvaluationRunTests
         Assert.Contains("different settings", e.Message);
         Assert.Contains("seed", e.Message);
         Assert.Throws<FileNotFoundException>(() => EvaluationRunner.Merge(dir.File("nothing")));
+    }
+
+    [Fact]
+    public void TheTargetsOfAnImageAreEditedTogetherWithFewerRowsAndTheSameResults()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("imgs"));
+        File.Copy(Fixtures.Reference("source.png"), dir.File("imgs/cat.png"));
+        File.Copy(Fixtures.Path("metrics", "lpips3_a.png"), dir.File("imgs/street.png"));
+        string[] cat = { "a photo of a tiger", "a photo of a lion", "a photo of a dog" }, street = { "a street in the snow", "a street at night", "a river" };
+        File.WriteAllText(dir.File("grouped.yaml"), $"""
+            - {"{"}input_img: imgs/cat.png, source_prompt: a photo of a cat, target_prompts: [{string.Join(", ", cat)}], target_codes: [t, l, d]{"}"}
+            - {"{"}input_img: imgs/street.png, source_prompt: a street, target_prompts: [{string.Join(", ", street)}], target_codes: [s, n, r]{"}"}
+            """);
+        // The same six edits as six entries of one target each: each edited alone, as before grouping.
+        var codes = new[] { "t", "l", "d", "s", "n", "r" };
+        var single = cat.Select(t => ("cat", "a photo of a cat", t)).Concat(street.Select(t => ("street", "a street", t)))
+            .Select((e, i) => $"- {{input_img: imgs/{e.Item1}.png, source_prompt: {e.Item2}, target_prompt: {e.Item3}, target_code: {codes[i]}}}");
+        File.WriteAllText(dir.File("single.yaml"), string.Join("\n", single));
+
+        // Fresh models: no mask made by another test (or the other run) is reused, so the rows are the edits' own.
+        using var first = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+        using var second = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+        var grouped = Run(Request(dir.File("grouped.yaml"), dir.File("grouped")), pipeline: first);
+        var alone = Run(Request(dir.File("single.yaml"), dir.File("single")), pipeline: second);
+
+        // The CSVs hold the same edits with the same numbers (to float rounding of the grouped edit).
+        Assert.Equal(18, grouped.Rows.Count);
+        Assert.All(grouped.Rows, r => Assert.Equal(EvaluationStatus.Ok, r.Status));
+        Assert.Equal(grouped.Rows.Select(r => (r.Method, r.Image, r.TargetCode, r.TargetPrompt)).OrderBy(k => k.ToString()),
+            alone.Rows.Select(r => (r.Method, r.Image, r.TargetCode, r.TargetPrompt)).OrderBy(k => k.ToString()));
+        foreach (var r in grouped.Rows)
+        {
+            var a = alone.Rows.Single(x => (x.Method, x.Image, x.TargetCode) == (r.Method, r.Image, r.TargetCode));
+            Assert.InRange(Math.Abs(r.ClipT!.Value - a.ClipT!.Value), 0, 1e-4);
+            Assert.InRange(Math.Abs(r.Lpips!.Value - a.Lpips!.Value), 0, 1e-4);
+        }
+        Assert.Equal(EvaluationCsv.FormatCases(grouped.Rows).Split('\n')[0], EvaluationCsv.FormatCases(alone.Rows).Split('\n')[0]);
+
+        // Rows: per image and method, the three targets' edit costs what a 3-target group costs; before grouping
+        // (and before shared rows) each edit needed 4 rows per two-prompt call and 2 per target-only call.
+        var plan = EvaluationPlan.For(Request(dir.File("grouped.yaml"), dir.File("grouped")));
+        var ff = plan.Options[EditMethod.FocusFlow];
+        var fe = plan.Options[EditMethod.FlowEdit];
+        var sd = plan.Options[EditMethod.SDEdit];
+        int K = 3;
+        int ffGroup = ff.Mask.Samples * (2 + K) + (ff.NMax - ff.NMin) * ff.NAvg * (2 + 2 * K) + ff.NMin * 3 * K;
+        int feGroup = (fe.NMax - fe.NMin) * fe.NAvg * (2 + 2 * K) + fe.NMin * 2 * K;
+        int sdGroup = 2 * K * sd.NMax;
+        Assert.Equal(2 * (ffGroup + feGroup + sdGroup), grouped.ModelRows);
+        int ffOld = 4 * (ff.Mask.Samples + (ff.NMax - ff.NMin) * ff.NAvg + ff.NMin);
+        int feOld = 4 * (fe.NMax - fe.NMin) * fe.NAvg + 2 * fe.NMin;
+        int sdOld = 2 * sd.NMax;
+        int before = 2 * K * (ffOld + feOld + sdOld);
+        Assert.InRange(grouped.ModelRows, 1, (int)(0.70 * before));
+        Assert.True(grouped.ModelRows < alone.ModelRows);
     }
 
     /// <summary>Reports on the reporting thread (Progress&lt;T&gt; would post them later).</summary>

@@ -114,13 +114,13 @@ public class EditSettingsTests
     {
         Assert.Equal(new[] { "Steps", "NMax", "NMin", "NAvg", "SourceGuidance", "TargetGuidance", "NegativePrompt", "Seed", "BlendMode",
             "MaskStrength", "MaskSamples", "MaskGuidance", "MaskBlur", "MaskDilate", "MaskThreshold", "MaskSeed",
-            "VaeTiling", "VaeTileSize", "VaeTileOverlap" }, EditOptionCatalog.Names);
+            "VaeTiling", "VaeTileSize", "VaeTileOverlap", "MaxBatchRows" }, EditOptionCatalog.Names);
         var samples = new Dictionary<string, object>
         {
             ["Steps"] = 40, ["NMax"] = 30, ["NMin"] = 3, ["NAvg"] = 2, ["SourceGuidance"] = 1.5, ["TargetGuidance"] = 7.0,
             ["NegativePrompt"] = "x", ["Seed"] = 5L, ["BlendMode"] = BlendMode.Raw, ["MaskStrength"] = 0.25, ["MaskSamples"] = 2,
             ["MaskGuidance"] = 2.0, ["MaskBlur"] = 3, ["MaskDilate"] = 1, ["MaskThreshold"] = 0.4, ["MaskSeed"] = 9L,
-            ["VaeTiling"] = true, ["VaeTileSize"] = 32, ["VaeTileOverlap"] = 0.125,
+            ["VaeTiling"] = true, ["VaeTileSize"] = 32, ["VaeTileOverlap"] = 0.125, ["MaxBatchRows"] = 6,
         };
         var settings = new EditSettings();
         foreach (var (name, value) in samples) settings.Set(name, value);

@@ -85,14 +85,15 @@ public class VaeExactByDefaultTests
         using var image = LargeImage();
         var memory = tiling ? VaeMemoryOptions.Tiled() : VaeMemoryOptions.Exact;
         var warnings = new List<string>();
-        using var outcome = ImageEditor.Edit(p, image, "a cat", "a tiger", Options(tiling), null, new EditObserver { Warning = warnings.Add });
+        using var outcome = ImageEditor.Edit(p, image, "a cat", new[] { "a tiger" }, Options(tiling), null, new EditObserver { Warning = warnings.Add });
         using var expectedSource = DirectEncode(p, image, memory);
         using var otherSource = DirectEncode(p, image, tiling ? VaeMemoryOptions.Exact : VaeMemoryOptions.Tiled());
         Assert.Equal(0, TensorAssert.MaxAbsDiff(expectedSource, outcome.SourceLatent));
         Assert.True(TensorAssert.MaxAbsDiff(otherSource, outcome.SourceLatent) > 1e-3);
-        using var decoded = DirectDecode(p, outcome.Latent, memory);
+        var target = outcome.Targets.Single();
+        using var decoded = DirectDecode(p, target.Latent, memory);
         using var expectedImage = ImageTensors.ToImage(decoded);
-        Assert.Equal(ImageTensors.ToRgbBytes(expectedImage), ImageTensors.ToRgbBytes(outcome.Image));
+        Assert.Equal(ImageTensors.ToRgbBytes(expectedImage), ImageTensors.ToRgbBytes(target.Image));
         Assert.Empty(warnings);
     }
 

@@ -1,0 +1,37 @@
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Pipeline;
+
+namespace FocusFlow.Core.Tests.Editing;
+
+/// <summary>The one naming rule for several targets of one source.</summary>
+public class OutputNamingTests
+{
+    [Fact]
+    public void ASingleTargetKeepsThePlainName()
+    {
+        var names = OutputNaming.ForTargets("/photos/cat.jpg", null, EditMethod.FocusFlow, new[] { "a tiger" });
+        Assert.Equal(new[] { "/photos/cat.focusflow.png" }, names);
+    }
+
+    [Fact]
+    public void SeveralTargetsGetASlugOfTheirPrompt()
+    {
+        var names = OutputNaming.ForTargets("/photos/cat.jpg", "/out/", EditMethod.FlowEdit, new[] { "A tiger, sitting!", "a Lion" });
+        Assert.Equal(new[] { "/out/cat.flowedit.a-tiger-sitting.png", "/out/cat.flowedit.a-lion.png" }, names);
+        var file = OutputNaming.ForTargets("/photos/cat.jpg", "/out/edit.png", EditMethod.FlowEdit, new[] { "a tiger", "a lion" });
+        Assert.Equal(new[] { "/out/edit.a-tiger.png", "/out/edit.a-lion.png" }, file);
+    }
+
+    [Fact]
+    public void EmptyRepeatedOrCodeLikeSlugsFallBackToThePosition()
+    {
+        Assert.Equal(new[] { "t1", "t2", "creme-brulee", "t4" },
+            OutputNaming.TargetTags(new[] { "日本の猫", "t7", "Crème brûlée", "日本の犬" }));
+        Assert.Equal(new[] { "t1", "t2", "a-dog" }, OutputNaming.TargetTags(new[] { "A cat.", "a cat", "a dog" }));
+        var longPrompt = string.Join(' ', Enumerable.Repeat("tiger", 20));
+        var tag = OutputNaming.TargetTags(new[] { longPrompt, "x" })[0];
+        Assert.True(tag.Length <= OutputNaming.MaxTagLength);
+        Assert.StartsWith("tiger-tiger", tag);
+        Assert.False(tag.EndsWith('-'));
+    }
+}
