@@ -17,9 +17,9 @@ public sealed class ImageSettingsTests
         ["Steps"] = "30", ["NMax"] = "50", ["NMin"] = "10", ["NAvg"] = "2", ["SourceGuidance"] = "4", ["TargetGuidance"] = "20",
         ["NegativePrompt"] = "blurry", ["Seed"] = "5", ["BlendMode"] = "Raw", ["MaskStrength"] = "0.6", ["MaskSamples"] = "3",
         ["MaskGuidance"] = "5", ["MaskBlur"] = "3", ["MaskDilate"] = "3", ["MaskThreshold"] = "0.4", ["MaskSeed"] = "7",
-        ["VaeTiling"] = "true", ["VaeTileSize"] = "64", ["VaeTileOverlap"] = "0.5",
+        ["VaeTiling"] = "true", ["VaeTileSize"] = "64", ["VaeTileOverlap"] = "0.5", ["MaxBatchRows"] = "8",
         ["Model"] = "/elsewhere/model", ["From"] = "a dog", ["To"] = "a wolf", ["Method"] = "FlowEdit", ["Size"] = "256",
-        ["Precision"] = "Float16", ["NoT5"] = "true", ["SaveMask"] = "true", ["SaveLatents"] = "true",
+        ["Precision"] = "Float16", ["NoT5"] = "true", ["SaveMask"] = "true", ["SaveLatents"] = "true", ["SaveComparison"] = "true",
     };
 
     static readonly Dictionary<string, string?> Defaults = new(StringComparer.OrdinalIgnoreCase)
@@ -55,6 +55,7 @@ public sealed class ImageSettingsTests
     [InlineData("NoT5")]
     [InlineData("SaveMask")]
     [InlineData("SaveLatents")]
+    [InlineData("SaveComparison")]
     public void WhatToEditAndHowToLoadChangeTheSettings(string name) =>
         Assert.NotEqual(Describe(), Describe((name, Changed[name])));
 

@@ -135,7 +135,9 @@ Describe 'FocusFlow.MSBuild package in a consuming project' {
     }
 
     It 'runs the evaluation in two slices through the package targets and merges them' {
-        "- {input_img: images/cat.png, source_prompt: a cat, target_prompts: [a tiger, a dog], target_codes: [tiger, dog]}" |
+        # Slices take whole groups (an image's targets are edited together), so two images give one edit per slice.
+        "- {input_img: images/cat.png, source_prompt: a cat, target_prompts: [a tiger], target_codes: [tiger]}",
+        "- {input_img: images/dog.png, source_prompt: a dog, target_prompts: [a wolf], target_codes: [wolf]}" |
             Set-Content (Join-Path $work 'cases.yaml')
         foreach ($slice in '1/2', '2/2') {
             $build = Invoke-ConsumerBuild '-t:FocusFlowEvaluate', '-p:FocusFlowCases=cases.yaml', "-p:FocusFlowShard=$slice", '-p:FocusFlowMethods=SDEdit'
