@@ -122,7 +122,9 @@ public static class EditJob
         // All of one target's files together or none (see OutputSet).
         using var outputs = new OutputSet(request.Overwrite);
         outputs.Add(request.Output, s => outcome.Image.SaveAsPng(s));
-        string? maskPath = null, overlayPath = null, latentsPath = null;
+        string? maskPath = null, overlayPath = null, latentsPath = null, comparisonPath = null;
+        // The overlay is drawn once, for its own file and for the comparison's middle panel.
+        using var overlay = outcome.Mask is not null && (request.SaveMask || request.SaveComparison) ? MaskImages.Overlay(image, outcome.Mask.Soft) : null;
         if (request.SaveMask && outcome.Mask is not null)
         {
             maskPath = OutputNaming.Mask(request.Output);
@@ -132,11 +134,8 @@ public static class EditJob
                 provenance.WriteTo(maskImage.Metadata, OutputKind.Mask);
                 outputs.Add(maskPath, s => maskImage.SaveAsPng(s));
             }
-            using (var overlay = MaskImages.Overlay(image, outcome.Mask.Soft))
-            {
-                provenance.WriteTo(overlay.Metadata, OutputKind.Overlay);
-                outputs.Add(overlayPath, s => overlay.SaveAsPng(s));
-            }
+            provenance.WriteTo(overlay!.Metadata, OutputKind.Overlay);
+            outputs.Add(overlayPath, s => overlay.SaveAsPng(s));
         }
         if (request.SaveLatents)
         {
@@ -150,11 +149,9 @@ public static class EditJob
             var metadata = Metadata(request, pipeline);
             outputs.Add(latentsPath, s => SafetensorsWriter.Write(s, tensors, metadata));
         }
-        string? comparisonPath = null;
         if (request.SaveComparison)
         {
             comparisonPath = OutputNaming.Comparison(request.Output);
-            using var overlay = outcome.Mask is null ? null : MaskImages.Overlay(image, outcome.Mask.Soft);
             using var sheet = ComparisonImages.ForEdit(image, overlay, outcome.Image, request.Options.Method, request.SourcePrompt, request.TargetPrompt);
             provenance.WriteTo(sheet.Metadata, OutputKind.Comparison);
             outputs.Add(comparisonPath, s => sheet.SaveAsPng(s));
