@@ -57,7 +57,7 @@ Describe 'The same settings on every surface' {
     }
 
     It '-Steps 0 is refused with the same message by the cmdlet, the task and the evaluation' {
-        $message = 'Steps must be at least 1; got 0.'
+        $message = 'Steps must be between 1 and 1000; got 0.'
         Invoke-FocusFlowEdit $source 'a cat' 'a tiger' -Model $tinyModel -Steps 0 -OutputPath (Join-Path $work 'zero/') -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].Exception.Message | Should -Be $message
         Get-FocusFlowMask $source 'a cat' 'a tiger' -Model $tinyModel -Steps 0 -OutputPath (Join-Path $work 'zero/') -ErrorVariable maskErr -ErrorAction SilentlyContinue

@@ -35,6 +35,21 @@ public sealed record EditOptions
     /// <summary>The step count the published settings were made for.</summary>
     public const int PublishedSteps = 60;
 
+    // Upper bounds on what scales work or memory, so neither a typo nor a hostile provenance chunk can ask for days of
+    // compute or more memory than exists. Each is far above any real use:
+    /// <summary>SD3 was trained on 1000 timesteps: a finer schedule has no distinct steps to take (published: 60).</summary>
+    public const int MaxSteps = 1000;
+    /// <summary>16 times the published 4 noise samples per step; the average has long stopped changing by then.</summary>
+    public const int MaxNAvg = 64;
+    /// <summary>10 times the published 10 mask samples.</summary>
+    public const int MaxMaskSamples = 100;
+    /// <summary>16 times the most the automatic budget picks (64): already past any device's memory at 1024x1024.</summary>
+    public const int MaxBatchRowsLimit = 1024;
+    /// <summary>Blur and dilation kernels in latent pixels: the widest latent (4096 / 8 = 512) is covered by half of this.</summary>
+    public const int MaxKernel = 1023;
+    /// <summary>A VAE tile no larger than the largest working side (<see cref="IO.Images.WorkingSize.MaxSide"/>).</summary>
+    public const int MaxTileSize = IO.Images.WorkingSize.MaxSide;
+
     /// <summary>
     /// The published evaluation's settings for <paramref name="method"/> (the one table of defaults). With another
     /// step count, n_max and n_min keep their share of the schedule (<see cref="StepScaling"/>).
@@ -75,21 +90,23 @@ public sealed record EditOptions
     public EditOptions Validate()
     {
         Validations++;
-        Check(Steps >= 1, nameof(Steps), Steps, "must be at least 1");
+        Check(Enum.IsDefined(Method), nameof(Method), Method, $"must be one of {string.Join(", ", Enum.GetNames<EditMethod>())}");
+        Check(Enum.IsDefined(BlendMode), nameof(BlendMode), BlendMode, $"must be one of {string.Join(", ", Enum.GetNames<BlendMode>())}");
+        Check(Steps >= 1 && Steps <= MaxSteps, nameof(Steps), Steps, $"must be between 1 and {MaxSteps}");
         Check(NMax >= 0 && NMax <= Steps, nameof(NMax), NMax, $"must be between 0 and Steps ({Steps})");
         if (Method != EditMethod.SDEdit)
         {
             Check(NMin >= 0 && NMin <= NMax, nameof(NMin), NMin, $"must be between 0 and NMax ({NMax})");
-            Check(NAvg >= 1, nameof(NAvg), NAvg, "must be at least 1");
+            Check(NAvg >= 1 && NAvg <= MaxNAvg, nameof(NAvg), NAvg, $"must be between 1 and {MaxNAvg}");
         }
-        if (MaxBatchRows is int rows) Check(rows >= 1, nameof(MaxBatchRows), rows, "must be at least 1");
+        if (MaxBatchRows is int rows) Check(rows >= 1 && rows <= MaxBatchRowsLimit, nameof(MaxBatchRows), rows, $"must be between 1 and {MaxBatchRowsLimit}");
         CheckGuidance(SourceGuidance, nameof(SourceGuidance));
         CheckGuidance(TargetGuidance, nameof(TargetGuidance));
         if (Method == EditMethod.FocusFlow)
         {
             var m = Mask;
             Check(m.Strength > 0 && m.Strength <= 1, "MaskStrength", m.Strength, "must be greater than 0 and at most 1");
-            Check(m.Samples >= 1, "MaskSamples", m.Samples, "must be at least 1");
+            Check(m.Samples >= 1 && m.Samples <= MaxMaskSamples, "MaskSamples", m.Samples, $"must be between 1 and {MaxMaskSamples}");
             CheckGuidance(m.Guidance, "MaskGuidance");
             CheckKernel(m.Blur, "MaskBlur");
             CheckKernel(m.Dilate, "MaskDilate");
@@ -98,7 +115,7 @@ public sealed record EditOptions
                 $"{m.QuantileLow}..{m.QuantileHigh}", "must satisfy 0 <= low < high <= 1");
         }
         var vae = VaeMemory;
-        if (vae.TileSize is int tile) Check(tile >= 16 && tile % 8 == 0, "VaeTileSize", tile, "must be a multiple of 8 and at least 16");
+        if (vae.TileSize is int tile) Check(tile >= 16 && tile <= MaxTileSize && tile % 8 == 0, "VaeTileSize", tile, $"must be a multiple of 8 from 16 to {MaxTileSize}");
         Check(vae.TileOverlap >= 0 && vae.TileOverlap < 1, "VaeTileOverlap", vae.TileOverlap, "must be at least 0 and below 1");
         Checked.AddOrUpdate(this, Valid);
         return this;
@@ -108,7 +125,7 @@ public sealed record EditOptions
         Check(value >= 0 && double.IsFinite(value), name, value, "must be a finite number of at least 0");
 
     static void CheckKernel(int value, string name) =>
-        Check(value >= 0 && (value <= 1 || value % 2 == 1), name, value, "must be an odd kernel size (1, 3, 5, ...), or 0 for none");
+        Check(value >= 0 && value <= MaxKernel && (value <= 1 || value % 2 == 1), name, value, $"must be an odd kernel size (1, 3, 5, ... {MaxKernel}), or 0 for none");
 
     static void Check(bool ok, string name, object value, string rule)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.IO.Images;
 using SixLabors.ImageSharp;
 
 namespace FocusFlow.Core.Evaluation;
@@ -152,13 +153,13 @@ public static class EvaluationGallery
         var small = false;
         try
         {
-            if (Image.Identify(path) is { } info)
+            if (ImageLoader.DeclaredSize(path) is { } info)
             {
                 size = $" width=\"{info.Width}\" height=\"{info.Height}\"";
                 small = Math.Max(info.Width, info.Height) < 128;
             }
         }
-        catch (Exception e) when (e is IOException or UnknownImageFormatException or InvalidImageContentException) { }
+        catch (Exception e) when (e is IOException or UnknownImageFormatException or InvalidImageContentException or InvalidDataException) { }
         var href = Href(relative!);
         sb.Append($"<a href=\"{href}\"><img src=\"{href}\" alt=\"{H(alt)}\"{size} loading=\"lazy\"{(small ? " class=\"small\"" : "")}></a>");
     }

@@ -1,8 +1,10 @@
 using System.Reflection;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.IO.Images;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Metadata;
@@ -24,7 +26,8 @@ public sealed partial record Provenance
     public const string Keyword = "focusflow";
     /// <summary>The format of the chunk's JSON; a reader refuses other formats.</summary>
     public const string CurrentFormat = "focusflow-provenance/1";
-    const int MaxChunkChars = 256 * 1024;
+    /// <summary>The most bytes of the chunk's text that are read (after inflation).</summary>
+    public const int MaxChunkBytes = 256 * 1024;
 
     public string Format { get; init; } = CurrentFormat;
     public OutputKind Kind { get; init; }
@@ -83,31 +86,87 @@ public sealed partial record Provenance
     }
 
     /// <summary>
-    /// The provenance in a PNG file's text chunks, or null when it has none (not a PNG, not this module's output,
-    /// or a chunk in another format). Reads the chunks only, not the pixels. The chunk is untrusted input: its size
-    /// is bounded and a malformed one counts as none.
+    /// The provenance in a PNG file's <see cref="Keyword"/> chunk, or null when it has none (not a PNG, not this
+    /// module's output, or stripped). Only that chunk is read, by <see cref="PngChunks"/> (no other chunk is inflated),
+    /// and at most <see cref="MaxChunkBytes"/> of it. The chunk is untrusted input: one that is damaged, too large, in
+    /// another format or whose values fail the settings' validation is an <see cref="InvalidDataException"/> naming the file.
     /// </summary>
     public static Provenance? Read(string path)
     {
-        IImageInfo? info;
-        try { info = Image.Identify(path); }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or IOException or NotSupportedException) { return null; }
-        var text = info?.Metadata.GetPngMetadata().TextData.FirstOrDefault(t => t.Keyword == Keyword).Value;
-        return text is null ? null : Parse(text);
-    }
-
-    public static Provenance? Parse(string text)
-    {
-        if (text.Length > MaxChunkChars) return null;
+        string? text;
         try
         {
-            var p = JsonSerializer.Deserialize<Provenance>(text, Json);
-            return p is { Format: CurrentFormat } && p.Options is not null && p.Source is not null ? p : null;
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (!PngChunks.IsPng(stream)) return null;
+            text = PngChunks.ReadText(stream, Keyword, MaxChunkBytes);
         }
-        catch (JsonException)
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path} carries a FocusFlow provenance that cannot be read: {e.Message}.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
+        if (text is null) return null;
+        try
+        {
+            return ParseValid(text);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException)
+        {
+            throw new InvalidDataException($"{path} carries a FocusFlow provenance that is not valid: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The provenance of <paramref name="path"/> when the file is one of this module's outputs, else null: its chunk is
+    /// valid and it has the size the chunk records (a comparison sheet, wider, excepted), so a chunk copied onto another
+    /// picture does not make it one.
+    /// </summary>
+    public static Provenance? OfOutput(string path)
+    {
+        try
+        {
+            if (Read(path) is not { } p) return null;
+            if (p.Kind == OutputKind.Comparison) return p;
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return PngChunks.Size(stream) == (p.Width, p.Height) ? p : null;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The provenance in <paramref name="text"/>, or null when it is not a valid one (see <see cref="ParseValid"/>).</summary>
+    public static Provenance? Parse(string text)
+    {
+        try { return ParseValid(text); }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException) { return null; }
+    }
+
+    /// <summary>
+    /// The provenance in <paramref name="text"/>, every value checked as a surface checks what a user gives: the
+    /// format, the kind, the options (<see cref="EditOptions.Validate"/>), the size and the recorded dimensions.
+    /// Throws <see cref="InvalidDataException"/> or <see cref="ArgumentException"/> naming the first bad value.
+    /// </summary>
+    public static Provenance ParseValid(string text)
+    {
+        if (Encoding.UTF8.GetByteCount(text) > MaxChunkBytes) throw new InvalidDataException($"it is longer than {MaxChunkBytes} bytes");
+        Provenance? p;
+        try { p = JsonSerializer.Deserialize<Provenance>(text, Json); }
+        catch (JsonException e) { throw new InvalidDataException($"it is not its JSON ({e.Message})", e); }
+        if (p is null) throw new InvalidDataException("it is empty");
+        if (p.Format != CurrentFormat) throw new InvalidDataException($"its format is '{p.Format}', not {CurrentFormat}");
+        if (!Enum.IsDefined(p.Kind)) throw new InvalidDataException($"Kind {(int)p.Kind} is not one of {string.Join(", ", Enum.GetNames<OutputKind>())}");
+        if (p.Options is null || string.IsNullOrWhiteSpace(p.Source) || string.IsNullOrWhiteSpace(p.Model) || p.SourcePrompt is null || p.TargetPrompt is null)
+            throw new InvalidDataException("it lacks the options, the source, the prompts or the model");
+        p.Options.Validate();
+        if (p.Size is not null) WorkingSize.CheckSize(p.Size);
+        if (p.Width is < 1 or > WorkingSize.MaxSide || p.Height is < 1 or > WorkingSize.MaxSide)
+            throw new InvalidDataException($"its size {p.Width}x{p.Height} is not one an edit is made at (1 to {WorkingSize.MaxSide} a side)");
+        return p;
     }
 
     static readonly JsonSerializerOptions Json = new()

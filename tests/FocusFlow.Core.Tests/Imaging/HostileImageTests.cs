@@ -47,7 +47,7 @@ public class HostileImageTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     /// <summary>The most memory the process held above its level at the start, while <paramref name="action"/> ran.</summary>
-    static long PeakMemoryAbove(Action action)
+    internal static long PeakMemoryAbove(Action action)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -210,7 +210,7 @@ public class HostileImageTests(Xunit.Abstractions.ITestOutputHelper output)
         return png.ToArray();
     }
 
-    static void Chunk(List<byte> png, string type, byte[] data)
+    internal static void Chunk(List<byte> png, string type, byte[] data)
     {
         var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
         png.AddRange(BigEndian((uint)data.Length));
@@ -219,7 +219,7 @@ public class HostileImageTests(Xunit.Abstractions.ITestOutputHelper output)
         png.AddRange(BigEndian(Crc32(typeBytes.Concat(data).ToArray())));
     }
 
-    static byte[] BigEndian(uint v) => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v };
+    internal static byte[] BigEndian(uint v) => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v };
 
     static uint Crc32(byte[] bytes)
     {

@@ -56,9 +56,11 @@ public class EditSettingsTests
     [Theory]
     [InlineData(0)]
     [InlineData(-3)]
-    public void StepsBelowOneAreRefusedWithOneMessageEverywhere(int steps)
+    [InlineData(1001)]
+    [InlineData(int.MaxValue)]
+    public void StepsOutsideTheirRangeAreRefusedWithOneMessageEverywhere(int steps)
     {
-        var expected = $"Steps must be at least 1; got {steps}.";
+        var expected = $"Steps must be between 1 and {EditOptions.MaxSteps}; got {steps}.";
         Assert.Equal(expected, Assert.Throws<OptionOutOfRangeException>(() => new EditSettings().Set("Steps", steps).Build()).Message);
         Assert.Equal(expected, Assert.Throws<OptionOutOfRangeException>(() => new EditSettings().Set("Steps", steps.ToString()).Build()).Message);
         Assert.Equal(expected, Assert.Throws<OptionOutOfRangeException>(() => EditOptions.Defaults(EditMethod.FlowEdit, steps).Validate()).Message);
@@ -106,7 +108,28 @@ public class EditSettingsTests
         var method = Assert.Throws<ArgumentException>(() => new EditSettings().Set("Method", "Magic"));
         Assert.Contains("Method must be one of FocusFlow, FlowEdit, SDEdit", method.Message);
         var tile = Assert.Throws<OptionOutOfRangeException>(() => new EditSettings().Set("VaeTileSize", 60).Build());
-        Assert.Equal("VaeTileSize must be a multiple of 8 and at least 16; got 60.", tile.Message);
+        Assert.Equal("VaeTileSize must be a multiple of 8 from 16 to 4096; got 60.", tile.Message);
+    }
+
+    [Theory]
+    [InlineData("NAvg", 100_000_000, "NAvg must be between 1 and 64")]
+    [InlineData("MaskSamples", 100_000_000, "MaskSamples must be between 1 and 100")]
+    [InlineData("MaxBatchRows", int.MaxValue, "MaxBatchRows must be between 1 and 1024")]
+    [InlineData("MaskBlur", 1_000_001, "MaskBlur must be an odd kernel size (1, 3, 5, ... 1023)")]
+    [InlineData("MaskDilate", 2049, "MaskDilate must be an odd kernel size (1, 3, 5, ... 1023)")]
+    [InlineData("VaeTileSize", 1 << 20, "VaeTileSize must be a multiple of 8 from 16 to 4096")]
+    public void WhatScalesWorkOrMemoryHasAnUpperBound(string name, int value, string message)
+    {
+        // As typed values (the cmdlets), as text (MSBuild, case lists) and as a provenance chunk's options.
+        var typed = Assert.Throws<OptionOutOfRangeException>(() => new EditSettings().Set(name, value).Build());
+        Assert.Equal(name, typed.ParamName);
+        Assert.StartsWith(message, typed.Message);
+        Assert.Equal(typed.Message, Assert.Throws<OptionOutOfRangeException>(() => new EditSettings().Set(name, value.ToString()).Build()).Message);
+        var option = EditOptionCatalog.Find(name);
+        Assert.Contains(message.Contains("kernel") ? "1023" : message[(message.LastIndexOf(' ') + 1)..], option.Range);
+        // The bound itself is allowed.
+        int bound = int.Parse(System.Text.RegularExpressions.Regex.Match(message, @"(\d+)\)?$").Groups[1].Value);
+        new EditSettings().Set(name, bound).Build();
     }
 
     [Fact]

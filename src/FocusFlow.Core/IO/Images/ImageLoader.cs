@@ -13,6 +13,8 @@ namespace FocusFlow.Core.IO.Images;
 /// Reads any format ImageSharp knows (PNG, JPEG, WebP, BMP, GIF, TIFF, TGA, PBM) the way a viewer shows
 /// it: EXIF orientation applied, transparency flattened onto white. Only the first frame of an animation (or page of
 /// a TIFF) is decoded, and the declared size is checked before any pixel is, so a small file cannot cost gigabytes.
+/// A PNG reaches the decoder without its text and ICC chunks (<see cref="PngChunks.WithoutMetadata"/>), which the
+/// decoder would inflate without a limit; the other formats' metadata is stored, not compressed, so it costs at most its bytes.
 /// </summary>
 public static class ImageLoader
 {
@@ -43,7 +45,8 @@ public static class ImageLoader
         Image<Rgba32> image;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            using var stream = ForDecoding(file);
             IImageInfo? info;
             try
             {
@@ -84,6 +87,18 @@ public static class ImageLoader
             return image.CloneAs<Rgb24>();
         }
     }
+
+    /// <summary>The width and height the image declares, read without decoding its pixels or metadata (null: not an image).</summary>
+    public static (int Width, int Height)? DeclaredSize(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var stream = ForDecoding(file);
+        return Image.Identify(FirstFrameOnly, stream) is { } info ? (info.Width, info.Height) : null;
+    }
+
+    /// <summary>What the decoder reads of <paramref name="file"/>: a PNG without its metadata chunks, any other file as it
+    /// is (disposing it twice is harmless).</summary>
+    static Stream ForDecoding(FileStream file) => PngChunks.IsPng(file) ? PngChunks.WithoutMetadata(file) ?? (Stream)file : file;
 
     /// <summary>Refuses an image with no pixels, or with more than <see cref="MaxPixels"/>, before decoding it.</summary>
     static void CheckDeclaredSize(string path, long width, long height)

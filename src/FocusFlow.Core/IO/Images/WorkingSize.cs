@@ -19,9 +19,7 @@ public static class WorkingSize
     public static (int Width, int Height) For(int width, int height, IReadOnlyList<int>? size = null)
     {
         if (width < 1 || height < 1) throw new ArgumentException($"The image has no pixels ({width}x{height}).");
-        if (size is { Count: > 2 } || size?.Any(s => s < Multiple) == true)
-            throw new OptionOutOfRangeException("Size", string.Join(",", size!),
-                $"Size must be one number (the longest side) or two (width, height), each at least {Multiple}; got {string.Join(",", size!)}.");
+        if (size is not null) CheckSize(size);
         double w = width, h = height;
         if (size is { Count: 2 })
             (w, h) = (size[0], size[1]);
@@ -37,6 +35,14 @@ public static class WorkingSize
                 $"Size {string.Join(",", size ?? Array.Empty<int>())} would edit a {snappedW}x{snappedH} image, but FocusFlow edits at most {MaxSide} pixels a side " +
                 $"(SD3 is trained around {DefaultMaxSide}); give a smaller size.");
         return (snappedW, snappedH);
+    }
+
+    /// <summary>Refuses a -Size that is not one or two numbers of at least <see cref="Multiple"/>.</summary>
+    public static void CheckSize(IReadOnlyList<int> size)
+    {
+        if (size.Count > 2 || size.Any(s => s < Multiple))
+            throw new OptionOutOfRangeException("Size", string.Join(",", size),
+                $"Size must be one number (the longest side) or two (width, height), each at least {Multiple}; got {string.Join(",", size)}.");
     }
 
     static int Snap(double side) => (int)Math.Max(Multiple, Math.Round(side / Multiple, MidpointRounding.AwayFromZero) * Multiple);

@@ -1,0 +1,168 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+
+namespace FocusFlow.Core.IO.Images;
+
+/// <summary>
+/// A PNG's chunks read by hand, for what ImageSharp would read without a limit: its decoder inflates every zTXt/iTXt
+/// chunk whatever its keyword, so a 1 MB file can hold gigabytes of text. Here only the chunk headers are read (each
+/// length checked against the file), one text chunk is inflated through a stream that stops at a cap, and the
+/// decoder gets the file without its text and ICC chunks. CRCs are not checked: the decoder checks those it reads.
+/// </summary>
+public static class PngChunks
+{
+    static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    /// <summary>The chunks whose content is compressed text (tEXt is copied text, but text all the same): never given to a decoder.</summary>
+    static readonly HashSet<string> Metadata = new(StringComparer.Ordinal) { "tEXt", "zTXt", "iTXt", "iCCP" };
+
+    /// <summary>The longest keyword PNG allows (1 to 79 bytes, then a zero byte).</summary>
+    const int MaxKeyword = 79;
+
+    /// <summary>One chunk: its type and where its data lies in the file.</summary>
+    public readonly record struct Chunk(string Type, long DataOffset, int Length);
+
+    /// <summary>Whether <paramref name="stream"/> (at its start) begins with the PNG signature; the position is restored.</summary>
+    public static bool IsPng(Stream stream)
+    {
+        long start = stream.Position;
+        Span<byte> head = stackalloc byte[8];
+        int n = stream.ReadAtLeast(head, 8, throwOnEndOfStream: false);
+        stream.Position = start;
+        return n == 8 && head.SequenceEqual(Signature);
+    }
+
+    /// <summary>
+    /// The chunks of the PNG in <paramref name="stream"/> (seekable, at the signature), up to IEND; their data is
+    /// not read. A chunk that runs past the end of the file, or declares more than 2^31-1 bytes, is
+    /// <see cref="InvalidDataException"/>.
+    /// </summary>
+    public static IEnumerable<Chunk> Walk(Stream stream)
+    {
+        if (!IsPng(stream)) throw new InvalidDataException("not a PNG (no PNG signature)");
+        long position = stream.Position + 8, end = stream.Length;
+        var header = new byte[8];
+        while (position + 12 <= end)
+        {
+            stream.Position = position;
+            stream.ReadExactly(header);
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(header);
+            if (length > int.MaxValue || position + 12 + length > end)
+                throw new InvalidDataException($"a PNG chunk at byte {position} declares {length} bytes, past the end of the file");
+            var type = Encoding.ASCII.GetString(header, 4, 4);
+            yield return new Chunk(type, position + 8, (int)length);
+            if (type == "IEND") yield break;
+            position += 12 + length;
+        }
+    }
+
+    /// <summary>
+    /// The text of the first tEXt, zTXt or iTXt chunk called <paramref name="keyword"/>, or null when there is none.
+    /// Other chunks' data is never read. A chunk whose text (compressed or not) exceeds <paramref name="maxBytes"/>, or
+    /// is damaged, is <see cref="InvalidDataException"/>; inflation stops one byte past the cap.
+    /// </summary>
+    public static string? ReadText(Stream stream, string keyword, int maxBytes)
+    {
+        var wanted = Encoding.Latin1.GetBytes(keyword);
+        foreach (var chunk in Walk(stream))
+        {
+            if (chunk.Type is not ("tEXt" or "zTXt" or "iTXt") || chunk.Length <= wanted.Length) continue;
+            var head = new byte[wanted.Length + 1];
+            stream.Position = chunk.DataOffset;
+            stream.ReadExactly(head);
+            if (head[^1] != 0 || !head.AsSpan(0, wanted.Length).SequenceEqual(wanted)) continue;
+            // Compressed data is never larger than the cap (deflate stores incompressible text almost as is).
+            if (chunk.Length > maxBytes + 1024)
+                throw new InvalidDataException($"its '{keyword}' chunk holds {chunk.Length} bytes, more than the {maxBytes} allowed");
+            var data = new byte[chunk.Length - head.Length];
+            stream.ReadExactly(data);
+            return chunk.Type switch
+            {
+                "tEXt" => Encoding.Latin1.GetString(Bounded(data, maxBytes, keyword)),
+                "zTXt" => Encoding.Latin1.GetString(Inflate(data.AsSpan(1), data.Length > 0 && data[0] == 0, maxBytes, keyword)),
+                _ => InternationalText(data, maxBytes, keyword),
+            };
+        }
+        return null;
+    }
+
+    /// <summary>iTXt after the keyword: compression flag and method, language tag, translated keyword, UTF-8 text.</summary>
+    static string InternationalText(byte[] data, int maxBytes, string keyword)
+    {
+        if (data.Length < 2) throw new InvalidDataException($"its '{keyword}' chunk is cut short");
+        bool compressed = data[0] == 1;
+        int at = 2;
+        for (int field = 0; field < 2; field++)
+        {
+            int zero = Array.IndexOf(data, (byte)0, at);
+            if (zero < 0) throw new InvalidDataException($"its '{keyword}' chunk is cut short");
+            at = zero + 1;
+        }
+        var text = compressed ? Inflate(data.AsSpan(at), data[1] == 0, maxBytes, keyword) : Bounded(data[at..], maxBytes, keyword);
+        return Encoding.UTF8.GetString(text);
+    }
+
+    static byte[] Bounded(byte[] text, int maxBytes, string keyword) => text.Length <= maxBytes ? text
+        : throw new InvalidDataException($"its '{keyword}' chunk holds more than the {maxBytes} bytes allowed");
+
+    /// <summary>zlib data inflated into at most <paramref name="maxBytes"/>: reading stops at the first byte past it.</summary>
+    static byte[] Inflate(ReadOnlySpan<byte> compressed, bool deflate, int maxBytes, string keyword)
+    {
+        if (!deflate) throw new InvalidDataException($"its '{keyword}' chunk uses an unknown compression method");
+        using var z = new ZLibStream(new MemoryStream(compressed.ToArray(), writable: false), CompressionMode.Decompress);
+        var buffer = new byte[maxBytes + 1];
+        int n;
+        try { n = z.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"its '{keyword}' chunk is damaged ({e.Message})", e); }
+        if (n > maxBytes) throw new InvalidDataException($"its '{keyword}' chunk inflates to more than the {maxBytes} bytes allowed");
+        return buffer[..n];
+    }
+
+    /// <summary>
+    /// The PNG in <paramref name="stream"/> without its text and ICC chunks (nothing this tool uses, and what a decoder
+    /// would inflate without a limit), or null when it has none (decode the stream as it is). The chunk walk checks
+    /// every chunk's length against the file first (<see cref="InvalidDataException"/>).
+    /// </summary>
+    public static MemoryStream? WithoutMetadata(Stream stream)
+    {
+        long start = stream.Position;
+        var chunks = Walk(stream).ToList();
+        stream.Position = start;
+        if (!chunks.Any(c => Metadata.Contains(c.Type))) return null;
+        var copy = new MemoryStream();
+        copy.Write(Signature);
+        foreach (var chunk in chunks.Where(c => !Metadata.Contains(c.Type)))
+        {
+            stream.Position = chunk.DataOffset - 8;
+            CopyExactly(stream, copy, 12L + chunk.Length);
+        }
+        stream.Position = start;
+        copy.Position = 0;
+        return copy;
+    }
+
+    static void CopyExactly(Stream from, Stream to, long count)
+    {
+        var buffer = new byte[(int)Math.Min(count, 81920)];
+        while (count > 0)
+        {
+            int n = from.Read(buffer, 0, (int)Math.Min(buffer.Length, count));
+            if (n == 0) throw new EndOfStreamException();
+            to.Write(buffer, 0, n);
+            count -= n;
+        }
+    }
+
+    /// <summary>The width and height in the IHDR chunk (the first chunk of a PNG), or null when there is none.</summary>
+    public static (int Width, int Height)? Size(Stream stream)
+    {
+        var first = Walk(stream).FirstOrDefault();
+        if (first.Type != "IHDR" || first.Length < 8) return null;
+        Span<byte> wh = stackalloc byte[8];
+        stream.Position = first.DataOffset;
+        stream.ReadExactly(wh);
+        uint w = BinaryPrimitives.ReadUInt32BigEndian(wh), h = BinaryPrimitives.ReadUInt32BigEndian(wh[4..]);
+        return w > int.MaxValue || h > int.MaxValue ? null : ((int)w, (int)h);
+    }
+}
