@@ -30,7 +30,7 @@ public sealed class GetFocusFlowMaskCommand : ImageCommandBase
             SourcePrompt = From,
             TargetPrompt = To,
             Options = options,
-            Output = OutputNaming.MaskForSource(file, OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath)),
+            Output = OutputNaming.MaskForSource(file, OutputTarget()),
             Overwrite = Force,
             SaveOverlay = Overlay,
             SaveComparison = SaveComparison,

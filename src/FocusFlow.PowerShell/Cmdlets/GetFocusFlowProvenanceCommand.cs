@@ -32,7 +32,13 @@ public sealed class GetFocusFlowProvenanceCommand : FocusFlowCmdlet
     {
         foreach (var file in ResolveInputFiles(ParameterSetName == LiteralPathSet ? null : Path, ParameterSetName == LiteralPathSet ? LiteralPath : null))
         {
-            var provenance = Provenance.Read(file);
+            Provenance? provenance;
+            try { provenance = Provenance.Read(file); }
+            catch (InvalidDataException e)
+            {
+                WriteItemError(e, file);
+                continue;
+            }
             if (provenance is null)
             {
                 WriteItemError(new InvalidDataException($"{file} carries no FocusFlow provenance: it was not written by this module (or its text chunks were stripped)."), file);
@@ -66,6 +72,8 @@ public sealed class GetFocusFlowProvenanceCommand : FocusFlowCmdlet
         if (!p.UseT5) Add("NoT5", true);
         Add("Kind", p.Kind);
         Add("File", file);
+        // Binds to Invoke-FocusFlowEdit's hidden -ProvenanceFile: the values above are then a replay's data (see ProvenanceReplay).
+        Add("ProvenanceFile", file);
         Add("Revision", p.Revision);
         Add("ModelDevice", p.Device);
         Add("ModuleVersion", p.ModuleVersion);

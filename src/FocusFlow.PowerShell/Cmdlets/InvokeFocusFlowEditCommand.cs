@@ -55,7 +55,8 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
         if (Mask is not null && Method != EditMethod.FocusFlow)
             throw new ArgumentException($"-Mask applies to -Method FocusFlow only, not to {Method}.", nameof(Mask));
 
-        var outputs = OutputNaming.ForTargets(file, OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath), Method, To);
+        var maskImage = MaskImage(Mask);
+        var outputs = OutputNaming.ForTargets(file, OutputTarget(), Method, To);
         var requests = new List<EditJobRequest>();
         for (int k = 0; k < To.Length; k++)
         {
@@ -70,7 +71,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
                 SaveMask = SaveMask,
                 SaveLatents = SaveLatents,
                 SaveComparison = SaveComparison,
-                MaskImage = Mask is null ? null : GetUnresolvedProviderPathFromPSPath(Mask),
+                MaskImage = maskImage,
                 Size = Size,
             };
             try

@@ -74,6 +74,20 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     /// <summary>Also take inputs that are this module's own outputs (edits, masks, overlays), which are skipped otherwise.</summary>
     [Parameter] public SwitchParameter IncludeOutputs { get; set; }
 
+    /// <summary>
+    /// The PNG whose provenance this item replays (Get-FocusFlowProvenance's objects carry it). Its recorded values are
+    /// data: the source and mask are read under <see cref="ProvenanceReplay.RecordedImage"/>'s rule, the model only when
+    /// it is here already, and the outputs go to -OutputPath or the current location, never beside a recorded source.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? ProvenanceFile { get; set; }
+
+    /// <summary>The parameters given on the command line (the rest come per item from the pipeline).</summary>
+    HashSet<string> _given = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether this item replays a provenance and <paramref name="parameter"/>'s value came from it rather than from the user.</summary>
+    protected bool FromProvenance(string parameter) => ProvenanceFile is not null && !_given.Contains(parameter);
+
     int _parentActivity, _items;
     StepProgressWriter? _itemProgress;
     PipelineLease? _lease;
@@ -83,7 +97,21 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
 
     protected int ParentActivity => _parentActivity;
 
-    protected override void BeginProcessing() => _parentActivity = NewActivityId();
+    protected override void BeginProcessing()
+    {
+        _parentActivity = NewActivityId();
+        _given = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Where this item's outputs go: -OutputPath; for a replay without it, the current location (never beside a recorded source).</summary>
+    protected string? OutputTarget() =>
+        OutputPath is not null ? GetUnresolvedProviderPathFromPSPath(OutputPath)
+        : ProvenanceFile is not null ? SessionState.Path.CurrentFileSystemLocation.ProviderPath + System.IO.Path.DirectorySeparatorChar
+        : null;
+
+    /// <summary>The mask image given (-Mask), or for a replay the recorded one under the replay's rule.</summary>
+    protected string? MaskImage(string? mask) => mask is null ? null
+        : FromProvenance("Mask") ? ProvenanceReplay.RecordedImage(ProvenanceFile!, mask, "mask") : GetUnresolvedProviderPathFromPSPath(mask);
 
     /// <summary>The options of this item for <paramref name="method"/>, built and validated by the engine's <see cref="EditSettings"/>.</summary>
     protected EditOptions BuildOptions(EditMethod method) => new EditSettings(method).SetAll(OptionValues()).Build();
@@ -103,7 +131,10 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     protected Sd3Pipeline Pipeline()
     {
         // -Model, -Precision and -NoT5 may come per item from the pipeline (Get-FocusFlowProvenance); the lease follows them.
-        var wanted = (FocusFlowSession.DefaultModel(Model), FocusFlowSession.Options(Device, Precision, NoT5));
+        var options = FocusFlowSession.Options(Device, Precision, NoT5);
+        // A model recorded in a provenance is used only when it is here already: a replay downloads nothing.
+        var model = Model is not null && FromProvenance(nameof(Model)) ? ProvenanceReplay.Model(ProvenanceFile!, Model, options.HubOptions()) : Model;
+        var wanted = (FocusFlowSession.DefaultModel(model), options);
         if (_lease is not null && _leased == wanted) return _lease.Pipeline;
         Dispose();
         _lease = LoadPipeline(wanted.Item1, wanted.Item2);
@@ -121,9 +152,9 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     /// <summary>Runs <paramref name="work"/> for every input file; a failing item is an error record and the next one goes on.</summary>
     protected void ForEachInput(Action<string> work)
     {
-        foreach (var file in ResolveInputFiles(ParameterSetName == LiteralPathSet ? null : Path, ParameterSetName == LiteralPathSet ? LiteralPath : null))
+        foreach (var file in InputFiles())
         {
-            if (!IncludeOutputs && Provenance.Read(file) is { } own)
+            if (!IncludeOutputs && Provenance.OfOutput(file) is { } own)
             {
                 // Rerun-safe: a second run over the same folder does not edit the first run's edits, masks and overlays.
                 WriteVerbose($"Skipped {file}: it is a FocusFlow {own.Kind.ToString().ToLowerInvariant()} (of {own.Source}); -IncludeOutputs takes it anyway.");
@@ -152,6 +183,23 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
         }
     }
 
+    /// <summary>This item's input files: -Path or -LiteralPath; for a replay, the recorded source under the replay's rule.</summary>
+    IEnumerable<string> InputFiles()
+    {
+        if (FromProvenance(nameof(Path)) && FromProvenance(nameof(LiteralPath)) && ParameterSetName == PathSet && Path.Length == 1)
+        {
+            string source;
+            try { source = ProvenanceReplay.RecordedImage(ProvenanceFile!, WildcardPattern.Unescape(Path[0]), "source"); }
+            catch (Exception e) when (e is ArgumentException or Core.IO.Images.ImageLoadException)
+            {
+                WriteItemError(e, ProvenanceFile);
+                return Array.Empty<string>();
+            }
+            return new[] { source };
+        }
+        return ResolveInputFiles(ParameterSetName == LiteralPathSet ? null : Path, ParameterSetName == LiteralPathSet ? LiteralPath : null);
+    }
+
     /// <summary>Refuses to write two items of one command to the same file (for example one -OutputPath file for many inputs).</summary>
     protected void ClaimOutput(string path)
     {
@@ -173,7 +221,9 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     {
         Dispose();
         if (_skipped.Count > 0)
-            WriteVerbose($"Skipped {_skipped.Count} input(s) that are FocusFlow outputs: {string.Join(", ", _skipped.Select(System.IO.Path.GetFileName))}.");
+            // A warning, not a verbose line: a real photo carrying a copied chunk of the right size would be skipped too.
+            WriteWarning($"{_skipped.Count} input(s) were skipped as FocusFlow outputs (their provenance says so): " +
+                         $"{string.Join(", ", _skipped.Select(System.IO.Path.GetFileName))}. Add -IncludeOutputs to edit them anyway.");
         WriteProgress(new ProgressRecord(_parentActivity, Activity, "Done") { RecordType = ProgressRecordType.Completed });
     }
 }

@@ -48,6 +48,44 @@ public class ProvenanceTests
         Assert.Null(Provenance.Parse(new string(' ', 300_000) + "{}"));
     }
 
+    [Theory]
+    [InlineData("\"Kind\":\"Overlay\"", "\"Kind\":42", "Kind 42 is not one of")]
+    [InlineData("\"NAvg\":4", "\"NAvg\":100000000", "NAvg must be between 1 and 64")]
+    [InlineData("\"Steps\":30", "\"Steps\":2147483647", "Steps must be between 1 and 1000")]
+    [InlineData("\"Width\":64", "\"Width\":-1", "its size -1x48")]
+    public void A_chunk_whose_values_fail_the_settings_validation_is_an_error_naming_the_file(string valid, string forged, string message)
+    {
+        using var dir = new TempDir();
+        var json = System.Text.Json.JsonSerializer.Serialize(Sample() with { Kind = OutputKind.Overlay },
+            new System.Text.Json.JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } });
+        Assert.Contains(valid, json);
+        using (var image = new Image<Rgb24>(64, 48))
+        {
+            image.Metadata.GetPngMetadata().TextData.Add(new SixLabors.ImageSharp.Formats.Png.PngTextData(Provenance.Keyword, json.Replace(valid, forged), "", ""));
+            image.SaveAsPng(dir.File("forged.png"));
+        }
+        var e = Assert.Throws<InvalidDataException>(() => Provenance.Read(dir.File("forged.png")));
+        Assert.Contains(dir.File("forged.png"), e.Message);
+        Assert.Contains(message, e.Message);
+        Assert.Null(Provenance.OfOutput(dir.File("forged.png")));
+    }
+
+    [Fact]
+    public void A_chunk_copied_onto_a_picture_of_another_size_does_not_make_it_an_output()
+    {
+        using var dir = new TempDir();
+        foreach (var (name, w, h) in new[] { ("output.png", 64, 48), ("photo.png", 640, 480) })
+            using (var image = new Image<Rgb24>(w, h))
+            {
+                Sample().WriteTo(image.Metadata, OutputKind.Edit);
+                image.SaveAsPng(dir.File(name));
+            }
+        Assert.NotNull(Provenance.OfOutput(dir.File("output.png")));
+        Assert.NotNull(Provenance.Read(dir.File("photo.png")));
+        Assert.Null(Provenance.OfOutput(dir.File("photo.png")));
+        Assert.Null(Provenance.OfOutput(dir.Path));   // a folder is no output (and no error)
+    }
+
     [Fact]
     public void Names_a_hub_cache_snapshot_by_id_and_commit_and_any_other_folder_by_path()
     {

@@ -88,6 +88,13 @@ public static class ImageLoader
         }
     }
 
+    /// <summary>Whether <paramref name="path"/>'s extension is one of a format this loader reads (.png, .jpg, ...), by its name alone.</summary>
+    public static bool HasImageExtension(string path)
+    {
+        var extension = Path.GetExtension(path).TrimStart('.');
+        return extension.Length > 0 && FirstFrameOnly.ImageFormats.Any(f => f.FileExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase));
+    }
+
     /// <summary>The width and height the image declares, read without decoding its pixels or metadata (null: not an image).</summary>
     public static (int Width, int Height)? DeclaredSize(string path)
     {
