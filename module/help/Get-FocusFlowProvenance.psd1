@@ -14,18 +14,29 @@ Mask* and Vae* options, Mask, Model, Precision, NoT5), so piping it to Invoke-Fo
 all and makes the same edit: the same pixels. Values that were not set are left out. Size (the -Size the
 edit was given, if any) is shown but not bound, since file objects have a Size property too: give it to
 Invoke-FocusFlowEdit again (-Size). It also has Kind
-(Edit, Mask, Overlay or Comparison), Source (the source image as written), File (the PNG read), Revision, ModelDevice
-and ModuleVersion.
+(Edit, Mask, Overlay or Comparison), Source (the source image as written), File and ProvenanceFile (the PNG
+read), Revision, ModelDevice and ModuleVersion.
 
 A file without the chunk (not written by FocusFlow, or re-saved by a tool that drops text chunks) is an
-error for that file, and the next one goes on. The chunk is read as untrusted data: its size is bounded and
-a malformed one counts as none.
+error for that file, and the next one goes on. The chunk is read as untrusted data: only that chunk is
+read (no other chunk of the file is inflated), at most 256 KiB of it, and every value goes through the
+same validation as a typed parameter; a damaged, oversized or invalid chunk (an unknown Kind, -Steps
+beyond its range) is an error naming the file.
+
+Piped to Invoke-FocusFlowEdit, the object is a replay's data, not its instructions (ProvenanceFile tells
+Invoke-FocusFlowEdit which PNG it came from). The replay writes only into the -OutputPath you give or,
+without one, the current location: never beside a recorded source elsewhere. It reads a recorded source
+or mask only when that is an image file by its name (.png, .jpg, ...); a relative one is taken in the
+PNG's own folder and may not lead out of it ('..'). It uses the recorded model only when it is on this
+machine already (a folder, or complete in the Hugging Face cache): a replay downloads nothing, and a model
+that is not here is an error asking for -Model. Anything you give on the command line wins over the
+recorded value.
 '@
     Parameters  = @{
         Path        = 'PNG files written by FocusFlow. Wildcards are expanded.'
         LiteralPath = 'PNG files, taken literally. Bound from the FullName and PSPath properties of Get-ChildItem output, and from the Output property of Invoke-FocusFlowEdit''s results.'
     }
-    Outputs     = 'FocusFlow.Provenance objects (PSObject): Path, From, To, Method, the edit options, Mask, Size, Model, Precision, NoT5 (when set), Kind, Source, File, Revision, ModelDevice, ModuleVersion.'
+    Outputs     = 'FocusFlow.Provenance objects (PSObject): Path, From, To, Method, the edit options, Mask, Size, Model, Precision, NoT5 (when set), Kind, Source, File, ProvenanceFile, Revision, ModelDevice, ModuleVersion.'
     Examples    = @(
         @{
             Title   = 'What made this picture?'
@@ -35,7 +46,7 @@ a malformed one counts as none.
         @{
             Title   = 'Repeat a folder of edits exactly'
             Code    = 'Get-ChildItem out/*.focusflow.png | Get-FocusFlowProvenance | Invoke-FocusFlowEdit -OutputPath again/'
-            Remarks = 'Each edit is made again from its source with its recorded settings; parameters given on the command line (here -OutputPath) win over the recorded ones.'
+            Remarks = 'Each edit is made again from its source with its recorded settings, into again/ (without -OutputPath: the current location); parameters given on the command line win over the recorded ones. A recorded model that is not on this machine is an error: add -Model to name one.'
         }
         @{
             Title   = 'Try another target prompt with everything else the same'

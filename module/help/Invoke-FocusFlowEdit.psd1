@@ -58,10 +58,16 @@ Every PNG written (the edit, and the mask and overlay of -SaveMask) carries its 
 chunk (keyword focusflow): the method, prompts, seed, steps and every option, the model (Hugging Face id
 and commit, or folder), the source image and the module version. Get-FocusFlowProvenance reads it back as
 an object that binds to this command, so Get-ChildItem out/*.png | Get-FocusFlowProvenance |
-Invoke-FocusFlowEdit -OutputPath again/ repeats those edits exactly. The chunk also makes reruns safe:
-inputs that are this module's own outputs (recognised by that chunk, whatever their names) are skipped
-with a verbose message, so running the same command twice in one folder does not edit the first run's
-edits, masks and overlays; -IncludeOutputs takes them anyway.
+Invoke-FocusFlowEdit -OutputPath again/ repeats those edits exactly. A replay takes the chunk as data, not
+instructions (a PNG may come from anywhere): it writes only into -OutputPath or, without it, the current
+location, never beside a recorded source; it reads a recorded source or mask only when it is an image file
+by its name (a relative one only inside the PNG's own folder, never through '..'); it uses the recorded
+model only when it is here already (a folder, or complete in the Hugging Face cache) and downloads nothing,
+else it is an error asking for -Model; every recorded value is checked as if typed. Parameters you give win
+over the recorded ones. The chunk also makes reruns safe: inputs that are this module's own outputs
+(recognised by that chunk and their size, whatever their names) are skipped, and a warning at the end
+counts them, so running the same command twice in one folder does not edit the first run's edits, masks
+and overlays; -IncludeOutputs takes them anyway.
 '@
     Parameters  = @{
         Path           = 'Image files to edit. Wildcards are expanded. Accepts pipeline input: strings, and objects with a Path property.'
@@ -71,16 +77,16 @@ edits, masks and overlays; -IncludeOutputs takes them anyway.
         Method         = 'FocusFlow (automatic mask + masked velocity blending, the default), FlowEdit (no mask) or SDEdit (noise and resample with the target prompt).'
         Model          = 'The Stable Diffusion 3 / 3.5 model: a diffusers folder, or a Hugging Face id (org/name[@revision]) found in the Hugging Face cache or downloaded into it. Default: the model of Import-FocusFlowModel, else $env:FOCUSFLOW_MODEL, else stabilityai/stable-diffusion-3-medium-diffusers.'
         OutputPath     = 'A folder for the results (they are named name.method.png, or name.method.<tag>.png for several targets), or the .png file to write when editing one image (x.png, or x.<tag>.png per target). Default: beside each source.'
-        Steps          = 'Scheduler steps T, at least 1. NMax and NMin not given keep their share of the schedule. Default: 60.'
+        Steps          = 'Scheduler steps T, 1 to 1000 (SD3''s training timesteps). NMax and NMin not given keep their share of the schedule. Default: 60.'
         NMax           = 'How many steps from the noisy end take part. FlowEdit/FocusFlow: 0 <= NMin <= NMax <= Steps; SDEdit: the edit strength. Default: 60 (FocusFlow), 33 (FlowEdit), 25 (SDEdit).'
         NMin           = 'The last steps run as plain sampling with the target prompt (FlowEdit/FocusFlow); when not given, never more than NMax. Default: 15 (FocusFlow), 0 (FlowEdit).'
-        NAvg           = 'Noise samples averaged per ODE step (FlowEdit/FocusFlow); more is smoother and slower. Default: 4.'
+        NAvg           = 'Noise samples averaged per ODE step (FlowEdit/FocusFlow), 1 to 64; more is smoother and slower. Default: 4.'
         SourceGuidance = 'Classifier-free guidance of the source prompt (FlowEdit/FocusFlow). Default: 3.5.'
         TargetGuidance = 'Classifier-free guidance of the target prompt. Default: 21.5 (FocusFlow), 16.5 (FlowEdit), 13.5 (SDEdit).'
         NegativePrompt = 'The negative prompt for both guidance rows. Default: empty.'
         Seed           = 'Seed of the edit''s noise. The same seed, image, prompts and options give the same result on any device. Default: random, reported in the result.'
         MaskStrength   = 'Noise level of the mask samples as a share of the schedule, greater than 0 and at most 1. Default: 0.5.'
-        MaskSamples    = 'Noisy samples averaged to measure the disagreement. Default: 10.'
+        MaskSamples    = 'Noisy samples averaged to measure the disagreement, 1 to 100. Default: 10.'
         MaskGuidance   = 'Guidance for both prompts while measuring the mask. Default: 6.'
         MaskBlur       = 'Box blur of the mask, an odd kernel size in latent pixels; 0 or 1 for none. Default: 5.'
         MaskDilate     = 'Dilation of the mask, an odd kernel size in latent pixels; 0 or 1 for none. Default: 0.'
@@ -90,9 +96,9 @@ edits, masks and overlays; -IncludeOutputs takes them anyway.
         Mask           = 'A mask image to use instead of the automatic mask (FocusFlow only): white = edit, black = keep; resized bilinearly to latent resolution.'
         Size           = 'Working size: one number for the longest side (aspect kept) or two for width and height; rounded to multiples of 16. Default: the image''s size, at most 1024 on the longest side. At most 4096 a side.'
         VaeTiling      = 'Run the VAE on overlapping tiles: less memory, slightly different numbers from diffusers'' whole-image pass. Without it the whole image is encoded and decoded at once, unless it cannot fit in the device''s free memory (then it is tiled with a warning). Default: off.'
-        VaeTileSize    = 'Tile side in pixels with -VaeTiling, a multiple of 8, at least 16. Default: the VAE''s sample_size (1024 for SD3).'
+        VaeTileSize    = 'Tile side in pixels with -VaeTiling, a multiple of 8 from 16 to 4096. Default: the VAE''s sample_size (1024 for SD3).'
         VaeTileOverlap = 'Share of a tile blended with its neighbour with -VaeTiling, from 0 to below 1. Default: 0.25.'
-        MaxBatchRows   = 'The most transformer rows one model call takes: the averages of a step and the targets of a group share calls up to this many rows. Changes speed and memory, not the result (to float rounding). Default: chosen from the device''s free memory (CUDA), at most 64; a bounded number on the CPU.'
+        MaxBatchRows   = 'The most transformer rows one model call takes (1 to 1024): the averages of a step and the targets of a group share calls up to this many rows. Changes speed and memory, not the result (to float rounding). Default: chosen from the device''s free memory (CUDA), at most 64; a bounded number on the CPU.'
         Device         = 'Auto (CUDA if this build and machine have it, else CPU), Cpu or Cuda.'
         Precision      = 'Float32 (default), Float16 or BFloat16 for the transformer and text encoders; the VAE always runs in Float32.'
         NoT5           = 'Leave out the T5 text encoder (its part of the prompt embedding is zeros): far less memory, weaker prompt following.'
@@ -100,7 +106,8 @@ edits, masks and overlays; -IncludeOutputs takes them anyway.
         SaveLatents    = 'Also write x.latents.safetensors beside the output: float32 x_src and out, and for FocusFlow mask_soft and mask_bin.'
         SaveComparison = 'Also write x.comparison.png beside the output: source | mask overlay | edit, labelled with the prompts (source | edit without a mask).'
         Force          = 'Overwrite existing output files.'
-        IncludeOutputs = 'Also edit inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk); they are skipped with a verbose message otherwise.'
+        IncludeOutputs = 'Also edit inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk and size); they are skipped otherwise, and a warning at the end counts them.'
+        ProvenanceFile = 'Bound from Get-FocusFlowProvenance''s objects (hidden): the PNG replayed. Its recorded source, mask and model are then used only under the replay''s rules (see the description).'
         WhatIf         = 'Shows what would be edited and written, without loading the model or writing anything.'
         Confirm        = 'Asks before each image.'
     }

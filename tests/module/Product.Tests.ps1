@@ -14,7 +14,8 @@ Describe 'Rerun-safe pipelines and provenance' {
         Push-Location $dir
         $script:first = @(Get-ChildItem *.png | Invoke-FocusFlowEdit -From 'a cat' -To 'a tiger' @small -SaveMask)
         $script:afterFirst = Get-ChildItem $dir | Select-Object Name, Length, LastWriteTimeUtc
-        $script:secondLog = Get-ChildItem *.png | Invoke-FocusFlowEdit -From 'a cat' -To 'a tiger' @small -SaveMask -Verbose -ErrorVariable secondErrors -ErrorAction SilentlyContinue 4>&1 | Out-String
+        $script:secondLog = Get-ChildItem *.png | Invoke-FocusFlowEdit -From 'a cat' -To 'a tiger' @small -SaveMask -Verbose -ErrorVariable secondErrors -ErrorAction SilentlyContinue -WarningVariable secondWarnings 4>&1 | Out-String
+        $script:secondWarnings = $secondWarnings
         $script:secondErrors = $secondErrors
         Pop-Location
     }
@@ -30,7 +31,9 @@ Describe 'Rerun-safe pipelines and provenance' {
         foreach ($name in 'cat.focusflow.png', 'cat.focusflow.mask.png', 'cat.focusflow.overlay.png') {
             $secondLog | Should -Match "Skipped .*$([regex]::Escape($name)): it is a FocusFlow"
         }
-        $secondLog | Should -Match 'Skipped 3 input\(s\) that are FocusFlow outputs'
+        # Counted at the end as a warning (not only a verbose line), with the way to take them.
+        $secondWarnings.Count | Should -Be 1
+        "$($secondWarnings[0])" | Should -Match '^3 input\(s\) were skipped as FocusFlow outputs .*cat\.focusflow\.png.*Add -IncludeOutputs to edit them anyway'
         # The original's outputs exist: not overwritten without -Force, said so.
         $secondErrors.Count | Should -Be 1
         $secondErrors[0].FullyQualifiedErrorId | Should -BeLike 'OutputExists*'
@@ -40,11 +43,11 @@ Describe 'Rerun-safe pipelines and provenance' {
         Copy-Item (Join-Path $dir 'cat.focusflow.png') (Join-Path $dir 'renamed.png')
         Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'plain.focusflow.png')   # named like an output, but is not one
         try {
-            $planned = Get-ChildItem (Join-Path $dir '*.png') -Exclude 'cat*' | Invoke-FocusFlowEdit -From a -To b @small -WhatIf -Verbose 4>&1 | Out-String
+            $planned = Get-ChildItem (Join-Path $dir '*.png') -Exclude 'cat*' | Invoke-FocusFlowEdit -From a -To b @small -WhatIf -Verbose 3>&1 4>&1 | Out-String
             $planned | Should -Match 'Skipped .*renamed\.png: it is a FocusFlow edit'
-            $planned | Should -Match 'Skipped 1 input'          # plain.focusflow.png is taken: its name says nothing
-            $withOutputs = Get-ChildItem (Join-Path $dir '*.png') -Exclude 'cat*' | Invoke-FocusFlowEdit -From a -To b @small -WhatIf -IncludeOutputs -Verbose 4>&1 | Out-String
-            $withOutputs | Should -Not -Match 'Skipped'
+            $planned | Should -Match '1 input\(s\) were skipped'          # plain.focusflow.png is taken: its name says nothing
+            $withOutputs = Get-ChildItem (Join-Path $dir '*.png') -Exclude 'cat*' | Invoke-FocusFlowEdit -From a -To b @small -WhatIf -IncludeOutputs -Verbose 3>&1 4>&1 | Out-String
+            $withOutputs | Should -Not -Match 'Skipped|skipped'
         }
         finally { Remove-Item (Join-Path $dir 'renamed.png'), (Join-Path $dir 'plain.focusflow.png') }
     }
@@ -81,6 +84,122 @@ Describe 'Rerun-safe pipelines and provenance' {
         $out = @(Get-FocusFlowProvenance (Join-Path $dir 'cat.png'), (Join-Path $dir 'cat.focusflow.png') -ErrorVariable err -ErrorAction SilentlyContinue)
         $out.Count | Should -Be 1
         $err[0].Exception.Message | Should -Match 'carries no FocusFlow provenance'
+    }
+}
+
+Describe 'A replay takes the provenance as data, not instructions' {
+    BeforeAll {
+        $script:root = New-TestFolder
+        foreach ($d in 'downloads', 'elsewhere') { New-Item -ItemType Directory (Join-Path $root $d) | Out-Null }
+        $script:downloads = Join-Path $root 'downloads'
+        $script:elsewhere = Join-Path $root 'elsewhere'
+        Copy-Item (Join-Path $reference 'source.png') (Join-Path $elsewhere 'cat.png')
+        $script:made = Invoke-FocusFlowEdit (Join-Path $elsewhere 'cat.png') 'a cat' 'a tiger' @small -Seed 5 -OutputPath (Join-Path $root 'made.png')
+        $fs = [IO.File]::OpenRead($made.Output)
+        try { $script:json = [FocusFlow.Core.IO.Images.PngChunks]::ReadText($fs, 'focusflow', 262144) } finally { $fs.Dispose() }
+        # The real edit with its chunk changed, as a hostile download would carry it.
+        function script:New-Forged([string] $name, [hashtable] $changes) {
+            $p = $json | ConvertFrom-Json
+            foreach ($k in $changes.Keys) { $p | Add-Member -NotePropertyName $k -NotePropertyValue $changes[$k] -Force }
+            $img = [SixLabors.ImageSharp.Image]::Load([string] $made.Output)
+            try {
+                $png = [SixLabors.ImageSharp.MetadataExtensions]::GetPngMetadata($img.Metadata)
+                $png.TextData.Clear()
+                $png.TextData.Add([SixLabors.ImageSharp.Formats.Png.PngTextData]::new('focusflow', ($p | ConvertTo-Json -Depth 10 -Compress), '', ''))
+                [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($img, (Join-Path $downloads $name))
+            }
+            finally { $img.Dispose() }
+            Join-Path $downloads $name
+        }
+        # Replays the forged PNG from a fresh current folder; returns the results, the errors and that folder.
+        function script:Invoke-Replay([string] $png) {
+            $here = New-Item -ItemType Directory (Join-Path $root "here-$([guid]::NewGuid())")
+            Push-Location $here
+            try {
+                $err = $null
+                $out = @(Get-FocusFlowProvenance -LiteralPath $png | Invoke-FocusFlowEdit -ErrorVariable err -ErrorAction SilentlyContinue)
+                [pscustomobject]@{ Results = $out; Errors = @($err); Here = $here.FullName }
+            }
+            finally { Pop-Location }
+        }
+        function script:Get-Listing { Get-ChildItem $root -Recurse -File | ForEach-Object FullName | Sort-Object }
+    }
+    AfterAll { Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'writes into the current location, never beside a recorded source elsewhere, and repeats the edit' {
+        $r = Invoke-Replay (New-Forged 'copy.png' @{})
+        $r.Errors.Count | Should -Be 0
+        $r.Results[0].Output | Should -Be (Join-Path $r.Here 'cat.focusflow.png')
+        Get-ChildItem $elsewhere | ForEach-Object Name | Should -Be @('cat.png')
+        Get-MaxPixelDifference $r.Results[0].Output $made.Output | Should -Be 0
+    }
+
+    It 'reads a relative source in the PNG''s own folder and refuses one that leads out of it' {
+        Copy-Item (Join-Path $elsewhere 'cat.png') (Join-Path $downloads 'cat.png')
+        $r = Invoke-Replay (New-Forged 'relative.png' @{ Source = 'cat.png' })
+        $r.Errors.Count | Should -Be 0
+        $r.Results[0].Source | Should -Be (Join-Path $downloads 'cat.png')
+
+        $up = New-Forged 'up.png' @{ Source = '../elsewhere/cat.png' }
+        $before = Get-Listing
+        $r = Invoke-Replay $up
+        $r.Results.Count | Should -Be 0
+        $r.Errors[0].Exception.Message | Should -Match ([regex]::Escape($up) + '.*leads through ''\.\.''')
+        Get-Listing | Should -Be $before
+    }
+
+    It 'refuses a recorded mask or source that is not an image file, or a folder, without opening it' {
+        $secret = Join-Path $root 'secret'
+        Set-Content $secret 'not for a replay'
+        New-Item -ItemType Directory (Join-Path $downloads 'folder.png') | Out-Null
+        foreach ($case in @(
+                @{ Name = 'mask.png'; Changes = @{ MaskImage = $secret }; Message = 'The mask recorded in .* is not an image file' },
+                @{ Name = 'shadow.png'; Changes = @{ MaskImage = '/etc/shadow' }; Message = 'is not an image file' },
+                @{ Name = 'secret.png'; Changes = @{ Source = $secret }; Message = 'The source recorded in .* is not an image file' },
+                @{ Name = 'dir.png'; Changes = @{ Source = 'folder.png' }; Message = 'is a folder' })) {
+            $png = New-Forged $case.Name $case.Changes
+            $before = Get-Listing
+            $r = Invoke-Replay $png
+            $r.Results.Count | Should -Be 0
+            $r.Errors.Count | Should -Be 1
+            $r.Errors[0].Exception.Message | Should -Match $case.Message
+            $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidParameter*'
+            Get-Listing | Should -Be $before
+        }
+    }
+
+    It 'downloads no model a PNG names: a recorded hub id not in the cache is an error asking for -Model, with no request' {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $saved = @{ HF_ENDPOINT = $env:HF_ENDPOINT; HF_HUB_CACHE = $env:HF_HUB_CACHE; HF_HUB_OFFLINE = $env:HF_HUB_OFFLINE }
+        try {
+            $env:HF_ENDPOINT = "http://127.0.0.1:$($listener.LocalEndpoint.Port)"
+            $env:HF_HUB_CACHE = Join-Path $root 'empty-cache'
+            $env:HF_HUB_OFFLINE = $null
+            $png = New-Forged 'hub.png' @{ Model = "focusflow-tests/absent@$('a' * 40)" }
+            $r = Invoke-Replay $png
+            $r.Results.Count | Should -Be 0
+            $r.Errors[0].Exception.Message | Should -Match ([regex]::Escape($png) + '.*focusflow-tests/absent.*a replay downloads nothing.*-Model')
+            Start-Sleep -Milliseconds 200
+            $listener.Pending() | Should -BeFalse
+            Test-Path (Join-Path $root 'empty-cache/models--focusflow-tests--absent') | Should -BeFalse
+        }
+        finally {
+            $listener.Stop()
+            foreach ($k in $saved.Keys) { Set-Item "env:$k" $saved[$k] -ErrorAction SilentlyContinue; if ($null -eq $saved[$k]) { Remove-Item "env:$k" -ErrorAction SilentlyContinue } }
+        }
+    }
+
+    It 'reports a provenance that fails validation as an error naming the file' {
+        foreach ($case in @(@{ Name = 'kind.png'; Changes = @{ Kind = 42 }; Message = 'Kind 42 is not one of' },
+                @{ Name = 'steps.png'; Changes = @{ Options = (($json | ConvertFrom-Json).Options | Add-Member -NotePropertyName Steps -NotePropertyValue ([int]::MaxValue) -Force -PassThru) }; Message = 'Steps must be between 1 and 1000' })) {
+            $png = New-Forged $case.Name $case.Changes
+            $err = $null
+            $out = @(Get-FocusFlowProvenance -LiteralPath $png -ErrorVariable err -ErrorAction SilentlyContinue)
+            $out.Count | Should -Be 0
+            $err[0].Exception.Message | Should -Match ([regex]::Escape($png) + '.*' + $case.Message)
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidData*'
+        }
     }
 }
 
