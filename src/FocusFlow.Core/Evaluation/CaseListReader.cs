@@ -204,7 +204,9 @@ public static class CaseListReader
         /// <summary>A target code names files: it must stay a plain file name.</summary>
         public string FileName(string key, string code)
         {
-            if (code.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || code.IndexOfAny(new[] { '/', '\\', ':' }) >= 0 || code is "." or "..")
+            // The characters no OS takes in a name, so that one list runs everywhere; the length is checked per target when it runs.
+            if (code.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || code.IndexOfAny(new[] { '/', '\\', ':', '<', '>', '"', '|', '?', '*' }) >= 0
+                || code.Any(char.IsControl) || code is "." or "..")
                 throw Error(key, $"the target code '{code}' cannot name a file; use letters, digits, '-', '_' and '.'.");
             return code;
         }

@@ -15,6 +15,7 @@ namespace FocusFlow.Core.Evaluation;
 /// gallery.html                             every source, mask overlay and edit with its metrics, on one page
 /// grid/&lt;image&gt;.png                       a contact sheet per image: its targets in rows, the gallery's columns
 /// settings.json                            what the run used (settings.shard-k-of-n.json for a slice)
+/// .focusflow-evaluation.lock               held open by the run writing into the folder (and one per slice)
 /// </code>
 /// </summary>
 public sealed partial class EvaluationFiles
@@ -64,6 +65,57 @@ public sealed partial class EvaluationFiles
 
     /// <summary>The path relative to the run folder, '/' separated (as the CSV records it).</summary>
     public string Relative(string fullPath) => Path.GetRelativePath(Folder, fullPath).Replace(Path.DirectorySeparatorChar, '/');
+
+    /// <summary>The file a run holds locked while it writes into the folder.</summary>
+    public const string LockName = ".focusflow-evaluation.lock";
+
+    /// <summary>
+    /// Makes this run the folder's only writer until disposed: an OS lock on <see cref="LockName"/> (exclusive for a
+    /// whole run or a merge; shared for a slice, which also holds its own slice's lock exclusively, so the slices of
+    /// one run go side by side). The OS drops the lock when the process ends, however it ends, so a killed run
+    /// leaves nothing stuck. A folder held by another run is an <see cref="EvaluationFolderException"/>.
+    /// </summary>
+    public IDisposable Own(EvaluationShard? shard = null)
+    {
+        Directory.CreateDirectory(Folder);
+        var locks = new List<FileStream>();
+        try
+        {
+            locks.Add(Lock(Path.Combine(Folder, LockName), exclusive: shard is null, shard));
+            if (shard is { } s) locks.Add(Lock(Path.Combine(Folder, $".focusflow-evaluation.{s.FileTag}.lock"), exclusive: true, shard));
+            return new Locks(locks);
+        }
+        catch
+        {
+            foreach (var l in locks) l.Dispose();
+            throw;
+        }
+    }
+
+    FileStream Lock(string path, bool exclusive, EvaluationShard? shard)
+    {
+        try
+        {
+            // FileShare.None takes an exclusive lock (flock on Unix, a share mode on Windows); read-only with sharing a shared one.
+            return exclusive
+                ? new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)
+                : new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new EvaluationFolderException(Folder, EvaluationFolderProblem.InUse,
+                $"Another evaluation is writing into {Folder}{(shard is null ? "" : $" (or the slice {shard} runs there already)")}: " +
+                "two runs in one folder would mix their outputs. Wait for it to finish, or give another -OutputPath.", e);
+        }
+    }
+
+    sealed class Locks(List<FileStream> streams) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var s in streams) s.Dispose();
+        }
+    }
 
     /// <summary>The slices' per-case CSVs in the folder, by slice.</summary>
     public IReadOnlyList<(EvaluationShard Shard, string Path)> ShardCases()

@@ -3,6 +3,7 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.Metrics;
 using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Settings;
 using SixLabors.ImageSharp;
 
 namespace FocusFlow.Core.Evaluation;
@@ -21,11 +22,13 @@ public static class EvaluationRunner
     {
         var request = plan.Request;
         var files = new EvaluationFiles(request.OutputFolder);
-        Directory.CreateDirectory(files.Folder);
+        // One writer at a time: a second run into this folder is refused, not mixed into this one's files.
+        using var owner = files.Own(request.Shard);
         var casesPath = files.Cases(request.Shard);
         var settingsPath = files.Settings(request.Shard);
         var settings = Settings(plan, pipeline.Placement.ToString());
-        var earlier = EarlierRows(casesPath, settingsPath, settings, request.Force, observer);
+        if (!request.Force) CheckReuse(plan, files, settingsPath, settings);
+        var earlier = EarlierRows(casesPath, request.Force, observer);
         if (request.Shard is null)
             // Until the run is finished the aggregates of an earlier run would disagree with cases.csv: remove them.
             foreach (var stale in new[] { files.Summary, files.Report, files.Chart, files.Gallery }) File.Delete(stale);
@@ -79,7 +82,9 @@ public static class EvaluationRunner
             };
             return (Work: work, Relative: relative, Job: job);
         }).ToList();
-        var toEdit = items.Where(i => plan.Request.Force || !i.Job.PlannedOutputs().All(File.Exists)).ToList();
+        // A target whose files no OS could name fails alone, before any work; its siblings go on.
+        var unnamable = items.ToDictionary(i => i.Work, i => i.Job.PlannedOutputs().Select(PathLimits.Problem).FirstOrDefault(p => p is not null));
+        var toEdit = items.Where(i => unnamable[i.Work] is null && (plan.Request.Force || !i.Job.PlannedOutputs().All(File.Exists))).ToList();
         string? failure = null, source = null;
         try
         {
@@ -113,6 +118,8 @@ public static class EvaluationRunner
         }
         var rows = items.Select(i =>
         {
+            if (unnamable[i.Work] is { } why)
+                return Measure(files, i.Work, i.Relative, meter, 0, EvaluationStatus.Failed, $"the target code '{i.Work.Case.TargetCode}' cannot name its files: {why}", source, observer);
             bool edited = toEdit.Contains(i);
             if (!edited)
             {
@@ -182,6 +189,9 @@ public static class EvaluationRunner
     public static EvaluationOutcome Merge(string outputFolder)
     {
         var files = new EvaluationFiles(outputFolder);
+        if (!Directory.Exists(files.Folder))
+            throw new FileNotFoundException($"{files.Folder} holds no slice results (cases.shard-k-of-n.csv). Run Invoke-FocusFlowEvaluation with -Shard k/n and this -OutputPath first.", files.Folder);
+        using var owner = files.Own();
         var shards = files.ShardCases();
         if (shards.Count == 0)
             throw new FileNotFoundException($"{files.Folder} holds no slice results (cases.shard-k-of-n.csv). Run Invoke-FocusFlowEvaluation with -Shard k/n and this -OutputPath first.", files.Folder);
@@ -248,18 +258,48 @@ public static class EvaluationRunner
     }
 
     /// <summary>
-    /// The rows an earlier run left in this CSV, by (method, output): reused outputs keep their edit time. Outputs
-    /// made with other settings are reused all the same (that is what the user asked for without -Force), with a warning.
+    /// Without Force, outputs already in the folder are reused (measured, not edited) and recorded as this run's, so
+    /// they must be what this run would make: the folder's settings file and the provenance of every such output must
+    /// agree with this run's settings. Otherwise an <see cref="EvaluationFolderException"/> says what differs, before
+    /// anything is written.
     /// </summary>
-    static IReadOnlyDictionary<(EditMethod, string), EvaluationRow> EarlierRows(string casesPath, string settingsPath, EvaluationSettings now, bool force, EvaluationObserver observer)
+    static void CheckReuse(EvaluationPlan plan, EvaluationFiles files, string settingsPath, EvaluationSettings now)
+    {
+        var there = plan.Work.Select(w => (w.Method, Relative: EvaluationFiles.RelativeOutput(w.Method, w.Case)))
+            .Where(o => File.Exists(files.FullPath(o.Relative))).ToList();
+        if (there.Count == 0) return;
+        string? difference = null;
+        if (File.Exists(settingsPath))
+        {
+            try { difference = EvaluationSettings.Difference(EvaluationSettings.Read(settingsPath), now); }
+            catch (InvalidDataException e) { difference = e.Message; }
+        }
+        foreach (var (method, relative) in there)
+        {
+            if (difference is not null) break;
+            var made = Provenance.OfOutput(files.FullPath(relative));
+            var wanted = plan.Options[method];
+            if (made is null)
+                difference = $"{relative} carries no FocusFlow provenance";
+            else if (made.Options != wanted)
+                difference = $"{relative} was made with " + (EditOptionCatalog.Options.FirstOrDefault(o => !Equals(o.ValueIn(made.Options), o.ValueIn(wanted))) is { } o
+                    ? $"{o.Name} {o.ValueIn(made.Options)}, this run has {o.ValueIn(wanted)}" : "other options");
+            else if (!(made.Size ?? Array.Empty<int>()).SequenceEqual(plan.Request.Size))
+                difference = $"{relative} was made at size {string.Join("x", made.Size ?? Array.Empty<int>())}, this run has {string.Join("x", plan.Request.Size)}";
+        }
+        if (difference is not null)
+            throw new EvaluationFolderException(files.Folder, EvaluationFolderProblem.OtherSettings,
+                $"{files.Folder} holds outputs made with other settings ({difference}). Without -Force they would be reused and recorded as " +
+                "made with this run's settings. Use -Force to edit them again with these settings, or give another -OutputPath.");
+    }
+
+    /// <summary>The rows an earlier run left in this CSV, by (method, output): reused outputs keep their edit time.</summary>
+    static IReadOnlyDictionary<(EditMethod, string), EvaluationRow> EarlierRows(string casesPath, bool force, EvaluationObserver observer)
     {
         var none = new Dictionary<(EditMethod, string), EvaluationRow>();
         if (force || !File.Exists(casesPath)) return none;
         try
         {
-            if (File.Exists(settingsPath) && EvaluationSettings.Difference(EvaluationSettings.Read(settingsPath), now) is { } difference)
-                observer.Warning?.Invoke($"The outputs in {Path.GetDirectoryName(casesPath)} were made with other settings ({difference}); " +
-                                         "they are reused as they are. Use -Force to edit them again with these settings.");
             return EvaluationCsv.ReadCases(casesPath).Where(r => r.Output.Length > 0)
                 .GroupBy(r => (r.Method, r.Output)).ToDictionary(g => g.Key, g => g.Last());
         }

@@ -23,9 +23,13 @@ public abstract record ImageJobRequest
     /// <summary>Every file the job will write.</summary>
     public abstract IReadOnlyList<string> PlannedOutputs();
 
-    /// <summary>Throws <see cref="OutputExistsException"/> for the first planned file that exists, unless overwriting.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> for a planned file whose name or path no OS could take
+    /// (<see cref="PathLimits"/>), and <see cref="OutputExistsException"/> for the first one that exists, unless overwriting.
+    /// </summary>
     public void EnsureOutputsFree()
     {
+        PathLimits.Check(PlannedOutputs(), "OutputPath");
         if (Overwrite) return;
         foreach (var f in PlannedOutputs())
             if (File.Exists(f)) throw new OutputExistsException(f);

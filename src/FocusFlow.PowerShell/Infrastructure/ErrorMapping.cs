@@ -21,6 +21,8 @@ internal static class ErrorMapping
             OutputExistsException => ("OutputExists", ErrorCategory.ResourceExists),
             CaseListException { InnerException: FileNotFoundException } => ("CaseListNotFound", ErrorCategory.ObjectNotFound),
             CaseListException => ("CaseListInvalid", ErrorCategory.InvalidData),
+            EvaluationFolderException { Problem: EvaluationFolderProblem.InUse } => ("EvaluationFolderInUse", ErrorCategory.ResourceBusy),
+            EvaluationFolderException => ("EvaluationOutputsDiffer", ErrorCategory.InvalidOperation),
             ArgumentException => ("InvalidParameter", ErrorCategory.InvalidArgument),
             Core.Pipeline.ModelInUseException => ("ModelInUse", ErrorCategory.ResourceBusy),
             HubException h => h.Kind switch
