@@ -54,7 +54,13 @@ loaded.
 
 The SD3 model, CLIP and LPIPS are each loaded once. An edit whose files are already in the run folder is
 not made again unless -Force: it is measured again (status reused) and keeps the time recorded when it
-was made. A case that fails (a missing image, for instance) is recorded with its error and the run goes
+was made. Only outputs made with this run's settings are reused: when settings.json or an output's own
+provenance says otherwise (another -Steps, say), the run is an error before anything is written, so
+settings.json and report.md always say what the outputs were made with; -Force edits them again. One run
+writes into a folder at a time: it holds .focusflow-evaluation.lock locked (the OS releases it when the run
+ends, however it ends), and a second run into the same folder is refused while the first runs (slices of
+one run may share a folder). A target code too long to name its files (over 255 bytes with its suffixes, or
+a path over 1024 bytes) fails that target alone, before any work; the others go on. A case that fails (a missing image, for instance) is recorded with its error and the run goes
 on. cases.csv is rewritten after every edit, and every file is written under a temporary name and
 renamed, so Ctrl+C stops cleanly within one step and leaves the finished edits recorded; the next run
 reuses them. The summary, report, chart, gallery and contact sheets are written when the run finishes.
@@ -84,7 +90,7 @@ summary object per method (of the slice, for a slice run).
         Device        = 'Where the models compute: Auto (CUDA if available, else CPU), Cpu or Cuda.'
         Precision     = 'Float32 (default), Float16 or BFloat16 for the SD3 transformer and text encoders. The metrics always run in float32.'
         NoT5          = 'Leave out the T5 text encoder of SD3: less memory, weaker prompt following (not the published setting).'
-        Force         = 'Edit again even where the outputs exist (they are otherwise reused and only measured again).'
+        Force         = 'Edit again even where the outputs exist (they are otherwise reused and only measured again, when they were made with these settings; outputs of other settings are an error without -Force).'
         WhatIf        = 'Reads and checks the case list and the options and tells how many edits would run, without loading a model or writing anything.'
         Confirm       = 'Asks before the run.'
     }

@@ -227,6 +227,25 @@ Describe 'Invoke-FocusFlowEvaluation' {
         $reused.seconds | Should -Be $rows.seconds
     }
 
+    It 'refuses to reuse outputs made with other settings without -Force, leaving the records as they were' {
+        $settings = Get-Content (Join-Path $whole 'settings.json') -Raw
+        $other = $run.Clone(); $other.Steps = 5
+        $err = { Invoke-FocusFlowEvaluation @other -OutputPath $whole -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'EvaluationOutputsDiffer*'
+        $err.Exception.Message | Should -Match 'settings\.json: FocusFlow Steps 4 vs 5 now.*-Force'
+        Get-Content (Join-Path $whole 'settings.json') -Raw | Should -Be $settings
+    }
+
+    It 'refuses a second run into a folder another run holds' {
+        $held = [FocusFlow.Core.Evaluation.EvaluationFiles]::new($whole).Own($null)
+        try {
+            $err = { Invoke-FocusFlowEvaluation @run -OutputPath $whole -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'EvaluationFolderInUse*'
+            $err.CategoryInfo.Category | Should -Be 'ResourceBusy'
+        }
+        finally { $held.Dispose() }
+    }
+
     It 'refuses a case list with a missing key, naming the file, the case and the key' {
         $bad = Join-Path $work 'bad.yaml'
         "- input_img: imgs/cat.png`n  source_prompt: a cat`n  target_prompt: a tiger`n- input_img: imgs/street.png`n  target_prompt: snow`n" | Set-Content $bad

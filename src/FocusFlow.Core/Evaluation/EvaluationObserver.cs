@@ -6,8 +6,8 @@ namespace FocusFlow.Core.Evaluation;
 public readonly record struct EvaluationProgress(int Done, int Total, EditMethod Method, EvaluationCase Case);
 
 /// <summary>
-/// What the surfaces hear during a run: one report per edit, the edit's own steps, warnings (a failed case, reused
-/// outputs made with other settings), verbose notes. Callbacks run on the calling thread. Cancellation stops the run
+/// What the surfaces hear during a run: one report per edit, the edit's own steps, warnings (a failed case, an unreadable
+/// earlier CSV), verbose notes. Callbacks run on the calling thread. Cancellation stops the run
 /// within one step; the per-case CSV then holds every edit finished before.
 /// </summary>
 public sealed record EvaluationObserver

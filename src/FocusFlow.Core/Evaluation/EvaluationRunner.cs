@@ -271,7 +271,7 @@ public static class EvaluationRunner
         string? difference = null;
         if (File.Exists(settingsPath))
         {
-            try { difference = EvaluationSettings.Difference(EvaluationSettings.Read(settingsPath), now); }
+            try { difference = EvaluationSettings.Difference(EvaluationSettings.Read(settingsPath), now) is { } d ? $"settings.json: {d} now" : null; }
             catch (InvalidDataException e) { difference = e.Message; }
         }
         foreach (var (method, relative) in there)
@@ -282,8 +282,8 @@ public static class EvaluationRunner
             if (made is null)
                 difference = $"{relative} carries no FocusFlow provenance";
             else if (made.Options != wanted)
-                difference = $"{relative} was made with " + (EditOptionCatalog.Options.FirstOrDefault(o => !Equals(o.ValueIn(made.Options), o.ValueIn(wanted))) is { } o
-                    ? $"{o.Name} {o.ValueIn(made.Options)}, this run has {o.ValueIn(wanted)}" : "other options");
+                difference = $"{relative} was made with " + (EditOptionCatalog.FirstDifference(made.Options, wanted) is { } d
+                    ? $"{d.Option.Name} {d.A}, this run has {d.B}" : "other options");
             else if (!(made.Size ?? Array.Empty<int>()).SequenceEqual(plan.Request.Size))
                 difference = $"{relative} was made at size {string.Join("x", made.Size ?? Array.Empty<int>())}, this run has {string.Join("x", plan.Request.Size)}";
         }

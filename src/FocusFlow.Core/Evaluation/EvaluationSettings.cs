@@ -68,7 +68,9 @@ public sealed record EvaluationSettings
             var oa = a.Options.GetValueOrDefault(m);
             var ob = b.Options.GetValueOrDefault(m);
             if (JsonSerializer.Serialize(oa, Json) != JsonSerializer.Serialize(ob, Json))
-                return $"{m} options {JsonSerializer.Serialize(oa, Json).ReplaceLineEndings(" ")} vs {JsonSerializer.Serialize(ob, Json).ReplaceLineEndings(" ")}";
+                return oa is not null && ob is not null && Settings.EditOptionCatalog.FirstDifference(oa, ob) is { } d
+                    ? $"{m} {d.Option.Name} {d.A} vs {d.B}"
+                    : $"{m} options {JsonSerializer.Serialize(oa, Json).ReplaceLineEndings(" ")} vs {JsonSerializer.Serialize(ob, Json).ReplaceLineEndings(" ")}";
         }
         return null;
     }

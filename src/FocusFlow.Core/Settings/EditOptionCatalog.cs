@@ -62,6 +62,10 @@ public static class EditOptionCatalog
     /// <summary>The option names, in catalogue order.</summary>
     public static IReadOnlyList<string> Names { get; } = Options.Select(o => o.Name).ToArray();
 
+    /// <summary>The first option (in catalogue order) whose value differs between <paramref name="a"/> and <paramref name="b"/>, for a message; null when they agree.</summary>
+    public static (EditOption Option, object? A, object? B)? FirstDifference(EditOptions a, EditOptions b) =>
+        Options.FirstOrDefault(o => !Equals(o.ValueIn(a), o.ValueIn(b))) is { } o ? (o, o.ValueIn(a), o.ValueIn(b)) : null;
+
     public static bool TryFind(string name, out EditOption option) => ByName.TryGetValue(name.Trim(), out option!);
 
     /// <summary>The option called <paramref name="name"/> (any case); an unknown name is an error listing the names.</summary>

@@ -166,7 +166,7 @@ public class EvaluationRunTests
 
         var e = Assert.Throws<InvalidDataException>(() => EvaluationRunner.Merge(dir.File("run")));
         Assert.Contains("different settings", e.Message);
-        Assert.Contains("seed", e.Message);
+        Assert.Contains("FocusFlow Seed 3 vs 4", e.Message);   // the option that differs, not two dumps of JSON
         Assert.Throws<FileNotFoundException>(() => EvaluationRunner.Merge(dir.File("nothing")));
     }
 
