@@ -51,6 +51,30 @@ public class ImageLoaderTests
     }
 
     [Fact]
+    public void APngKeepsItsExifOrientationWhenItsTextChunksAreLeftOut()
+    {
+        using var dir = new TempDir();
+        using (var tall = new Image<Rgb24>(40, 20))
+        {
+            for (int y = 0; y < 10; y++)
+                for (int x = 0; x < 10; x++) tall[x, y] = new Rgb24(255, 0, 0);
+            tall.Metadata.ExifProfile = new ExifProfile();
+            tall.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+            tall.Metadata.GetPngMetadata().TextData.Add(new SixLabors.ImageSharp.Formats.Png.PngTextData("Comment", new string('x', 5000), "", ""));
+            tall.SaveAsPng(dir.File("rotated.png"));
+        }
+        using (var file = File.OpenRead(dir.File("rotated.png")))
+        {
+            var types = PngChunks.Walk(file).Select(c => c.Type).ToList();
+            Assert.Contains("eXIf", types);
+            Assert.Contains("zTXt", types);   // so the decoder is given a copy without it
+        }
+        using var loaded = ImageLoader.Load(dir.File("rotated.png"));
+        Assert.Equal((20, 40), (loaded.Width, loaded.Height));
+        Assert.True(loaded[15, 4].R > 200, "the red corner moved to the top right");
+    }
+
+    [Fact]
     public void TransparencyIsFlattenedOntoWhite()
     {
         using var dir = new TempDir();

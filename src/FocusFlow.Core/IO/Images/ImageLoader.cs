@@ -13,8 +13,9 @@ namespace FocusFlow.Core.IO.Images;
 /// Reads any format ImageSharp knows (PNG, JPEG, WebP, BMP, GIF, TIFF, TGA, PBM) the way a viewer shows
 /// it: EXIF orientation applied, transparency flattened onto white. Only the first frame of an animation (or page of
 /// a TIFF) is decoded, and the declared size is checked before any pixel is, so a small file cannot cost gigabytes.
-/// A PNG reaches the decoder without its text and ICC chunks (<see cref="PngChunks.WithoutMetadata"/>), which the
-/// decoder would inflate without a limit; the other formats' metadata is stored, not compressed, so it costs at most its bytes.
+/// A PNG reaches the decoder with only the chunks its pixels need (<see cref="PngChunks.WithoutMetadata"/>): no text or
+/// ICC chunk, which the decoder would inflate without a limit; the other formats' metadata (EXIF, XMP, ICC in JPEG,
+/// WebP, TIFF, GIF comments) is stored, not compressed, so it costs at most its bytes.
 /// </summary>
 public static class ImageLoader
 {
@@ -103,8 +104,8 @@ public static class ImageLoader
         return Image.Identify(FirstFrameOnly, stream) is { } info ? (info.Width, info.Height) : null;
     }
 
-    /// <summary>What the decoder reads of <paramref name="file"/>: a PNG without its metadata chunks, any other file as it
-    /// is (disposing it twice is harmless).</summary>
+    /// <summary>What the decoder reads of <paramref name="file"/>: a PNG with only the chunks its pixels need, any other
+    /// file as it is (disposing it twice is harmless).</summary>
     static Stream ForDecoding(FileStream file) => PngChunks.IsPng(file) ? PngChunks.WithoutMetadata(file) ?? (Stream)file : file;
 
     /// <summary>Refuses an image with no pixels, or with more than <see cref="MaxPixels"/>, before decoding it.</summary>

@@ -8,14 +8,23 @@ namespace FocusFlow.Core.IO.Images;
 /// A PNG's chunks read by hand, for what ImageSharp would read without a limit: its decoder inflates every zTXt/iTXt
 /// chunk whatever its keyword, so a 1 MB file can hold gigabytes of text. Here only the chunk headers are read (each
 /// length checked against the file), one text chunk is inflated through a stream that stops at a cap, and the
-/// decoder gets the file without its text and ICC chunks. CRCs are not checked: the decoder checks those it reads.
+/// decoder gets only the chunks it needs for the pixels. CRCs are not checked: the decoder checks those it reads.
 /// </summary>
 public static class PngChunks
 {
     static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    /// <summary>The chunks whose content is compressed text (tEXt is copied text, but text all the same): never given to a decoder.</summary>
-    static readonly HashSet<string> Metadata = new(StringComparer.Ordinal) { "tEXt", "zTXt", "iTXt", "iCCP" };
+    /// <summary>
+    /// The chunks a decoder is given: the picture's own and the few ancillary ones ImageSharp uses for pixels
+    /// (transparency, gamma, density, orientation). Text and ICC chunks (which it would inflate without a limit) and
+    /// any other chunk (which costs reading, whatever its size) are left out.
+    /// </summary>
+    static readonly HashSet<string> Decoded = new(StringComparer.Ordinal) { "IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "pHYs", "eXIf" };
+
+    /// <summary>The largest eXIf chunk given to the decoder: JPEG's limit for its EXIF segment, far above any real one.</summary>
+    const int MaxExifBytes = 64 * 1024;
+
+    static bool IsDecoded(Chunk c) => Decoded.Contains(c.Type) && (c.Type != "eXIf" || c.Length <= MaxExifBytes);
 
     /// <summary>The longest keyword PNG allows (1 to 79 bytes, then a zero byte).</summary>
     const int MaxKeyword = 79;
@@ -120,19 +129,20 @@ public static class PngChunks
     }
 
     /// <summary>
-    /// The PNG in <paramref name="stream"/> without its text and ICC chunks (nothing this tool uses, and what a decoder
-    /// would inflate without a limit), or null when it has none (decode the stream as it is). The chunk walk checks
-    /// every chunk's length against the file first (<see cref="InvalidDataException"/>).
+    /// The PNG in <paramref name="stream"/> with only the chunks a decoder needs for its pixels (no text or ICC chunk,
+    /// which a decoder would inflate without a limit, nor any other), or null when it has no other (decode the stream
+    /// as it is). The copy holds the compressed pixels and little else. The chunk walk checks every chunk's length
+    /// against the file first (<see cref="InvalidDataException"/>).
     /// </summary>
     public static MemoryStream? WithoutMetadata(Stream stream)
     {
         long start = stream.Position;
         var chunks = Walk(stream).ToList();
         stream.Position = start;
-        if (!chunks.Any(c => Metadata.Contains(c.Type))) return null;
+        if (chunks.All(IsDecoded)) return null;
         var copy = new MemoryStream();
         copy.Write(Signature);
-        foreach (var chunk in chunks.Where(c => !Metadata.Contains(c.Type)))
+        foreach (var chunk in chunks.Where(IsDecoded))
         {
             stream.Position = chunk.DataOffset - 8;
             CopyExactly(stream, copy, 12L + chunk.Length);
