@@ -223,7 +223,8 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
         if (_skipped.Count > 0)
             // A warning, not a verbose line: a real photo carrying a copied chunk of the right size would be skipped too.
             WriteWarning($"{_skipped.Count} input(s) were skipped as FocusFlow outputs (their provenance says so): " +
-                         $"{string.Join(", ", _skipped.Select(System.IO.Path.GetFileName))}. Add -IncludeOutputs to edit them anyway.");
+                         $"{string.Join(", ", _skipped.Take(5).Select(System.IO.Path.GetFileName))}{(_skipped.Count > 5 ? $" and {_skipped.Count - 5} more (-Verbose names them)" : "")}. " +
+                         "Add -IncludeOutputs to edit them anyway.");
         WriteProgress(new ProgressRecord(_parentActivity, Activity, "Done") { RecordType = ProgressRecordType.Completed });
     }
 }
