@@ -211,6 +211,18 @@ Describe 'Smaller product items' {
         [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount | Should -Be $loads
     }
 
+    It 'says a folder given as the image is a folder' {
+        $folder = New-TestFolder
+        try {
+            $err = $null
+            Invoke-FocusFlowEdit -LiteralPath $folder a b @small -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ImageUnreadable*'
+            $err[0].Exception.Message | Should -Match 'is a folder, not an image'
+        }
+        finally { Remove-Item $folder -Recurse -Force }
+    }
+
     It '-Model tab completion offers folders as well as model names' {
         $prefix = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-'
         $line = "Invoke-FocusFlowEdit -Model $prefix"

@@ -57,7 +57,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     [Parameter(ValueFromPipelineByPropertyName = true)] public int? VaeTileSize { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public double? VaeTileOverlap { get; set; }
     /// <summary>The most transformer rows one model call takes; default: from the device's free memory.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateRange(1, int.MaxValue)] public int? MaxBatchRows { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateRange(1, EditOptions.MaxBatchRowsLimit)] public int? MaxBatchRows { get; set; }
 
     /// <summary>Not bound from pipeline objects: file objects have a Size property (their length). Checked at binding,
     /// before any model loads, against the engine's own minimum.</summary>
