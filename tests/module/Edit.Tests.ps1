@@ -190,6 +190,18 @@ Describe 'Safety: -WhatIf, existing files, bad items' {
         Join-Path $dir 'bad.png' | Should -Not -Exist
     }
 
+    It 'takes an -OutputPath without an extension that does not exist yet as a folder to create, for one input as for many' {
+        $one = Join-Path $dir 'new-one'
+        $r = Invoke-FocusFlowEdit (Join-Path $dir 'good.png') @edit -Method SDEdit -OutputPath $one
+        $r.Output | Should -Be (Join-Path $one 'good.sdedit.png')
+        Test-Path $r.Output -PathType Leaf | Should -BeTrue
+        Copy-Item (Join-Path $dir 'good.png') (Join-Path $dir 'second.png')
+        $many = Join-Path $dir 'new-many'
+        $all = @(Get-ChildItem $dir -Filter *.png | Invoke-FocusFlowEdit @edit -Method SDEdit -OutputPath $many)
+        $all.Count | Should -Be 2
+        @(Get-ChildItem $many -Filter *.sdedit.png).Count | Should -Be 2
+    }
+
     It 'refuses to write several images to one output file' {
         Copy-Item (Join-Path $dir 'good.png') (Join-Path $dir 'second.png')
         $err = $null
@@ -211,6 +223,19 @@ Describe 'Get-FocusFlowMask' {
             Get-MaskDifference $m.Mask (Join-Path $reference 'mask_soft.png') | Should -BeLessOrEqual 1
             $m.Coverage | Should -BeGreaterThan 0
             $m.Coverage | Should -BeLessOrEqual 1
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+    }
+
+    It 'writes into an -OutputPath without an extension that does not exist yet' {
+        $dir = New-TestFolder
+        try {
+            Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
+            $folder = Join-Path $dir 'masks'
+            $p = $edit.Clone(); 'NMax', 'NMin', 'NAvg', 'SourceGuidance', 'TargetGuidance' | ForEach-Object { $p.Remove($_) }
+            $m = Get-FocusFlowMask (Join-Path $dir 'cat.png') @p -OutputPath $folder
+            $m.Mask | Should -Be (Join-Path $folder 'cat.mask.png')
+            Test-Path $m.Mask -PathType Leaf | Should -BeTrue
         }
         finally { Remove-Item $dir -Recurse -Force }
     }
