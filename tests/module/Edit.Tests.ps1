@@ -292,24 +292,36 @@ Describe 'Import-FocusFlowModel' {
 Describe 'Stopping (Ctrl+C)' {
     It 'stops within a step and leaves no file behind' {
         $dir = New-TestFolder
+        # The runspace is opened and the module imported first, and the edit is then the only command of the stopped
+        # invocation: PowerShell runs the later statements of a multi-statement invocation on thread-pool threads, and
+        # one of those meeting a runspace disposed right after Stop() is an unhandled InvalidRunspaceStateException that
+        # takes the whole test host down. The invocation is always ended and disposed, even when an assertion fails.
+        $runspace = [runspacefactory]::CreateRunspace()
+        $ps = [powershell]::Create()
         try {
             Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
-            $ps = [powershell]::Create()
+            $runspace.Open()
+            $ps.Runspace = $runspace
+            [void]$ps.AddCommand('Import-Module').AddParameter('Name', $env:FOCUSFLOW_TEST_MODULE).Invoke()
+            $ps.Commands.Clear()
             $p = $edit.Clone(); 'NMax', 'NMin' | ForEach-Object { $p.Remove($_) }
             $p.Steps = 400   # long enough that it is surely still running when stopped
-            [void]$ps.AddCommand('Import-Module').AddParameter('Name', $env:FOCUSFLOW_TEST_MODULE).AddStatement()
             [void]$ps.AddCommand('Invoke-FocusFlowEdit').AddParameter('Path', (Join-Path $dir 'cat.png')).AddParameters($p).AddParameter('SaveMask').AddParameter('SaveLatents')
             $handle = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not ($ps.Streams.Progress | Where-Object StatusDescription -like 'Editing*') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while (-not ($ps.Streams.Progress | Where-Object StatusDescription -like 'Editing*') -and -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
             $ps.Streams.Progress | Where-Object StatusDescription -like 'Editing*' | Should -Not -BeNullOrEmpty
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             (Get-ChildItem $dir).Name | Should -Be @('cat.png')
-            $ps.Dispose()
         }
-        finally { Remove-Item $dir -Recurse -Force }
+        finally {
+            if ($ps.InvocationStateInfo.State -eq 'Running') { $ps.Stop() }
+            $ps.Dispose()
+            $runspace.Dispose()
+            Remove-Item $dir -Recurse -Force
+        }
     }
 }
