@@ -70,6 +70,8 @@ public static class TorchRuntime
     public static bool IsCudaAvailable()
     {
         EnsureLoaded();
+        // A CPU LibTorch has no CUDA; asking TorchSharp would only make it probe library names again.
+        if (Location?.Flavor != Backend.BackendFlavor.Cuda) return false;
         try
         {
             return torch.TryInitializeDeviceType(DeviceType.CUDA) && torch.cuda.is_available();
