@@ -118,12 +118,15 @@ Describe 'FocusFlow.MSBuild package in a consuming project' {
         $decoy = New-DecoyLibTorch (Join-Path $work 'decoy')
         (Get-Item (Join-Path $work 'images/dog.png')).LastWriteTimeUtc = [datetime]::UtcNow
         $env:LD_LIBRARY_PATH = $decoy
-        try { $build = Invoke-ConsumerBuild '-p:FocusFlowTo=A dog sitting.' }
+        # Detailed verbosity, to see the low-importance messages: what was loaded, and that LibTorch's own lines are not.
+        try { $build = Invoke-ConsumerBuild '-p:FocusFlowTo=A dog sitting.', '-v:d' }
         finally { Remove-Item Env:LD_LIBRARY_PATH }
         $build.Log | Should -Not -Match 'DECOY LIBTORCH LOADED'
         $build.Exit | Should -Be 0 -Because $build.Log
         $build.Edited | Should -Be @('dog.png')
-        $build.Log | Should -Not -Match 'NNPACK|\[[WE]\d{4} '
+        $build.Log | Should -Match 'FocusFlow: LibTorch 2\.\d+(\.\d+)?: the TorchSharp backend package''s LibTorch in '
+        $build.Log | Should -Match 'FocusFlow: CPU bf16: '
+        $build.Log | Should -Not -Match 'Could not initialize NNPACK|\[[WE]\d{4} '
     }
 
     It 'fails the build with FFQ001 on every image below an unreachable CLIP-T, on the project file' {

@@ -32,16 +32,24 @@ internal static class LoadedLibTorch
         $"(another module or tool built on TorchSharp or PyTorch), or, if that copy is LibTorch {BackendPlatform.LibTorchVersion}, " +
         $"set ${LibTorchLocator.SettingVariable} to {Path.GetDirectoryName(foreign)} so that FocusFlow uses it.";
 
+    /// <summary>The process's mapped LibTorch core libraries (Linux: /proc/self/maps; Windows: the module list; macOS:
+    /// dyld's images); none where the platform cannot list them, and the load goes ahead as before.</summary>
     static IEnumerable<string> CoreLibraries()
     {
-        using var process = Process.GetCurrentProcess();
         var found = new List<string>();
-        foreach (ProcessModule module in process.Modules)
+        try
         {
-            using (module)
+            using var process = Process.GetCurrentProcess();
+            foreach (ProcessModule module in process.Modules)
             {
-                if (module.FileName is { Length: > 0 } file && CoreLibrary.IsMatch(Path.GetFileName(file))) found.Add(file);
+                using (module)
+                {
+                    if (module.FileName is { Length: > 0 } file && CoreLibrary.IsMatch(Path.GetFileName(file))) found.Add(file);
+                }
             }
+        }
+        catch (Exception e) when (e is PlatformNotSupportedException or System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
         }
         return found;
     }
