@@ -56,7 +56,7 @@ Describe 'Another LibTorch first on the library path' -Skip:$notLinux {
         # What matters is in -Verbose instead.
         $run.Report.Verbose -join "`n" | Should -Match 'LibTorch 2\.\d+(\.\d+)?: bundled with the module'
         $run.Report.Verbose -join "`n" | Should -Match 'NNPACK (is usable|cannot run)'
-        $run.Report.Description | Should -Match 'bf16: .+; fp16: '
+        $run.Report.Description | Should -Match 'bf16: .+; fp16: .+'
     }
 
     It 'the installed module (package without LibTorch, backend in its own folder) loads the backend, not the decoy' {

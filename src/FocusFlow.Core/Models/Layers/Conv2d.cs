@@ -25,15 +25,15 @@ public sealed class Conv2d : nn.Module<Tensor, Tensor>
         if (!NeedsFloat32(x)) return Convolve(x, weight, bias);
         // LibTorch 2.10's CPU bfloat16 convolution is wrong on AVX512-BF16 CPUs without AMX whenever the output has
         // fewer than 16 channels (a VAE's conv_out, LPIPS' heads); computing low-precision CPU convolutions in float32
-        // and rounding the result back is right on every CPU. Float16 takes the same road: its kernels are chosen
-        // by the same CPU dispatch.
+        // and rounding the result back is right on every CPU. Float16 takes the same road, so that no low-precision
+        // CPU convolution kernel has to be trusted per CPU.
         using var scope = torch.NewDisposeScope();
         var result = Convolve(x.to(ScalarType.Float32), weight.to(ScalarType.Float32), bias?.to(ScalarType.Float32)).to(x.dtype);
         return result.MoveToOuterDisposeScope();
     }
 
     /// <summary>True for a bfloat16 or float16 convolution on the CPU.</summary>
-    internal static bool NeedsFloat32(Tensor x) =>
+    static bool NeedsFloat32(Tensor x) =>
         x.device_type == DeviceType.CPU && x.dtype is ScalarType.BFloat16 or ScalarType.Float16;
 
     Tensor Convolve(Tensor x, Tensor w, Tensor? b) =>
