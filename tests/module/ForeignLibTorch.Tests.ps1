@@ -29,6 +29,19 @@ $r.Edit = (Invoke-FocusFlowEdit (Join-Path $Work 'cat.png') -From 'a cat' -To 'a
 $r | ConvertTo-Json | Set-Content $Report
 '@ | Set-Content $child
 
+    # The module as the PSResource package lays it out: no native libraries beside the assemblies; the backend as
+    # Install-FocusFlowBackend leaves it: LibTorch and the bridge in a folder named for the version, with its manifest
+    # (its files linked to the build tree's, rather than copied: 450 MB).
+    $moduleDir = Split-Path $env:FOCUSFLOW_TEST_MODULE
+    $script:installed = New-Item -ItemType Directory (Join-Path $root 'modules/FocusFlow')
+    Get-ChildItem $moduleDir | Where-Object Name -NotMatch '\.so(\.\d+)*$' | Copy-Item -Destination $installed -Recurse
+    $platform = [FocusFlow.Core.Runtime.Backend.BackendPlatform]
+    $script:backendRoot = Join-Path $root 'backend'
+    $script:backend = New-Item -ItemType Directory (Join-Path $backendRoot ([FocusFlow.Core.Runtime.Backend.InstalledBackend]::FolderName('Cpu', $platform::Rid, $platform::TorchSharpVersion)))
+    Get-ChildItem $moduleDir -Filter '*.so*' | ForEach-Object { New-Item -ItemType SymbolicLink -Path (Join-Path $backend $_.Name) -Target $_.FullName | Out-Null }
+    [FocusFlow.Core.Runtime.Backend.InstalledBackend]::new('Cpu', $platform::Rid, $platform::TorchSharpVersion, $platform::LibTorchVersion,
+        $backend.FullName, [DateTimeOffset]::UtcNow, [FocusFlow.Core.Runtime.Backend.BackendPackage[]]@()).Write()
+
     # Runs the child against a module with the decoy first on the library path; the report it wrote, and its console.
     function Invoke-WithDecoy([string] $Module, [hashtable] $Environment = @{}) {
         $report = Join-Path $root "report-$([guid]::NewGuid()).json"
@@ -60,18 +73,6 @@ Describe 'Another LibTorch first on the library path' -Skip:$notLinux {
     }
 
     It 'the installed module (package without LibTorch, backend in its own folder) loads the backend, not the decoy' {
-        # The module as the PSResource package lays it out: no native libraries beside the assemblies; the backend as
-        # Install-FocusFlowBackend leaves it: LibTorch and the bridge in a folder named for the version, with its manifest.
-        $moduleDir = Split-Path $env:FOCUSFLOW_TEST_MODULE
-        $installed = New-Item -ItemType Directory (Join-Path $root 'modules/FocusFlow')
-        Get-ChildItem $moduleDir | Where-Object Name -NotMatch '\.so(\.\d+)*$' | Copy-Item -Destination $installed -Recurse
-        $platform = [FocusFlow.Core.Runtime.Backend.BackendPlatform]
-        $backendRoot = Join-Path $root 'backend'
-        $backend = New-Item -ItemType Directory (Join-Path $backendRoot ([FocusFlow.Core.Runtime.Backend.InstalledBackend]::FolderName('Cpu', $platform::Rid, $platform::TorchSharpVersion)))
-        Get-ChildItem $moduleDir -Filter '*.so*' | ForEach-Object { New-Item -ItemType SymbolicLink -Path (Join-Path $backend $_.Name) -Target $_.FullName | Out-Null }
-        [FocusFlow.Core.Runtime.Backend.InstalledBackend]::new('Cpu', $platform::Rid, $platform::TorchSharpVersion, $platform::LibTorchVersion,
-            $backend.FullName, [DateTimeOffset]::UtcNow, [FocusFlow.Core.Runtime.Backend.BackendPackage[]]@()).Write()
-
         $run = Invoke-WithDecoy (Join-Path $installed 'FocusFlow.psd1') @{ FOCUSFLOW_BACKEND_ROOT = $backendRoot }
         $run.Output | Should -Not -Match 'DECOY LIBTORCH LOADED' -Because $run.Output
         $run.Exit | Should -Be 0 -Because $run.Output
@@ -79,6 +80,15 @@ Describe 'Another LibTorch first on the library path' -Skip:$notLinux {
         $run.Report.Path | Should -Be $backend.FullName
         $run.Report.Edit | Should -Exist
         $run.Output | Should -Not -Match 'NNPACK|\[[WE]\d{4} '
+    }
+
+    It 'a LibTorch named by FOCUSFLOW_LIBTORCH is loaded, not the decoy' {
+        $run = Invoke-WithDecoy (Join-Path $installed 'FocusFlow.psd1') @{ FOCUSFLOW_LIBTORCH = $backend.FullName; FOCUSFLOW_BACKEND_ROOT = (Join-Path $root 'none') }
+        $run.Output | Should -Not -Match 'DECOY LIBTORCH LOADED' -Because $run.Output
+        $run.Exit | Should -Be 0 -Because $run.Output
+        $run.Report.Source | Should -Be 'Setting'
+        $run.Report.Path | Should -Be $backend.FullName
+        $run.Report.Edit | Should -Exist
     }
 }
 
