@@ -5,6 +5,10 @@ Loads LibTorch (through TorchSharp), runs a small computation on every usable de
 object per device kind: Cpu and Cuda. The Cuda entry is available only with a CUDA build of the module
 (build.ps1 -TorchBackend cuda-linux or cuda-windows) on a machine with an NVIDIA driver.
 
+The Cpu entry's description names the CPU's bfloat16 and float16 paths (AMX, AVX512-BF16, AVX512-FP16,
+F16C or emulated); -Verbose adds which LibTorch was loaded and from where, its log level and whether
+NNPACK runs on this CPU. Another LibTorch already loaded in the session is an error that names both.
+
 Use it first when something does not start: an error here names what is missing.
 '@
     Parameters  = @{}

@@ -23,7 +23,7 @@ second Get-FocusFlowMask).
         From          = 'The source prompt: what the image shows now.'
         To            = 'The target prompt: what should change.'
         Model         = 'The Stable Diffusion 3 model: a diffusers folder or a Hugging Face id (see Invoke-FocusFlowEdit).'
-        OutputPath    = 'A folder for the masks (named name.mask.png), or the .png file to write for one image. Default: beside each source.'
+        OutputPath    = 'A folder for the masks (named name.mask.png), or the .png file to write for one image. A path without an extension is a folder, created if it does not exist yet. Default: beside each source.'
         Steps         = 'Scheduler steps T, 1 to 1000; with -MaskStrength it sets the noise level of the samples. Default: 60.'
         NegativePrompt = 'The negative prompt for guidance. Default: empty.'
         Seed          = 'Seed; the mask samples use -MaskSeed, which defaults to it. Default: random, reported in the result.'

@@ -190,6 +190,18 @@ Describe 'Safety: -WhatIf, existing files, bad items' {
         Join-Path $dir 'bad.png' | Should -Not -Exist
     }
 
+    It 'takes an -OutputPath without an extension that does not exist yet as a folder to create, for one input as for many' {
+        $one = Join-Path $dir 'new-one'
+        $r = Invoke-FocusFlowEdit (Join-Path $dir 'good.png') @edit -Method SDEdit -OutputPath $one
+        $r.Output | Should -Be (Join-Path $one 'good.sdedit.png')
+        Test-Path $r.Output -PathType Leaf | Should -BeTrue
+        Copy-Item (Join-Path $dir 'good.png') (Join-Path $dir 'second.png')
+        $many = Join-Path $dir 'new-many'
+        $all = @(Get-ChildItem $dir -Filter *.png | Invoke-FocusFlowEdit @edit -Method SDEdit -OutputPath $many)
+        $all.Count | Should -Be 2
+        @(Get-ChildItem $many -Filter *.sdedit.png).Count | Should -Be 2
+    }
+
     It 'refuses to write several images to one output file' {
         Copy-Item (Join-Path $dir 'good.png') (Join-Path $dir 'second.png')
         $err = $null
@@ -211,6 +223,19 @@ Describe 'Get-FocusFlowMask' {
             Get-MaskDifference $m.Mask (Join-Path $reference 'mask_soft.png') | Should -BeLessOrEqual 1
             $m.Coverage | Should -BeGreaterThan 0
             $m.Coverage | Should -BeLessOrEqual 1
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+    }
+
+    It 'writes into an -OutputPath without an extension that does not exist yet' {
+        $dir = New-TestFolder
+        try {
+            Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
+            $folder = Join-Path $dir 'masks'
+            $p = $edit.Clone(); 'NMax', 'NMin', 'NAvg', 'SourceGuidance', 'TargetGuidance' | ForEach-Object { $p.Remove($_) }
+            $m = Get-FocusFlowMask (Join-Path $dir 'cat.png') @p -OutputPath $folder
+            $m.Mask | Should -Be (Join-Path $folder 'cat.mask.png')
+            Test-Path $m.Mask -PathType Leaf | Should -BeTrue
         }
         finally { Remove-Item $dir -Recurse -Force }
     }
@@ -267,24 +292,36 @@ Describe 'Import-FocusFlowModel' {
 Describe 'Stopping (Ctrl+C)' {
     It 'stops within a step and leaves no file behind' {
         $dir = New-TestFolder
+        # The runspace is opened and the module imported first, and the edit is then the only command of the stopped
+        # invocation: PowerShell runs the later statements of a multi-statement invocation on thread-pool threads, and
+        # one of those meeting a runspace disposed right after Stop() is an unhandled InvalidRunspaceStateException that
+        # takes the whole test host down. The invocation is always ended and disposed, even when an assertion fails.
+        $runspace = [runspacefactory]::CreateRunspace()
+        $ps = [powershell]::Create()
         try {
             Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
-            $ps = [powershell]::Create()
+            $runspace.Open()
+            $ps.Runspace = $runspace
+            [void]$ps.AddCommand('Import-Module').AddParameter('Name', $env:FOCUSFLOW_TEST_MODULE).Invoke()
+            $ps.Commands.Clear()
             $p = $edit.Clone(); 'NMax', 'NMin' | ForEach-Object { $p.Remove($_) }
             $p.Steps = 400   # long enough that it is surely still running when stopped
-            [void]$ps.AddCommand('Import-Module').AddParameter('Name', $env:FOCUSFLOW_TEST_MODULE).AddStatement()
             [void]$ps.AddCommand('Invoke-FocusFlowEdit').AddParameter('Path', (Join-Path $dir 'cat.png')).AddParameters($p).AddParameter('SaveMask').AddParameter('SaveLatents')
             $handle = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not ($ps.Streams.Progress | Where-Object StatusDescription -like 'Editing*') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while (-not ($ps.Streams.Progress | Where-Object StatusDescription -like 'Editing*') -and -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
             $ps.Streams.Progress | Where-Object StatusDescription -like 'Editing*' | Should -Not -BeNullOrEmpty
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             (Get-ChildItem $dir).Name | Should -Be @('cat.png')
-            $ps.Dispose()
         }
-        finally { Remove-Item $dir -Recurse -Force }
+        finally {
+            if ($ps.InvocationStateInfo.State -eq 'Running') { $ps.Stop() }
+            $ps.Dispose()
+            $runspace.Dispose()
+            Remove-Item $dir -Recurse -Force
+        }
     }
 }

@@ -1,6 +1,7 @@
 # The FocusFlow.MSBuild NuGet package as a consumer meets it: packed into a local folder feed, referenced by version
 # from a project in a temp folder, built with `dotnet build` against the tiny fixture model.
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:fixtures = $env:FOCUSFLOW_TEST_FIXTURES
     $package = Get-ChildItem (Join-Path "$env:FOCUSFLOW_TEST_PACKAGES" '.') -Filter 'FocusFlow.MSBuild.*.nupkg' -ErrorAction SilentlyContinue | Select-Object -First 1
     if (-not $package) { throw "No FocusFlow.MSBuild package in '$env:FOCUSFLOW_TEST_PACKAGES': run dotnet pwsh ./build.ps1 -Task Pack (Test does it)." }
@@ -111,6 +112,21 @@ Describe 'FocusFlow.MSBuild package in a consuming project' {
         $build = Invoke-ConsumerBuild '-p:FocusFlowTo=A dog sitting.'
         $build.Exit | Should -Be 0 -Because $build.Log
         $build.Edited | Should -Be @('cat.png')
+    }
+
+    It 'loads its own LibTorch with another one first on the library path (a decoy that aborts when loaded)' -Skip:(-not $IsLinux) {
+        $decoy = New-DecoyLibTorch (Join-Path $work 'decoy')
+        (Get-Item (Join-Path $work 'images/dog.png')).LastWriteTimeUtc = [datetime]::UtcNow
+        $env:LD_LIBRARY_PATH = $decoy
+        # Detailed verbosity, to see the low-importance messages: what was loaded, and that LibTorch's own lines are not.
+        try { $build = Invoke-ConsumerBuild '-p:FocusFlowTo=A dog sitting.', '-v:d' }
+        finally { Remove-Item Env:LD_LIBRARY_PATH }
+        $build.Log | Should -Not -Match 'DECOY LIBTORCH LOADED'
+        $build.Exit | Should -Be 0 -Because $build.Log
+        $build.Edited | Should -Be @('dog.png')
+        $build.Log | Should -Match 'FocusFlow: LibTorch 2\.\d+(\.\d+)?: the TorchSharp backend package''s LibTorch in '
+        $build.Log | Should -Match 'FocusFlow: CPU bf16: '
+        $build.Log | Should -Not -Match 'Could not initialize NNPACK|\[[WE]\d{4} '
     }
 
     It 'fails the build with FFQ001 on every image below an unreachable CLIP-T, on the project file' {

@@ -58,3 +58,31 @@ function Get-MaskDifference([string] $mask, [string] $latentMask) {
     }
     finally { $m.Dispose(); $r.Dispose() }
 }
+
+# A stand-in for a foreign LibTorch (Debian's libtorch-dev, a conda environment): libc10.so and libtorch_cpu.so,
+# built with g++, whose static initialisers print DECOY LIBTORCH LOADED and abort, so that loading either by
+# mistake ends the process loudly. -Harmless builds ones that do nothing (a LibTorch some other code loaded first).
+function New-DecoyLibTorch([string] $Folder, [switch] $Harmless) {
+    New-Item -ItemType Directory $Folder -Force | Out-Null
+    $source = Join-Path $Folder 'decoy.cpp'
+    $body = if ($Harmless) { '' } else { 'std::fprintf(stderr, "DECOY LIBTORCH LOADED\n"); std::fflush(stderr); std::abort();' }
+    "#include <cstdio>`n#include <cstdlib>`nstruct Decoy { Decoy() { $body } } decoy;" | Set-Content $source
+    if (-not (Get-Command g++ -ErrorAction SilentlyContinue)) { throw 'These tests build a decoy LibTorch with g++: install it (apt-get install g++).' }
+    foreach ($name in 'libc10.so', 'libtorch_cpu.so') {
+        & g++ -shared -fPIC -o (Join-Path $Folder $name) "-Wl,-soname,$name" $source
+        if ($LASTEXITCODE -ne 0) { throw "g++ could not build the decoy $name." }
+    }
+    $Folder
+}
+
+# Runs a script in a new pwsh (the same host as this one) with extra environment variables; returns its exit code and
+# everything it printed on stdout and stderr.
+function Invoke-ChildPwsh([string] $Script, [object[]] $Arguments = @(), [hashtable] $Environment = @{}) {
+    $host_ = [Environment]::ProcessPath
+    $pwshArgs = @(if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' }) +
+        @('-NoProfile', '-NonInteractive', '-File', $Script) + $Arguments
+    $saved = @{}
+    foreach ($name in $Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Environment[$name]) }
+    try { $output = & $host_ @pwshArgs 2>&1 | Out-String; [pscustomobject]@{ Exit = $LASTEXITCODE; Output = $output } }
+    finally { foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) } }
+}

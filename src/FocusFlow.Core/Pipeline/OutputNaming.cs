@@ -61,7 +61,15 @@ public static class OutputNaming
         return slug.Length == 0 && words.Count > 0 ? words[0][..MaxTagLength] : slug;
     }
 
-    /// <param name="outputPath">null (beside the source), an existing folder or a path ending in a separator (into it), or a .png file.</param>
+    /// <summary>
+    /// Whether -OutputPath names a folder: an existing one, a path ending in a separator, or a path without an extension
+    /// that is not an existing file (a folder still to create, for one input as for many; the writer creates it).
+    /// </summary>
+    public static bool IsFolder(string outputPath) =>
+        Directory.Exists(outputPath) || outputPath.EndsWith(Path.DirectorySeparatorChar) || outputPath.EndsWith(Path.AltDirectorySeparatorChar)
+        || (Path.GetExtension(outputPath).Length == 0 && !File.Exists(outputPath));
+
+    /// <param name="outputPath">null (beside the source), a folder (see <see cref="IsFolder"/>; into it), or a .png file.</param>
     public static string ForSource(string sourcePath, string? outputPath, EditMethod method) =>
         ForSource(sourcePath, outputPath, method.ToString().ToLowerInvariant(), "Edited images");
 
@@ -73,10 +81,9 @@ public static class OutputNaming
         var fileName = $"{Path.GetFileNameWithoutExtension(sourcePath)}.{tag}.png";
         if (string.IsNullOrEmpty(outputPath))
             return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourcePath))!, fileName);
-        if (Directory.Exists(outputPath) || outputPath.EndsWith(Path.DirectorySeparatorChar) || outputPath.EndsWith(Path.AltDirectorySeparatorChar))
-            return Path.Combine(Path.GetFullPath(outputPath), fileName);
+        if (IsFolder(outputPath)) return Path.Combine(Path.GetFullPath(outputPath), fileName);
         if (!string.Equals(Path.GetExtension(outputPath), ".png", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"{what} are written as PNG: name the output file .png (got {outputPath}), or give a folder.", "OutputPath");
+            throw new ArgumentException($"{what} are written as PNG: name the output file .png (got {outputPath}), or give a folder (a path without an extension).", "OutputPath");
         return Path.GetFullPath(outputPath);
     }
 

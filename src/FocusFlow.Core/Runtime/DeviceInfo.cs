@@ -15,7 +15,7 @@ public sealed record DeviceInfo(ComputeDevice Name, bool Available, bool IsDefau
         var location = TorchRuntime.Location!;
         var list = new List<DeviceInfo>
         {
-            new(ComputeDevice.Cpu, SmokeTest(torch.CPU), !cuda, $"CPU, {torch.get_num_threads()} threads", managed, native, location.Source, location.Folder),
+            new(ComputeDevice.Cpu, SmokeTest(torch.CPU), !cuda, $"CPU, {torch.get_num_threads()} threads; {CpuFeatures.Current.Describe()}", managed, native, location.Source, location.Folder),
         };
         list.Add(cuda
             ? new(ComputeDevice.Cuda, SmokeTest(torch.CUDA), true, $"CUDA, {torch.cuda.device_count()} device(s)", managed, native, location.Source, location.Folder)

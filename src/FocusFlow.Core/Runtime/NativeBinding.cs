@@ -6,24 +6,45 @@ using FocusFlow.Core.Runtime.Backend;
 namespace FocusFlow.Core.Runtime;
 
 /// <summary>
-/// Points TorchSharp's native imports (LibTorchSharp, torch_cpu, torch_cuda) at a LibTorch found by
-/// <see cref="LibTorchLocator"/>. LibTorch's libraries are loaded by full path first, dependencies before
-/// dependents, so the bridge binds to that copy and no second copy is ever loaded from elsewhere.
+/// Makes the LibTorch that <see cref="LibTorchLocator"/> chose the only one TorchSharp can reach. TorchSharp first
+/// loads <c>torch_cpu</c> and <c>LibTorchSharp</c> by bare name, which the system loader may satisfy from anywhere
+/// (LD_LIBRARY_PATH, the system library folder, PATH); a second LibTorch in the process crashes in its static
+/// initialisers. So, on every surface, LibTorch's libraries are loaded here first, by absolute path and dependencies
+/// first: a library already loaded under a name satisfies later loads of that name (Linux: its soname; Windows: its
+/// module name; macOS: its install name), and TorchSharp's imports are routed to the same handles. A full path makes
+/// each loader look for the library's own dependencies beside it first (Windows: LOAD_WITH_ALTERED_SEARCH_PATH;
+/// Linux and macOS: LibTorch's $ORIGIN / @loader_path run paths, after the libraries already loaded).
 /// </summary>
 internal static class NativeBinding
 {
     static LibTorchLocation? _location;
     static readonly Dictionary<string, IntPtr> Handles = new(StringComparer.Ordinal);
 
-    /// <summary>Routes TorchSharp's imports to <paramref name="location"/>; a bundled LibTorch needs no routing.</summary>
+    /// <summary>Loads <paramref name="location"/>'s libraries and routes TorchSharp's native loads to them. Throws
+    /// <see cref="TorchRuntimeException"/> when another LibTorch is already in the process.</summary>
     public static void Use(LibTorchLocation location)
     {
-        if (location.Source == LibTorchSource.Bundled) return;
         if (_location is not null) return;   // one LibTorch per process: the first location stays in force
-        _location = location with { Bridge = LoadableBridge(location.Bridge) };
+        if (LoadedLibTorch.Foreign(location.Folder) is { } foreign)
+            throw new TorchRuntimeException(LoadedLibTorch.ForeignMessage(foreign, location));
+        var bridge = LoadableBridge(location.Bridge);
+        lock (Handles)
+        {
+            foreach (var runtime in BackendPlatform.OpenMpRuntimes(location.Folder)) NativeLibrary.Load(runtime);
+            foreach (var lib in BackendPlatform.LibTorchLibraries)
+            {
+                var path = Path.Combine(location.Folder, BackendPlatform.NativeFileName(lib));
+                if (!File.Exists(path)) continue;
+                Handles[lib] = NativeLibrary.Load(path);
+                if (lib == "c10") LibTorchDiagnostics.QuietLogging(Handles[lib]);
+                if (lib == "torch_cpu") LibTorchDiagnostics.DisableUnusableNnpack(Handles[lib]);
+            }
+            Handles["LibTorchSharp"] = NativeLibrary.Load(bridge);
+        }
+        _location = location with { Bridge = bridge };
         var torchSharp = typeof(TorchSharp.torch).Assembly;
-        // TorchSharp loads its libraries with NativeLibrary.TryLoad(name, assembly), which skips import resolvers
-        // but raises this event when its own search fails; its [DllImport]s go through the resolver.
+        // TorchSharp's own probing finds the libraries above through the loader; its [DllImport]s go through the
+        // resolver, and the event covers a name the loader could not place.
         (AssemblyLoadContext.GetLoadContext(torchSharp) ?? AssemblyLoadContext.Default).ResolvingUnmanagedDll += (assembly, name) =>
             assembly == torchSharp ? Resolve(name, assembly, null) : IntPtr.Zero;
         try
@@ -32,36 +53,13 @@ internal static class NativeBinding
         }
         catch (InvalidOperationException)
         {
-            // Someone else set TorchSharp's resolver; the event above still routes the loads.
+            // Someone else set TorchSharp's resolver; the libraries are loaded already and the event still routes.
         }
     }
 
     static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        var location = _location;
-        if (location is null) return IntPtr.Zero;
-        lock (Handles)
-        {
-            if (Handles.TryGetValue(name, out var known)) return known;
-            IntPtr handle = IntPtr.Zero;
-            if (name == "LibTorchSharp")
-            {
-                foreach (var lib in BackendPlatform.LibTorchLibraries) LoadFrom(location.Folder, lib);
-                handle = NativeLibrary.Load(location.Bridge);
-            }
-            else if (BackendPlatform.LibTorchLibraries.Contains(name))
-            {
-                handle = LoadFrom(location.Folder, name);
-            }
-            if (handle != IntPtr.Zero) Handles[name] = handle;
-            return handle;
-        }
-    }
-
-    static IntPtr LoadFrom(string folder, string name)
-    {
-        var path = Path.Combine(folder, BackendPlatform.NativeFileName(name));
-        return File.Exists(path) ? NativeLibrary.Load(path) : IntPtr.Zero;
+        lock (Handles) return Handles.TryGetValue(name, out var known) ? known : IntPtr.Zero;
     }
 
     /// <summary>

@@ -16,6 +16,19 @@ public static class TorchRuntime
         get { lock (Gate) return _location; }
     }
 
+    /// <summary>What loading LibTorch found and decided (where it came from, the CPU's bf16/fp16 paths, log level,
+    /// NNPACK), one sentence each, for -Verbose and the MSBuild log; empty before <see cref="EnsureLoaded"/>.</summary>
+    public static IReadOnlyList<string> LoadNotes
+    {
+        get
+        {
+            lock (Gate)
+                return _location is null ? Array.Empty<string>()
+                    : new[] { $"LibTorch {Backend.BackendPlatform.LibTorchVersion}: {_location.Description}.", $"CPU {CpuFeatures.Current.Describe()}." }
+                        .Concat(LibTorchDiagnostics.Notes).ToArray();
+        }
+    }
+
     /// <summary>Finds LibTorch (see <see cref="LibTorchLocator"/>) and loads it (CPU); throws <see cref="TorchRuntimeException"/>
     /// naming what to run when there is none or it cannot load.</summary>
     public static void EnsureLoaded()
@@ -57,6 +70,8 @@ public static class TorchRuntime
     public static bool IsCudaAvailable()
     {
         EnsureLoaded();
+        // A CPU LibTorch has no CUDA; asking TorchSharp would only make it probe library names again.
+        if (Location?.Flavor != Backend.BackendFlavor.Cuda) return false;
         try
         {
             return torch.TryInitializeDeviceType(DeviceType.CUDA) && torch.cuda.is_available();

@@ -19,6 +19,13 @@ public abstract class TorchTask : Microsoft.Build.Utilities.Task, ICancelableTas
 
     public void Cancel() => _cancel.Cancel();
 
+    /// <summary>Once LibTorch is loaded, what loading it decided (where from, the CPU's bf16/fp16 paths, log level,
+    /// NNPACK), at low importance: LibTorch's own console lines are kept off.</summary>
+    protected void LogLibTorchNotes()
+    {
+        foreach (var note in Core.Runtime.TorchRuntime.LoadNotes) Log.LogMessage(MessageImportance.Low, $"FocusFlow: {note}");
+    }
+
     /// <summary>Makes LibTorch loadable before the first tensor (see <see cref="PackageLibTorch"/>).</summary>
     protected void UseLibTorch() =>
         PackageLibTorch.Use(LibTorchDirectory, TorchSharpBridge, m => Log.LogMessage(MessageImportance.Low, $"FocusFlow: {m}"));

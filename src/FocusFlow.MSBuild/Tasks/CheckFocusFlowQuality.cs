@@ -96,6 +96,7 @@ public sealed class CheckFocusFlowQuality : TorchTask
                 Log.Error(image, "FFQ001", $"LPIPS {F(v.Lpips)} is above the maximum {F(max)} (MaxLpips) for {v.Output}.");
         }
         WriteReport(verdicts.Select(x => x.Verdict).ToList());
+        LogLibTorchNotes();
         return !Log.HasLoggedErrors && !Cancellation.IsCancellationRequested;
     }
 

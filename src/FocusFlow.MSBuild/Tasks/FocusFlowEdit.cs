@@ -126,6 +126,7 @@ public sealed class FocusFlowEdit : TorchTask
             }
         }
         EditedImages = edited.ToArray();
+        LogLibTorchNotes();
         return !Log.HasLoggedErrors && !Cancellation.IsCancellationRequested;
     }
 

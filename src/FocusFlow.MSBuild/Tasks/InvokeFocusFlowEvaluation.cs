@@ -106,6 +106,7 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
         {
             Log.ProjectError(BuildEngine, "FF0101", e.Message);
         }
+        LogLibTorchNotes();
         return !Log.HasLoggedErrors;
     }
 

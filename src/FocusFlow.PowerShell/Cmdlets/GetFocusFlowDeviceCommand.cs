@@ -14,7 +14,9 @@ public sealed class GetFocusFlowDeviceCommand : PSCmdlet
     {
         try
         {
-            foreach (var device in DeviceInfo.Probe())
+            var devices = DeviceInfo.Probe();
+            foreach (var note in TorchRuntime.LoadNotes) WriteVerbose(note);
+            foreach (var device in devices)
                 WriteObject(device);
         }
         catch (TorchRuntimeException e)

@@ -23,6 +23,17 @@ public abstract class FocusFlowCmdlet : PSCmdlet
 
     protected void WriteItemError(Exception e, object? target) => WriteError(ErrorMapping.ToRecord(e, target));
 
+    bool _wroteLibTorchNotes;
+
+    /// <summary>Once per command, after LibTorch is loaded: where it came from, the CPU's bf16/fp16 paths, its log
+    /// level and NNPACK, as verbose lines (LibTorch's own console lines are kept off; see the engine's TorchRuntime).</summary>
+    protected void WriteLibTorchNotes()
+    {
+        if (_wroteLibTorchNotes) return;
+        _wroteLibTorchNotes = true;
+        foreach (var note in TorchRuntime.LoadNotes) WriteVerbose(note);
+    }
+
     /// <summary>A fresh progress activity id, so nested and concurrent bars do not overwrite each other.</summary>
     protected static int NewActivityId() => Interlocked.Increment(ref _nextActivityId);
 
@@ -72,6 +83,7 @@ public abstract class FocusFlowCmdlet : PSCmdlet
         try
         {
             var lease = PipelineLoader.LeaseFolder(folder, options, WriteVerbose, StopToken);
+            WriteLibTorchNotes();
             if (PipelineRegistry.LoadCount > before)
                 WriteVerbose($"Model {folder} loaded on {lease.Pipeline.Placement} in {lease.Pipeline.LoadTime.TotalSeconds:F1} s.");
             return lease;

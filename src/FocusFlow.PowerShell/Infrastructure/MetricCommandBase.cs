@@ -50,6 +50,7 @@ public abstract class MetricCommandBase : FocusFlowCmdlet
         try
         {
             var meter = MetricModelRegistry.Meter(folder, LpipsTrunkPath, LpipsHeadsPath, placement);
+            WriteLibTorchNotes();
             if (MetricModelRegistry.LoadCount > before)
                 WriteVerbose($"Metric models loaded on {placement}: CLIP {folder}, LPIPS trunk {LpipsTrunkPath}, heads {LpipsHeadsPath ?? "embedded v0.1"}.");
             return meter;

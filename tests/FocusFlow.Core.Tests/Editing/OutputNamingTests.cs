@@ -23,6 +23,19 @@ public class OutputNamingTests
     }
 
     [Fact]
+    public void APathWithoutExtensionIsAFolderToCreate()
+    {
+        using var temp = new TempDir();
+        var missing = temp.File("results");
+        Assert.Equal(Path.Combine(missing, "cat.focusflow.png"), OutputNaming.ForSource("/photos/cat.jpg", missing, EditMethod.FocusFlow));
+        Assert.Equal(Path.Combine(missing, "cat.mask.png"), OutputNaming.MaskForSource("/photos/cat.jpg", missing));
+        Assert.Equal(temp.File("cat.png"), OutputNaming.ForSource("/photos/cat.jpg", temp.File("cat.png"), EditMethod.FocusFlow));
+        File.WriteAllText(temp.File("notes"), "a file, not a folder");
+        Assert.Throws<ArgumentException>(() => OutputNaming.ForSource("/photos/cat.jpg", temp.File("notes"), EditMethod.FocusFlow));
+        Assert.Throws<ArgumentException>(() => OutputNaming.ForSource("/photos/cat.jpg", temp.File("cat.jpg"), EditMethod.FocusFlow));
+    }
+
+    [Fact]
     public void EmptyRepeatedOrCodeLikeSlugsFallBackToThePosition()
     {
         Assert.Equal(new[] { "t1", "t2", "creme-brulee", "t4" },

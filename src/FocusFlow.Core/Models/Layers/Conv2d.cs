@@ -20,6 +20,22 @@ public sealed class Conv2d : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) =>
-        nn.functional.conv2d(x, weight, bias, strides: new[] { _stride, _stride }, padding: new[] { _padding, _padding });
+    public override Tensor forward(Tensor x)
+    {
+        if (!NeedsFloat32(x)) return Convolve(x, weight, bias);
+        // LibTorch 2.10's CPU bfloat16 convolution is wrong on AVX512-BF16 CPUs without AMX whenever the output has
+        // fewer than 16 channels (a VAE's conv_out, LPIPS' heads); computing low-precision CPU convolutions in float32
+        // and rounding the result back is right on every CPU. Float16 takes the same road, so that no low-precision
+        // CPU convolution kernel has to be trusted per CPU.
+        using var scope = torch.NewDisposeScope();
+        var result = Convolve(x.to(ScalarType.Float32), weight.to(ScalarType.Float32), bias?.to(ScalarType.Float32)).to(x.dtype);
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>True for a bfloat16 or float16 convolution on the CPU.</summary>
+    static bool NeedsFloat32(Tensor x) =>
+        x.device_type == DeviceType.CPU && x.dtype is ScalarType.BFloat16 or ScalarType.Float16;
+
+    Tensor Convolve(Tensor x, Tensor w, Tensor? b) =>
+        nn.functional.conv2d(x, w, b, strides: new[] { _stride, _stride }, padding: new[] { _padding, _padding });
 }

@@ -52,6 +52,18 @@ public static class BackendPlatform
     /// <summary>LibTorch's own libraries, in load order (dependencies first); the CUDA ones only exist in CUDA builds.</summary>
     public static readonly IReadOnlyList<string> LibTorchLibraries = new[] { "c10", "torch_cpu", "c10_cuda", "torch_cuda", "torch" };
 
+    /// <summary>
+    /// The OpenMP runtime a LibTorch folder bundles (PyTorch's wheels and LibTorch ship their own, under a hashed
+    /// file name on Linux), loaded before LibTorch so that LibTorch binds to it and not to one found by name.
+    /// </summary>
+    public static IEnumerable<string> OpenMpRuntimes(string folder)
+    {
+        var patterns = OperatingSystem.IsWindows() ? new[] { "libiomp5md.dll" }
+            : OperatingSystem.IsMacOS() ? new[] { "libomp.dylib", "libiomp5.dylib" }
+            : new[] { "libgomp*.so*", "libiomp5*.so" };
+        return patterns.SelectMany(p => Directory.EnumerateFiles(folder, p)).Order(StringComparer.Ordinal).Take(4);
+    }
+
     /// <summary>Files LibTorch ships that nothing here loads (Python bindings, test backends): not installed.</summary>
     public static readonly IReadOnlySet<string> UnusedFiles = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
