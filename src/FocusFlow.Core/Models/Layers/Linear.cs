@@ -13,6 +13,7 @@ public sealed class Linear : nn.Module<Tensor, Tensor>
     Parameter? weight;
     readonly Parameter? bias;
     QuantizedWeight? _quantized;
+    readonly TensorPlacement _placement;
 
     public long InFeatures { get; }
     public long OutFeatures { get; }
@@ -23,9 +24,25 @@ public sealed class Linear : nn.Module<Tensor, Tensor>
     {
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        weight = placement.Parameter(outFeatures, inFeatures);
+        _placement = placement;
+        weight = placement.DeferLinearWeights
+            ? new Parameter(torch.empty(new[] { outFeatures, inFeatures }, placement.DType, new Device(DeviceType.META)), requires_grad: false)
+            : placement.Parameter(outFeatures, inFeatures);
         bias = hasBias ? placement.Parameter(outFeatures) : null;
         RegisterComponents();
+    }
+
+    /// <summary>Whether the weight is still deferred (see <see cref="TensorPlacement.DeferLinearWeights"/>).</summary>
+    public bool WeightDeferred => weight is { device_type: DeviceType.META };
+
+    /// <summary>Gives a deferred weight its memory on the layer's device, for a loader to fill.</summary>
+    public void MaterializeWeight()
+    {
+        if (!WeightDeferred) return;
+        var real = _placement.Parameter(OutFeatures, InFeatures);
+        ConditionallyRegisterParameter(nameof(weight), real);
+        weight!.Dispose();
+        weight = real;
     }
 
     /// <summary>
