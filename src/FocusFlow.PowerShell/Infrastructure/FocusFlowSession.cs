@@ -41,7 +41,7 @@ internal static class FocusFlowSession
             var names = new List<string>();
             if (Imported is { } i) names.Add(i.Model);
             names.AddRange(Resolved.Keys);
-            names.AddRange(PipelineRegistry.All.Select(p => p.Model.RootPath));
+            names.AddRange(PipelineRegistry.All.Select(p => p.SourcePath));
             return names.Distinct().ToList();
         }
     }
