@@ -47,6 +47,9 @@ internal static class FocusFlowSession
     }
 
     /// <summary>Load options for a command: explicit values win, then the imported model's, then the defaults.</summary>
-    public static PipelineOptions Options(ComputeDevice? device, Precision? precision, bool noT5) =>
-        (Imported?.Options ?? new PipelineOptions()).With(device, precision, noT5);
+    public static PipelineOptions Options(ComputeDevice? device, Precision? precision, bool noT5, string? components = null)
+    {
+        var options = (Imported?.Options ?? new PipelineOptions()).With(device, precision, noT5);
+        return string.IsNullOrWhiteSpace(components) ? options : options with { Components = components };
+    }
 }

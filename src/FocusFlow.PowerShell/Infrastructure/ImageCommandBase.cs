@@ -36,6 +36,11 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? Model { get; set; }
 
+    /// <summary>For a single-file -Model: the diffusers model folder or hub id of the same family that gives what the file lacks.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Components { get; set; }
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? OutputPath { get; set; }
@@ -103,7 +108,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     protected Sd3Pipeline Pipeline()
     {
         // -Model, -Precision and -NoT5 may come per item from the pipeline (Get-FocusFlowProvenance); the lease follows them.
-        var wanted = (FocusFlowSession.DefaultModel(Model), FocusFlowSession.Options(Device, Precision, NoT5));
+        var wanted = (FocusFlowSession.DefaultModel(Model), FocusFlowSession.Options(Device, Precision, NoT5, Components));
         if (_lease is not null && _leased == wanted) return _lease.Pipeline;
         Dispose();
         _lease = LoadPipeline(wanted.Item1, wanted.Item2);

@@ -1,4 +1,5 @@
 using FocusFlow.Core.IO.Gguf;
+using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.IO.Safetensors;
 
 namespace FocusFlow.Core.IO.SingleFile;
@@ -120,6 +121,43 @@ public sealed class SingleFileCheckpoint : IDisposable
         var prefixed = recipes.ToDictionary(r => r.Key,
             r => r.Value with { Parts = r.Value.Parts.Select(p => p with { Source = prefix + p.Source }).ToList() }, StringComparer.Ordinal);
         return new MappedTensors(stored, prefixed, description);
+    }
+
+    /// <summary>The classes diffusers and transformers build for each component of a single file.</summary>
+    static string ClassOf(string component, ModelFamily family) => component switch
+    {
+        "transformer" => family == ModelFamily.Sd3 ? "SD3Transformer2DModel" : "FluxTransformer2DModel",
+        "vae" => "AutoencoderKL",
+        "text_encoder_3" => "T5EncoderModel",
+        _ => "CLIPTextModelWithProjection",
+    };
+
+    /// <summary>One summary per component the file holds: class, architecture, parameters, stored types and resident size.</summary>
+    public IEnumerable<ComponentSummary> Summaries()
+    {
+        foreach (var (name, component) in new[] { ("transformer", Transformer) }.Concat(Components.Select(c => (c.Key, c.Value))))
+        {
+            var stored = component.Recipes.Values.Where(r => !r.Identity).SelectMany(r => r.Parts.Select(p => p.Source)).Distinct().Select(Stored).ToList();
+            var types = string.Join(",", stored.GroupBy(t => t.Type).OrderByDescending(g => g.Sum(t => t.Elements)).Select(g => g.Key));
+            long bytes = stored.Sum(t => t.Bytes);
+            yield return new ComponentSummary(name, ClassOf(name, Architecture.Family), name.StartsWith("text_encoder") ? "transformers" : "diffusers", true,
+                stored.Sum(t => t.Elements), types, bytes, new[] { Path }, Path)
+            {
+                Architecture = name == "transformer" ? Architecture.Name : null,
+                ResidentBytes = bytes,
+            };
+        }
+    }
+
+    (string Type, long Elements, long Bytes) Stored(string name)
+    {
+        if (_stored is GgufTensors gguf)
+        {
+            var g = gguf.File.Info(name);
+            return (g.Type.IsQuantized() ? g.Type.ToString() : SafetensorsDType.DisplayName(g.Type.ToString()), g.ElementCount, g.ByteLength);
+        }
+        var info = _stored.Info(name);
+        return (SafetensorsDType.DisplayName(info.DType), info.ElementCount, info.ByteLength);
     }
 
     public void Dispose() => _stored.Dispose();

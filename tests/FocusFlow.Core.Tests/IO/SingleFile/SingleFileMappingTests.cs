@@ -1,3 +1,4 @@
+using FocusFlow.Core.IO.Gguf;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.IO.SingleFile;
 using FocusFlow.Core.Models.Quantization;
@@ -96,6 +97,26 @@ public class SingleFileMappingTests
             Assert.True(BitEqual(expected, values), $"{tensor} kept quantised differs");
         }
         Assert.Equal(name.EndsWith("Q8_0") || name.EndsWith("Q4_0") || name.EndsWith("Q5_1"), quantised > 0);
+    }
+
+    [Fact]
+    public void SummariesNameTheArchitectureAndResidentBytesPerComponent()
+    {
+        using var file = SingleFileCheckpoint.Open(Loading("single-file", "tiny-sd3_incl_clips_t5.safetensors"));
+        var summaries = file.Summaries().ToDictionary(s => s.Name);
+        Assert.Equal(new[] { "text_encoder", "text_encoder_2", "text_encoder_3", "transformer", "vae" }, summaries.Keys.Order());
+        Assert.StartsWith("SD3-family MMDiT", summaries["transformer"].Architecture);
+        Assert.Equal("SD3Transformer2DModel", summaries["transformer"].ClassName);
+        using var folder = SafetensorsWeights.Open(Path.Combine(Fixtures.TinySd3, "transformer"));
+        // float16 as stored: the folder's 67 tensors hold the same bytes as the file's 51 fused ones.
+        Assert.Equal(folder.Names.Sum(n => folder.Info(n).ByteLength), summaries["transformer"].ResidentBytes);
+        Assert.Equal("float16", summaries["vae"].DType);
+
+        using var q8 = SingleFileCheckpoint.Open(Loading("gguf", "tiny-sd3-Q8_0.gguf"));
+        using var gguf = GgufFile.Open(Loading("gguf", "tiny-sd3-Q8_0.gguf"));
+        var transformer = Assert.Single(q8.Summaries());
+        Assert.Contains("Q8_0", transformer.DType);
+        Assert.Equal(gguf.Header.TensorList.Sum(t => t.ByteLength), transformer.ResidentBytes);
     }
 
     [Fact]
