@@ -69,7 +69,7 @@ public sealed class GgufTensors : ITensorSource, IQuantizedTensorSource
         var info = File.Info(name);
         if (!destination.shape.SequenceEqual(info.Shape))
             throw new GgufException(File.Path,
-                $"tensor '{name}' has shape [{string.Join(", ", info.Shape)}] but the model expects [{string.Join(", ", destination.shape)}]: the weights belong to another configuration.");
+                SafetensorsTensorInfo.ShapeMismatch(name, info.Shape, destination.shape));
         using var noGrad = torch.no_grad();
         using var values = Load(name);
         destination.copy_(values);

@@ -84,7 +84,7 @@ public sealed unsafe class SafetensorsFile : ITensorSource
         var info = Info(name);
         if (!destination.shape.SequenceEqual(info.Shape))
             throw new SafetensorsException(Path,
-                $"tensor '{name}' has shape [{string.Join(", ", info.Shape)}] but the model expects [{string.Join(", ", destination.shape)}]: the weights belong to another configuration.");
+                SafetensorsTensorInfo.ShapeMismatch(name, info.Shape, destination.shape));
         var stored = SafetensorsDType.ToScalarType(info.DType);
         using var noGrad = torch.no_grad();
         if (destination.device_type == DeviceType.CPU && destination.dtype == stored && destination.is_contiguous())

@@ -65,7 +65,7 @@ public sealed class MappedTensors : ITensorSource, IQuantizedTensorSource
         var recipe = Recipe(name);
         if (!destination.shape.SequenceEqual(recipe.Shape))
             throw new SafetensorsException(Description,
-                $"tensor '{name}' has shape [{string.Join(", ", recipe.Shape)}] but the model expects [{string.Join(", ", destination.shape)}]: the weights belong to another configuration.");
+                SafetensorsTensorInfo.ShapeMismatch(name, recipe.Shape, destination.shape));
         using var noGrad = torch.no_grad();
         if (recipe.Identity)
         {
