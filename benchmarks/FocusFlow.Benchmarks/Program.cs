@@ -20,7 +20,16 @@ using static TorchSharp.torch;
 // 3. a whole FocusFlow edit at the published defaults (512 px, 60 steps) with the full-size transformer.
 // Usage: FocusFlow.Benchmarks <repo root> cpu groups [steps] [size]  (the evaluation-shaped grouped-targets benchmark, tiny model)
 //        FocusFlow.Benchmarks <repo root> cuda groups                  (full-size one source x three targets, and the 16 GB check)
+//        FocusFlow.Benchmarks <repo root> [cpu|cuda] gguf                (GGUF: dequantisation and outputs on the device, Q8_0 vs bfloat16 memory)
 var repo = args.Length > 0 ? args[0] : ".";
+if (args.Length > 2 && args[2] is "gguf" or "gguf-memory")
+{
+    var on = args[1] == "cuda" ? torch.CUDA : torch.CPU;
+    if (on.type == DeviceType.CUDA) torch.InitializeDeviceType(DeviceType.CUDA);
+    if (args[2] == "gguf") QuantizedMemoryBenchmark.Run(repo, on);
+    else QuantizedMemoryBenchmark.MeasureOne(repo, on, args[3]);
+    return;
+}
 if (args.Length > 2 && args[1] == "cuda" && args[2] == "groups")
 {
     torch.InitializeDeviceType(DeviceType.CUDA);

@@ -41,6 +41,7 @@ second Get-FocusFlowMask).
         MaxBatchRows   = 'The most transformer rows one model call takes (the mask samples share calls up to this many rows). Changes speed and memory, not the mask (to float rounding). Default: chosen from the device''s free memory (CUDA), at most 64; a bounded number on the CPU.'
         Device        = 'Auto, Cpu or Cuda.'
         Precision     = 'Float32, Float16 or BFloat16.'
+        Components    = 'For a single-file -Model: the diffusers model of the same family that gives what the file lacks (see Invoke-FocusFlowEdit).'
         NoT5          = 'Leave out the T5 text encoder.'
         Overlay       = 'Also write name.overlay.png: the source with the mask tinted red.'
         SaveComparison = 'Also write name.comparison.png: source | mask overlay, labelled with the prompts and the coverage.'

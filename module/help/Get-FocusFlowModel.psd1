@@ -1,5 +1,5 @@
 @{
-    Synopsis    = 'Lists the components of a Stable Diffusion 3 model folder.'
+    Synopsis    = 'Lists the components of a Stable Diffusion 3 model folder or single-file checkpoint.'
     Description = @'
 Reads a diffusers model folder (the folder holding model_index.json, as save_pretrained writes it and
 the Hugging Face hub serves it) and returns one object per component: transformer, vae, the three text
@@ -8,12 +8,17 @@ encoders, their tokenizers and the scheduler.
 For each component you get its class, the number of parameters and their dtype (read from the
 safetensors headers, without loading any weights) and its size on disk. Components listed in
 model_index.json but missing from the folder are shown as absent: SD3 works without text_encoder_3 (T5).
+
+Given a single file (an SD3/SD3.5 checkpoint in Stability's layout, a FLUX checkpoint in Black Forest
+Labs' layout, or a GGUF transformer), it returns the components the file holds, with the architecture
+read from the tensor names and shapes (SD3 medium, SD3.5 medium or large, FLUX.1 dev or schnell) and
+the bytes each holds in memory as stored (ResidentBytes; GGUF weights stay quantised).
 '@
     Parameters  = @{
-        Path = 'The model folder: the one holding model_index.json. Accepts pipeline input, including the output of Get-Item and Get-ChildItem.'
+        Path = 'The model folder (the one holding model_index.json), or a single-file .safetensors or .gguf. Accepts pipeline input, including the output of Get-Item and Get-ChildItem.'
     }
     Inputs      = 'System.String, System.IO.DirectoryInfo'
-    Outputs     = 'One FocusFlow.Core.IO.Models.ComponentSummary per component: Name, ClassName, Library, Present, ParameterCount, DType, SizeOnDisk, WeightFiles, FolderPath.'
+    Outputs     = 'One FocusFlow.Core.IO.Models.ComponentSummary per component: Name, ClassName, Library, Present, ParameterCount, DType, SizeOnDisk, WeightFiles, FolderPath; for a single file also Architecture and ResidentBytes.'
     Examples    = @(
         @{
             Title   = 'List a downloaded model'
@@ -24,6 +29,11 @@ model_index.json but missing from the folder are shown as absent: SD3 works with
             Title   = 'Total size of the weights'
             Code    = 'Get-FocusFlowModel ./sd3 | Measure-Object SizeOnDisk -Sum'
             Remarks = 'Adds up the size of every component folder.'
+        }
+        @{
+            Title   = 'What a GGUF transformer is and what it takes in memory'
+            Code    = 'Get-FocusFlowModel ./sd3.5_large-Q8_0.gguf | Select-Object Name, Architecture, DType, ResidentBytes'
+            Remarks = 'Names the architecture (SD3.5 large) and the bytes the quantised weights hold.'
         }
         @{
             Title   = 'Check that the optional T5 encoder is there'

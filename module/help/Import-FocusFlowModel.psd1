@@ -13,7 +13,8 @@ Without -Model it loads $env:FOCUSFLOW_MODEL, else stabilityai/stable-diffusion-
 Importing the same model with the same options again returns the loaded one at once.
 '@
     Parameters  = @{
-        Model               = 'A diffusers model folder, or a Hugging Face id (org/name[@revision]). Tab completion offers loaded models and models in the Hugging Face cache.'
+        Model               = 'A diffusers model folder, a Hugging Face id (org/name[@revision]), or a single file as ComfyUI users keep them: an SD3/SD3.5 checkpoint in Stability''s layout (sd3_medium_incl_clips_t5xxlfp16.safetensors) or a GGUF transformer (city96''s SD3.5 GGUFs; its weights stay quantised in memory). Tab completion offers loaded models and models in the Hugging Face cache.'
+        Components          = 'For a single-file -Model (.safetensors in Stability''s layout, or a .gguf transformer): the diffusers model folder or Hugging Face id of the same family that gives what the file lacks (configs, tokenizers, scheduler; the VAE and text encoders when the file has none). Without it, the family''s diffusers model is used if it is in the Hugging Face cache; nothing is downloaded unless you name it here.'
         Device              = 'Auto (CUDA when usable, else CPU), Cpu or Cuda.'
         Precision           = 'Float32 (default), Float16 or BFloat16. With Float16/BFloat16 a download prefers the fp16 files.'
         NoT5                = 'Do not load (or download) the T5 encoder.'
@@ -27,6 +28,11 @@ Importing the same model with the same options again returns the loaded one at o
             Title   = 'Load SD3 medium on the GPU in half precision'
             Code    = 'Import-FocusFlowModel stabilityai/stable-diffusion-3-medium-diffusers -Device Cuda -Precision Float16'
             Remarks = 'Downloads it into ~/.cache/huggingface/hub if diffusers has not already; later edits need no -Model.'
+        }
+        @{
+            Title   = 'Use a GGUF transformer with the rest from the diffusers model'
+            Code    = 'Import-FocusFlowModel ./sd3.5_medium-Q8_0.gguf -Components stabilityai/stable-diffusion-3.5-medium -Device Cuda -Precision BFloat16'
+            Remarks = 'The transformer stays in Q8_0 (about half of bfloat16) and is dequantised layer by layer; VAE, text encoders, tokenizers and scheduler come from the diffusers model.'
         }
         @{
             Title   = 'Use a local folder without T5'

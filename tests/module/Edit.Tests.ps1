@@ -253,6 +253,28 @@ Describe 'Get-FocusFlowMask' {
     }
 }
 
+Describe 'Single-file models' {
+    AfterAll { Remove-FocusFlowModel }
+
+    It 'edits with a GGUF transformer, the rest from -Components, and names the file as the model' {
+        $gguf = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'loading/gguf/tiny-sd3-Q8_0.gguf'
+        $dir = New-TestFolder
+        try {
+            Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
+            $p = $edit.Clone(); $p.Model = $gguf
+            $r = Invoke-FocusFlowEdit (Join-Path $dir 'cat.png') @p -Components $tinyModel -Method SDEdit
+            $r.Model | Should -Be $gguf
+            Test-Path $r.Output | Should -BeTrue
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+    }
+
+    It 'asks for -Components when the family''s model is not at hand' {
+        $file = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'loading/single-file/tiny-sd3_incl_clips_t5.safetensors'
+        { Import-FocusFlowModel $file -Device Cpu } | Should -Throw '*-Components*'
+    }
+}
+
 Describe 'Import-FocusFlowModel' {
     AfterAll { Remove-FocusFlowModel }
 

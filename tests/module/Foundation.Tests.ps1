@@ -53,6 +53,16 @@ Describe 'Get-FocusFlowModel' {
         $text | Should -Match '\d+(\.\d+)? (KB|MB)'
     }
 
+    It 'names the architecture and resident size of a single file and of a GGUF transformer' {
+        $loading = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'loading'
+        $components = Get-FocusFlowModel -Path (Join-Path $loading 'single-file/tiny-sd3_incl_clips_t5.safetensors')
+        ($components.Name | Sort-Object) | Should -Be @('text_encoder', 'text_encoder_2', 'text_encoder_3', 'transformer', 'vae')
+        ($components | Where-Object Name -eq 'transformer').Architecture | Should -BeLike 'SD3-family MMDiT*'
+        $gguf = Get-FocusFlowModel (Join-Path $loading 'gguf/tiny-sd3-Q8_0.gguf')
+        $gguf.DType | Should -Match 'Q8_0'
+        $gguf.ResidentBytes | Should -BeLessThan ($components | Where-Object Name -eq 'transformer').ResidentBytes
+    }
+
     It 'says clearly when the folder is not a model folder' {
         $err = $null
         Get-FocusFlowModel -Path (Join-Path $tinyModel 'vae') -ErrorVariable err -ErrorAction SilentlyContinue

@@ -15,5 +15,11 @@ public sealed record TensorPlacement(Device Device, ScalarType DType)
     public Parameter Parameter(params long[] shape) =>
         new(torch.empty(shape, DType, Device), requires_grad: false);
 
+    /// <summary>
+    /// Linear layers leave their weight on the meta device (no memory) until a loader gives them a quantised weight or
+    /// materialises it: so a quantised model never holds its full-precision weights, not even while it is built.
+    /// </summary>
+    public bool DeferLinearWeights { get; init; }
+
     public override string ToString() => $"{Device.type.ToString().ToLowerInvariant()}/{DType.ToString().ToLowerInvariant()}";
 }

@@ -89,7 +89,7 @@ public static class EditJob
         var o = first.Options;
         return saved.Select(s => new EditJobResult(Path.GetFullPath(s.Request.Source), s.Request.Output, s.Mask, s.Overlay, s.Latents,
             o.Method, s.Request.SourcePrompt, s.Request.TargetPrompt, o.NegativePrompt, o.Seed, width, height,
-            s.Outcome.Mask?.Coverage, seconds, a.ModelCalls, pipeline.Model.RootPath, pipeline.Placement.ToString(),
+            s.Outcome.Mask?.Coverage, seconds, a.ModelCalls, pipeline.SourcePath, pipeline.Placement.ToString(),
             a.ModelRows, a.GroupSize, peakMB) { Comparison = s.Comparison, Options = o }).ToList();
     }
 
@@ -170,7 +170,7 @@ public static class EditJob
             ["target_prompt"] = r.TargetPrompt, ["negative_prompt"] = o.NegativePrompt, ["seed"] = o.Seed.ToString(inv),
             ["steps"] = o.Steps.ToString(inv), ["n_max"] = o.NMax.ToString(inv), ["n_min"] = o.NMin.ToString(inv),
             ["n_avg"] = o.NAvg.ToString(inv), ["cfg_src"] = o.SourceGuidance.ToString(inv), ["cfg_tar"] = o.TargetGuidance.ToString(inv),
-            ["blend"] = o.BlendMode.ToString(), ["model"] = p.Model.RootPath,
+            ["blend"] = o.BlendMode.ToString(), ["model"] = p.SourcePath,
         };
     }
 }

@@ -1,4 +1,5 @@
 using FocusFlow.Core.IO.Hub;
+using FocusFlow.Core.IO.SingleFile;
 using FocusFlow.Core.Runtime;
 
 namespace FocusFlow.Core.Pipeline;
@@ -14,9 +15,17 @@ public static class PipelineLoader
     public static PipelineOptions Options(string? device, string? precision, bool noT5, PipelineOptions? baseline = null) =>
         (baseline ?? new PipelineOptions()).With(Parse<ComputeDevice>(device, "Device"), Parse<Precision>(precision, "Precision"), noT5);
 
-    /// <summary>The local folder of <paramref name="model"/> (null or empty: the default model).</summary>
-    public static string Resolve(string? model, PipelineOptions options, IProgress<DownloadProgress>? downloads = null, CancellationToken ct = default) =>
-        ModelResolver.Resolve(Sd3Pipeline.ChooseModel(model), options.HubOptions(), downloads, ct);
+    /// <summary>
+    /// The local folder of <paramref name="model"/> (null or empty: the default model); a single-file checkpoint
+    /// (<c>.safetensors</c>, <c>.gguf</c>) as its full path, its companion being resolved when it loads.
+    /// </summary>
+    public static string Resolve(string? model, PipelineOptions options, IProgress<DownloadProgress>? downloads = null, CancellationToken ct = default)
+    {
+        var chosen = Sd3Pipeline.ChooseModel(model);
+        return SingleFileCheckpoint.IsSingleFile(chosen)
+            ? Path.GetFullPath(chosen)
+            : ModelResolver.Resolve(chosen, options.HubOptions(), downloads, ct);
+    }
 
     /// <summary>Resolves and loads <paramref name="model"/>; a model already loaded with these options is reused.</summary>
     public static Sd3Pipeline Load(string? model, PipelineOptions options, IProgress<DownloadProgress>? downloads = null,

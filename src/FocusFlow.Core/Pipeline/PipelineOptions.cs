@@ -18,6 +18,12 @@ public sealed record PipelineOptions
     /// them during an edit, so SD3 with T5 edits 1024x1024 within 16 GB.
     /// </summary>
     public bool KeepTextEncodersOnDevice { get; init; }
+    /// <summary>
+    /// For a single-file model (<c>.safetensors</c> or <c>.gguf</c>): the diffusers model folder or hub id of the same
+    /// family that gives what the file lacks (configs, tokenizers, scheduler, and the VAE and text encoders when the file
+    /// has none). Null: the family's diffusers model if it is in the Hugging Face cache; nothing is downloaded unasked.
+    /// </summary>
+    public string? Components { get; init; }
 
     /// <summary>Whether the text encoders rest in CPU memory: on CUDA, unless kept on the GPU or released outright.</summary>
     public bool ParksTextEncoders(TorchSharp.torch.Device device) =>

@@ -59,7 +59,7 @@ public sealed partial record Provenance
     /// <summary>The provenance of a job's outputs on a loaded pipeline.</summary>
     public static Provenance For(ImageJobRequest request, EditOptions options, Sd3Pipeline pipeline, int width, int height, string? maskImage = null)
     {
-        var (model, revision) = DescribeModel(pipeline.Model.RootPath);
+        var (model, revision) = DescribeModel(pipeline.SourcePath);
         return new Provenance
         {
             Source = Path.GetFullPath(request.Source), SourcePrompt = request.SourcePrompt, TargetPrompt = request.TargetPrompt,

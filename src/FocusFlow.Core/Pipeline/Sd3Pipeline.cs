@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Models;
+using FocusFlow.Core.IO.SingleFile;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Transformer;
 using FocusFlow.Core.Models.Vae;
@@ -20,7 +21,7 @@ namespace FocusFlow.Core.Pipeline;
 /// encoders. The weights are shared and read-only; load it once and run every edit of a session on it.
 /// Edits on one pipeline run one at a time.
 /// </summary>
-public sealed class Sd3Pipeline : IDisposable
+public sealed partial class Sd3Pipeline : IDisposable
 {
     /// <summary>The model of the published evaluation, used when none is named.</summary>
     public const string DefaultModelId = "stabilityai/stable-diffusion-3-medium-diffusers";
@@ -60,8 +61,9 @@ public sealed class Sd3Pipeline : IDisposable
     public bool TextEncodersRestOnCpu => _text is { RestsOnCpu: true };
 
     Sd3Pipeline(DiffusersModelFolder model, PipelineOptions options, TensorPlacement placement,
-        SD3Transformer2DModel transformer, AutoencoderKL vae, FlowMatchEulerDiscreteScheduler scheduler, TimeSpan loadTime)
+        SD3Transformer2DModel transformer, AutoencoderKL vae, FlowMatchEulerDiscreteScheduler scheduler, TimeSpan loadTime, SingleFileCheckpoint? file = null)
     {
+        SingleFile = file;
         Model = model;
         Options = options;
         Placement = placement;
@@ -75,6 +77,8 @@ public sealed class Sd3Pipeline : IDisposable
     /// <summary>Loads a diffusers SD3/SD3.5 folder; the text encoders follow on the first prompt.</summary>
     public static Sd3Pipeline Load(string modelFolder, PipelineOptions options, Action<string>? verbose = null)
     {
+        if (SingleFileCheckpoint.IsSingleFile(modelFolder))
+            return LoadSingleFile(modelFolder, options, verbose);
         var clock = Stopwatch.StartNew();
         var model = DiffusersModelFolder.Open(modelFolder);
         Sd3PipelineClasses.Check(model);
@@ -136,7 +140,8 @@ public sealed class Sd3Pipeline : IDisposable
             {
                 _text?.Dispose();
                 var clock = Stopwatch.StartNew();
-                _text = Sd3PromptEncoder.Load(Model, Placement, Options.UseT5, onWarning, restOnCpu: Options.ParksTextEncoders(Placement.Device));
+                using (SubstituteSingleFileWeights())
+                    _text = Sd3PromptEncoder.Load(Model, Placement, Options.UseT5, onWarning, restOnCpu: Options.ParksTextEncoders(Placement.Device));
                 TextEncoderLoads++;
                 verbose?.Invoke($"Text encoders loaded in {clock.Elapsed.TotalSeconds:F1} s{(_text.UsesT5 ? "" : " (without T5)")}" +
                     (_text.RestsOnCpu ? "; they rest in CPU memory and visit the GPU one at a time to encode." : "."));
@@ -187,5 +192,6 @@ public sealed class Sd3Pipeline : IDisposable
         _text?.Dispose();
         Transformer.Dispose();
         Vae.Dispose();
+        SingleFile?.Dispose();
     }
 }

@@ -20,6 +20,11 @@ public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
     [Parameter] public Precision Precision { get; set; } = Precision.Float32;
     [Parameter] public SwitchParameter NoT5 { get; set; }
 
+    /// <summary>For a single-file -Model: the diffusers model folder or hub id of the same family that gives what the file lacks.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Components { get; set; }
+
     /// <summary>Free the text encoders after each encoding (they reload for a new prompt).</summary>
     [Parameter] public SwitchParameter ReleaseTextEncoders { get; set; }
 
@@ -29,7 +34,7 @@ public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
     protected override void ProcessRecord()
     {
         var spec = FocusFlowSession.DefaultModel(Model);
-        var options = new PipelineOptions { Device = Device, Precision = Precision, UseT5 = !NoT5, ReleaseTextEncoders = ReleaseTextEncoders, KeepTextEncodersOnDevice = KeepTextEncodersOnDevice };
+        var options = new PipelineOptions { Device = Device, Precision = Precision, UseT5 = !NoT5, ReleaseTextEncoders = ReleaseTextEncoders, KeepTextEncodersOnDevice = KeepTextEncodersOnDevice, Components = Components };
         try
         {
             using var lease = LoadPipeline(spec, options);

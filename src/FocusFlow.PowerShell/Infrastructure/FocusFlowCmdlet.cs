@@ -3,6 +3,7 @@ using System.Collections.ObjectModel;
 using System.Management.Automation;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Hub;
+using FocusFlow.Core.IO.SingleFile;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 
@@ -72,11 +73,24 @@ public abstract class FocusFlowCmdlet : PSCmdlet
         return folder;
     }
 
+    /// <summary>
+    /// A single-file checkpoint (.safetensors, .gguf) as its full path, with its companion (-Components) resolved like a
+    /// -Model (a folder, or a hub id downloaded because the user named it); anything else resolved as a model folder.
+    /// </summary>
+    string ResolveModelOrFile(string spec, ref PipelineOptions options)
+    {
+        var asPath = GetUnresolvedProviderPathFromPSPath(spec);
+        if (!SingleFileCheckpoint.IsSingleFile(asPath)) return ResolveModelFolder(spec, options.HubOptions());
+        if (!string.IsNullOrWhiteSpace(options.Components))
+            options = options with { Components = ResolveModelFolder(options.Components, options.HubOptions()) };
+        return asPath;
+    }
+
     /// <summary>The loaded pipeline for a model name or folder, loading it on first use in this session, leased until
     /// the caller disposes the lease (Remove-FocusFlowModel waits for it).</summary>
     protected PipelineLease LoadPipeline(string spec, PipelineOptions options)
     {
-        var folder = ResolveModelFolder(spec, options.HubOptions());
+        var folder = ResolveModelOrFile(spec, ref options);
         int before = PipelineRegistry.LoadCount;
         int activity = NewActivityId();
         WriteProgress(new ProgressRecord(activity, "FocusFlow", $"Loading {spec}"));

@@ -41,12 +41,15 @@ internal static class FocusFlowSession
             var names = new List<string>();
             if (Imported is { } i) names.Add(i.Model);
             names.AddRange(Resolved.Keys);
-            names.AddRange(PipelineRegistry.All.Select(p => p.Model.RootPath));
+            names.AddRange(PipelineRegistry.All.Select(p => p.SourcePath));
             return names.Distinct().ToList();
         }
     }
 
     /// <summary>Load options for a command: explicit values win, then the imported model's, then the defaults.</summary>
-    public static PipelineOptions Options(ComputeDevice? device, Precision? precision, bool noT5) =>
-        (Imported?.Options ?? new PipelineOptions()).With(device, precision, noT5);
+    public static PipelineOptions Options(ComputeDevice? device, Precision? precision, bool noT5, string? components = null)
+    {
+        var options = (Imported?.Options ?? new PipelineOptions()).With(device, precision, noT5);
+        return string.IsNullOrWhiteSpace(components) ? options : options with { Components = components };
+    }
 }

@@ -36,6 +36,11 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? Model { get; set; }
 
+    /// <summary>For a single-file -Model: the diffusers model folder or hub id of the same family that gives what the file lacks.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Components { get; set; }
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? OutputPath { get; set; }
@@ -131,7 +136,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     protected Sd3Pipeline Pipeline()
     {
         // -Model, -Precision and -NoT5 may come per item from the pipeline (Get-FocusFlowProvenance); the lease follows them.
-        var options = FocusFlowSession.Options(Device, Precision, NoT5);
+        var options = FocusFlowSession.Options(Device, Precision, NoT5, Components);
         // A model recorded in a provenance is used only when it is here already: a replay downloads nothing.
         var model = Model is not null && FromProvenance(nameof(Model)) ? ProvenanceReplay.Model(ProvenanceFile!, Model, options.HubOptions()) : Model;
         var wanted = (FocusFlowSession.DefaultModel(model), options);

@@ -42,7 +42,7 @@ public sealed class StateDictTensors : ITensorSource
         var t = Get(name);
         if (!destination.shape.SequenceEqual(t.shape))
             throw new SafetensorsException(Description,
-                $"tensor '{name}' has shape [{string.Join(", ", t.shape)}] but the model expects [{string.Join(", ", destination.shape)}]: the weights belong to another configuration.");
+                SafetensorsTensorInfo.ShapeMismatch(name, t.shape, destination.shape));
         using var noGrad = torch.no_grad();
         destination.copy_(t);
     }

@@ -7,6 +7,11 @@ public sealed record ComponentSummary(
     string Name, string ClassName, string Library, bool Present, long? ParameterCount,
     string? DType, long SizeOnDisk, IReadOnlyList<string> WeightFiles, string FolderPath)
 {
+    /// <summary>For a single-file checkpoint's component: the architecture read from its tensors (SD3 medium, FLUX.1 dev, ...).</summary>
+    public string? Architecture { get; init; }
+    /// <summary>For a single-file checkpoint's component: the bytes its weights hold in memory as stored (quantised weights stay quantised).</summary>
+    public long? ResidentBytes { get; init; }
+
     public static ComponentSummary Of(ModelComponent component)
     {
         if (!component.IsPresent)

@@ -16,4 +16,15 @@ public interface ITensorSource : IDisposable
     Tensor Load(string name, ScalarType? dtype = null, Device? device = null);
     /// <summary>Reads a tensor straight into an existing tensor of the same shape (any dtype and device).</summary>
     void CopyTo(string name, Tensor destination);
+
+    /// <summary>
+    /// Rows [<paramref name="start"/>, start + <paramref name="count"/>) of a tensor's first dimension, as stored, on the CPU
+    /// (a split of a fused projection). Files override this to read only those rows; the default reads the tensor.
+    /// </summary>
+    Tensor LoadRows(string name, long start, long count)
+    {
+        using var all = Load(name);
+        using var rows = all.narrow(0, start, count);
+        return rows.clone();
+    }
 }

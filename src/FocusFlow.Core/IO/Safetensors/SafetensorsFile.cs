@@ -84,7 +84,7 @@ public sealed unsafe class SafetensorsFile : ITensorSource
         var info = Info(name);
         if (!destination.shape.SequenceEqual(info.Shape))
             throw new SafetensorsException(Path,
-                $"tensor '{name}' has shape [{string.Join(", ", info.Shape)}] but the model expects [{string.Join(", ", destination.shape)}]: the weights belong to another configuration.");
+                SafetensorsTensorInfo.ShapeMismatch(name, info.Shape, destination.shape));
         var stored = SafetensorsDType.ToScalarType(info.DType);
         using var noGrad = torch.no_grad();
         if (destination.device_type == DeviceType.CPU && destination.dtype == stored && destination.is_contiguous())
@@ -94,6 +94,20 @@ public sealed unsafe class SafetensorsFile : ITensorSource
         }
         using var raw = Load(name);
         destination.copy_(raw);
+    }
+
+    /// <summary>Rows of the first dimension, copied from the mapping alone (no read of the rest of the tensor).</summary>
+    public Tensor LoadRows(string name, long start, long count)
+    {
+        var info = Info(name);
+        if (info.Shape.Length == 0 || start < 0 || count < 0 || start > info.Shape[0] - count)
+            throw new ArgumentOutOfRangeException(nameof(start), $"rows {start}..{start + count} of tensor '{name}' of shape [{string.Join(", ", info.Shape)}].");
+        var shape = (long[])info.Shape.Clone();
+        shape[0] = count;
+        long rowBytes = info.Shape[0] == 0 ? 0 : info.ByteLength / info.Shape[0];
+        var rows = torch.empty(shape, SafetensorsDType.ToScalarType(info.DType), torch.CPU);
+        CopyRaw(info with { Begin = info.Begin + start * rowBytes, End = info.Begin + (start + count) * rowBytes, Shape = shape }, rows);
+        return rows;
     }
 
     void CopyRaw(SafetensorsTensorInfo info, Tensor destination)

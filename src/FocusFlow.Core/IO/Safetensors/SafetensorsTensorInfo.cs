@@ -9,4 +9,8 @@ public sealed record SafetensorsTensorInfo(string Name, string DType, long[] Sha
 
     /// <summary>The product of <paramref name="shape"/>; <see cref="OverflowException"/> when it does not fit in 64 bits.</summary>
     public static long CountElements(IEnumerable<long> shape) => shape.Aggregate(1L, (a, b) => checked(a * b));
+
+    /// <summary>What every tensor source says when a stored tensor does not fit the module's (one wording for all of them).</summary>
+    public static string ShapeMismatch(string name, long[] stored, long[] expected) =>
+        $"tensor '{name}' has shape [{string.Join(", ", stored)}] but the model expects [{string.Join(", ", expected)}]: the weights belong to another configuration.";
 }

@@ -103,6 +103,8 @@ public sealed class SafetensorsWeights : ITensorSource
 
     public void CopyTo(string name, Tensor destination) => FileOf(name).CopyTo(name, destination);
 
+    public Tensor LoadRows(string name, long start, long count) => FileOf(name).LoadRows(name, start, count);
+
     public void Dispose()
     {
         foreach (var f in _files) f.Dispose();

@@ -37,6 +37,25 @@ public static class ComponentFolder
         ?? (config.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0 && a[0].ValueKind == JsonValueKind.String
             ? a[0].GetString() : null);
 
+    static readonly AsyncLocal<IReadOnlyDictionary<string, ITensorSource>?> Substitutes = new();
+
+    /// <summary>
+    /// While the returned scope lasts (on this flow of execution), the weights of the component folders named in
+    /// <paramref name="byFolder"/> are read from the given sources (the components a single-file checkpoint holds) instead
+    /// of the folders' safetensors; configs still come from the folders. The sources are not disposed.
+    /// </summary>
+    public static IDisposable SubstituteWeights(IReadOnlyDictionary<string, ITensorSource> byFolder)
+    {
+        var previous = Substitutes.Value;
+        Substitutes.Value = byFolder.ToDictionary(p => Path.GetFullPath(p.Key), p => p.Value);
+        return new Restore(() => Substitutes.Value = previous);
+    }
+
+    sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+
     /// <summary>
     /// Loads the folder's safetensors into a freshly built <paramref name="model"/> (already in its final placement)
     /// and puts it in inference mode; the model is disposed when loading fails.
@@ -46,8 +65,9 @@ public static class ComponentFolder
     {
         try
         {
-            using var weights = SafetensorsWeights.Open(componentFolder);
-            load(model, weights);
+            var substitute = Substitutes.Value?.GetValueOrDefault(Path.GetFullPath(componentFolder));
+            using var opened = substitute is null ? SafetensorsWeights.Open(componentFolder) : null;
+            load(model, substitute ?? opened!);
             model.eval();
             return model;
         }

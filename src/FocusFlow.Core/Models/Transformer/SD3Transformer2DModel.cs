@@ -21,7 +21,7 @@ public sealed class SD3Transformer2DModel : nn.Module<Tensor, Tensor, Tensor, Te
     readonly Linear proj_out;
 
     public SD3TransformerConfig Config { get; }
-    public TensorPlacement Placement { get; }
+    public TensorPlacement Placement { get; private set; }
 
     /// <summary>What <see cref="Load(string, TensorPlacement)"/> found in the checkpoint, unexpected tensors included; null for a module built directly.</summary>
     public WeightLoadReport? LoadReport { get; private set; }
@@ -65,14 +65,36 @@ public sealed class SD3Transformer2DModel : nn.Module<Tensor, Tensor, Tensor, Te
     public static SD3Transformer2DModel Load(string componentFolder, TensorPlacement placement, out WeightLoadReport report)
     {
         var config = SD3TransformerConfig.Read(componentFolder);
-        bool tableStored;
-        using (var weights = SafetensorsWeights.Open(componentFolder))
-            tableStored = weights.Contains(PositionTableKey);
-        var model = ComponentFolder.LoadWeights(new SD3Transformer2DModel(config, placement, computePositionTable: !tableStored), componentFolder,
-            (m, weights) => m.LoadReport = ModuleWeightLoader.LoadStrict(m, weights, optional: name => name == PositionTableKey));
+        using var weights = SafetensorsWeights.Open(componentFolder);
+        var model = Load(weights, config, placement);
         report = model.LoadReport!;
         return model;
     }
+
+    /// <summary>
+    /// Loads <paramref name="weights"/> (diffusers' names: a folder's safetensors, or a single file or GGUF seen through its
+    /// key map). Weights stored quantised stay quantised in their linear layers, and are never held in full precision.
+    /// </summary>
+    public static SD3Transformer2DModel Load(ITensorSource weights, SD3TransformerConfig config, TensorPlacement placement)
+    {
+        bool tableStored = weights.Contains(PositionTableKey);
+        var model = new SD3Transformer2DModel(config, placement with { DeferLinearWeights = true }, computePositionTable: !tableStored);
+        model.Placement = placement;
+        try
+        {
+            model.LoadReport = QuantizedWeightLoader.LoadStrict(model, weights, placement.Device, optional: name => name == PositionTableKey);
+            model.eval();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Bytes of weights the model holds (quantised weights at their stored size).</summary>
+    public long ResidentBytes => QuantizedWeightLoader.ResidentBytes(this);
 
     /// <summary>
     /// One velocity prediction. Inputs are moved to the model's device and dtype as needed.
