@@ -61,10 +61,11 @@ public static class FocusFlowMask
         int init = Math.Clamp((int)(T * mo.Strength), 1, T);
         int index = T - init;
         float t = schedule.Timesteps[index], sigma = schedule.Sigmas[index];
-        var acc = targets.Select(_ => torch.zeros(xSrc.shape[^2], xSrc.shape[^1], ScalarType.Float32, xSrc.device)).ToArray();
+        var (height, width) = field.Layout.GridSize(xSrc);
+        var acc = targets.Select(_ => torch.zeros(height, width, ScalarType.Float32, xSrc.device)).ToArray();
         using (var scope = torch.NewDisposeScope())
         {
-            var request = new VelocityRequest();
+            var request = field.NewRequest();
             var rows = new (GuidedRows Source, GuidedRows Target)[mo.Samples, targets.Count];
             for (int s = 0; s < mo.Samples; s++)
             {
@@ -83,7 +84,7 @@ public static class FocusFlowMask
                 {
                     var vs = GuidedVelocityField.Guide(velocities, rows[s, j].Source);
                     var vt = GuidedVelocityField.Guide(velocities, rows[s, j].Target);
-                    acc[j].add_((vt - vs).abs().mean(new long[] { 0, 1 }));
+                    acc[j].add_(field.Layout.ToGrid(vt - vs).abs().mean(new long[] { 0, 1 }));
                 }
                 run.Report(EditPhase.Mask, s + 1, mo.Samples);
             }
