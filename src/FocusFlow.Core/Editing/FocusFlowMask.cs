@@ -43,7 +43,7 @@ public sealed class EditMask : IDisposable
 /// FocusFlow phase 1 (DiffEdit-style): sample noisy versions of the source at an intermediate level and
 /// measure where the model's source and target velocities disagree; then clip, normalise, dilate, blur
 /// and threshold. Every sample sees one latent, so its negative and source rows serve every target: a sample
-/// costs 2 + K rows for K targets, and all samples go into one request.
+/// costs 2 + K rows for K targets (1 + K without classifier-free guidance), and all samples go into one request.
 /// </summary>
 public static class FocusFlowMask
 {
