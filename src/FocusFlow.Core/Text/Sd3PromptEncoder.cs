@@ -93,8 +93,7 @@ public sealed class Sd3PromptEncoder : IDisposable
             {
                 RestsOnCpu = rest,
             };
-            foreach (var report in encoder.LoadReports.Where(r => r.Unexpected.Count > 0))
-                onWarning?.Invoke($"{report.Source}: {report.Unexpected.Count} tensors the model does not use were ignored ({string.Join(", ", report.Unexpected.Take(5))}).");
+            WarnUnexpected(encoder.LoadReports, onWarning);
             return encoder;
         }
         catch
@@ -102,6 +101,13 @@ public sealed class Sd3PromptEncoder : IDisposable
             foreach (var m in loaded) m.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Tells <paramref name="onWarning"/> about tensors in the weights that the encoders do not use.</summary>
+    internal static void WarnUnexpected(IEnumerable<WeightLoadReport> reports, Action<string>? onWarning)
+    {
+        foreach (var report in reports.Where(r => r.Unexpected.Count > 0))
+            onWarning?.Invoke($"{report.Source}: {report.Unexpected.Count} tensors the model does not use were ignored ({string.Join(", ", report.Unexpected.Take(5))}).");
     }
 
     internal static T Track<T>(List<IDisposable> loaded, T module) where T : IDisposable

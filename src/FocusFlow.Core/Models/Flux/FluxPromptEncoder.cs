@@ -73,8 +73,7 @@ public sealed class FluxPromptEncoder : IDisposable
                 throw new ModelFolderException(model.RootPath,
                     $"The T5 encoder is {t5.Config.DModel} wide but the transformer's joint_attention_dim is {transformer.JointAttentionDim}: text_encoder_2 does not belong to this transformer.");
             var encoder = new FluxPromptEncoder(clipTokenizer, t5Tokenizer, clip, t5, placement, rest);
-            foreach (var report in encoder.LoadReports.Where(r => r.Unexpected.Count > 0))
-                onWarning?.Invoke($"{report.Source}: {report.Unexpected.Count} tensors the model does not use were ignored ({string.Join(", ", report.Unexpected.Take(5))}).");
+            Sd3PromptEncoder.WarnUnexpected(encoder.LoadReports, onWarning);
             return encoder;
         }
         catch

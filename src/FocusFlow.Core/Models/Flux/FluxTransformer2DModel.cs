@@ -106,12 +106,7 @@ public sealed class FluxTransformer2DModel : nn.Module
         if (latents.dim() != 3 || latents.shape[2] != Config.InChannels)
             throw new ArgumentException($"hiddenStates must be packed latents [B, N, {Config.InChannels}]; got [{string.Join(", ", latents.shape)}].");
         long b = latents.shape[0];
-        if (text.dim() != 3 || text.shape[0] != b || text.shape[2] != Config.JointAttentionDim)
-            throw new ArgumentException($"encoderHiddenStates must be [{b}, T, {Config.JointAttentionDim}]; got [{string.Join(", ", text.shape)}].");
-        if (pooled.dim() != 2 || pooled.shape[0] != b || pooled.shape[1] != Config.PooledProjectionDim)
-            throw new ArgumentException($"pooled must be [{b}, {Config.PooledProjectionDim}]; got [{string.Join(", ", pooled.shape)}].");
-        if (timestep.dim() != 1 || timestep.shape[0] != b)
-            throw new ArgumentException($"timestep must be [{b}]; got [{string.Join(", ", timestep.shape)}].");
+        ConditioningShapes.Check(b, text, Config.JointAttentionDim, pooled, Config.PooledProjectionDim, timestep);
         if (Config.GuidanceEmbeds && (guidance is null || guidance.dim() != 1 || guidance.shape[0] != b))
             throw new ArgumentException($"This transformer embeds the guidance scale (guidance_embeds): guidance must be [{b}]; got {(guidance is null ? "none" : $"[{string.Join(", ", guidance.shape)}]")}.");
     }
