@@ -20,7 +20,15 @@ using static TorchSharp.torch;
 // 3. a whole FocusFlow edit at the published defaults (512 px, 60 steps) with the full-size transformer.
 // Usage: FocusFlow.Benchmarks <repo root> cpu groups [steps] [size]  (the evaluation-shaped grouped-targets benchmark, tiny model)
 //        FocusFlow.Benchmarks <repo root> cuda groups                  (full-size one source x three targets, and the 16 GB check)
+//        FocusFlow.Benchmarks <repo root> [cpu|cuda] flux [layers]     (FLUX.1: the fixture edit, the full-size FLUX.1-dev transformer; layers cuts its depth)
 var repo = args.Length > 0 ? args[0] : ".";
+if (args.Length > 2 && args[2] == "flux")
+{
+    bool onCuda = args[1] == "cuda";
+    if (onCuda) torch.InitializeDeviceType(DeviceType.CUDA);
+    FluxBenchmark.Run(repo, onCuda ? torch.CUDA : torch.CPU, args.Length > 3 ? int.Parse(args[3]) : null);
+    return;
+}
 if (args.Length > 2 && args[1] == "cuda" && args[2] == "groups")
 {
     torch.InitializeDeviceType(DeviceType.CUDA);
