@@ -26,10 +26,10 @@ public sealed class FluxRotaryEmbedding : IDisposable
     /// <summary>The table for position ids [S, 3] (or [B, S, 3] as diffusers 0.30 passes them; the first row is used).</summary>
     public static FluxRotaryEmbedding FromIds(Tensor ids, IReadOnlyList<int> axesDims, Device device)
     {
+        using var scope = torch.NewDisposeScope();
         if (ids.dim() == 3) ids = ids[0];
         if (ids.dim() != 2 || ids.shape[1] != axesDims.Count)
             throw new ArgumentException($"Position ids must be [S, {axesDims.Count}]; got [{string.Join(", ", ids.shape)}].");
-        using var scope = torch.NewDisposeScope();
         var positions = ids.to(ScalarType.Float64, device);
         var angles = new List<Tensor>();
         for (int a = 0; a < axesDims.Count; a++)
