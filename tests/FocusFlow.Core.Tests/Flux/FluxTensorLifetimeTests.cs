@@ -2,9 +2,7 @@ using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Flux;
-using FocusFlow.Core.Text;
-using TorchSharp;
-using static TorchSharp.torch;
+using FocusFlow.Core.Tests.Models;
 
 namespace FocusFlow.Core.Tests.Flux;
 
@@ -14,22 +12,6 @@ namespace FocusFlow.Core.Tests.Flux;
 /// </summary>
 public class FluxTensorLifetimeTests
 {
-    const int Runs = 3;
-
-    static long Live => DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-
-    static void AssertLeavesOnlyItsResults(int results, Func<IDisposable> run)
-    {
-        run().Dispose();
-        var before = Live;
-        for (int i = 0; i < Runs; i++)
-        {
-            using (run())
-                Assert.Equal(before + results, Live);
-            Assert.Equal(before, Live);
-        }
-    }
-
     [Fact]
     public void TheTransformerAndTheLoopsVelocityLeaveOnlyTheirVelocity()
     {
@@ -42,15 +24,15 @@ public class FluxTensorLifetimeTests
         using var guidance = reference.Load("case1.guidance");
         using var imageIds = reference.Load("case1.img_ids");   // [B, N, 3], as diffusers 0.30 passes them
         using var textIds = reference.Load("case1.txt_ids");
-        AssertLeavesOnlyItsResults(1, () => model.Forward(packed, text, pooled, timestep, imageIds, textIds, guidance));
+        TensorLifetimeTests.AssertLeavesOnlyItsResults(1, () => model.Forward(packed, text, pooled, timestep, imageIds, textIds, guidance));
         using var velocity = new FluxVelocity(model, 16, 12);
-        AssertLeavesOnlyItsResults(1, () => velocity.Forward(packed, text, pooled, timestep, guidance));
+        TensorLifetimeTests.AssertLeavesOnlyItsResults(1, () => velocity.Forward(packed, text, pooled, timestep, guidance));
     }
 
     [Fact]
     public void ThePromptEncoderLeavesOnlyItsEmbedding()
     {
         using var encoder = FluxPromptEncoder.Load(DiffusersModelFolder.Open(Fixtures.TinyFlux), TensorPlacement.CpuFloat32);
-        AssertLeavesOnlyItsResults(2, () => encoder.Encode("a photo of a cat"));
+        TensorLifetimeTests.AssertLeavesOnlyItsResults(2, () => encoder.Encode("a photo of a cat"));
     }
 }
