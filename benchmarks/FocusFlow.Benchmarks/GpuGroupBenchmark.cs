@@ -32,13 +32,13 @@ static class GpuGroupBenchmark
         var placement = new TensorPlacement(device, ScalarType.Float16);
         var options = EditOptions.Defaults(EditMethod.FocusFlow) with { Seed = 0 };
         var schedule = FlowMatchEulerDiscreteScheduler.Load(Path.Combine(fixtures, "tiny-sd3/scheduler")).SetTimesteps(options.Steps);
-        Console.WriteLine($"idle device memory in use: {Gib(DeviceMemory.Used(device))}");
+        Console.WriteLine($"idle device memory in use: {Timing.Gib(DeviceMemory.Used(device))}");
 
         using var transformer = new SD3Transformer2DModel(SD3TransformerConfig.FromJson(arch.GetProperty("sd3-medium.transformer").GetProperty("config")), placement);
         using (torch.no_grad())
             foreach (var p in transformer.parameters()) p.normal_(0, 0.02);
         var velocity = new TransformerVelocity(transformer);
-        Console.WriteLine($"transformer loaded, device memory in use: {Gib(DeviceMemory.Used(device))}");
+        Console.WriteLine($"transformer loaded, device memory in use: {Timing.Gib(DeviceMemory.Used(device))}");
 
         using var sequence = torch.randn(new long[] { 5, 333, 4096 }, ScalarType.Float32, device) * 0.1;
         using var pooled = torch.randn(new long[] { 5, 2048 }, ScalarType.Float32, device) * 0.1;
@@ -57,7 +57,7 @@ static class GpuGroupBenchmark
             var grouped = Edit(velocity, sequence, pooled, xSrc, schedule, options, null, device);
             Console.WriteLine($"engine FocusFlow {side}px, 1 source x 3 targets, published defaults: three single edits (4-row calls) " +
                 $"{singles.Calls} calls / {singles.Rows} rows / {singles.Seconds:F2} s; grouped {grouped.Calls} calls / {grouped.Rows} rows / " +
-                $"{grouped.Seconds:F2} s (up to {grouped.MaxRows} rows a call), {grouped.Seconds / singles.Seconds:F2}x; peak device memory {Gib(grouped.Peak)}");
+                $"{grouped.Seconds:F2} s (up to {grouped.MaxRows} rows a call), {grouped.Seconds / singles.Seconds:F2}x; peak device memory {Timing.Gib(grouped.Peak)}");
         }
 
         // SD3-medium with T5 at 1024 within 16 GB.
@@ -86,7 +86,7 @@ static class GpuGroupBenchmark
                     peak.Sample();
                     module.to(torch.CPU);
                 }
-            Console.WriteLine($"prompts encoded, encoders back in CPU memory; peak so far {Gib(peak.Peak)}");
+            Console.WriteLine($"prompts encoded, encoders back in CPU memory; peak so far {Timing.Gib(peak.Peak)}");
             long free16 = SixteenGiB - (DeviceMemory.Used(device) ?? 0);
             int rows = RowBudget.ForFreeMemory(free16, velocity.BytesPerRow(side / 8, side / 8, 333));
             using var xSrc = torch.randn(new long[] { 1, 16, side / 8, side / 8 }, ScalarType.Float32, device);
@@ -94,7 +94,7 @@ static class GpuGroupBenchmark
             peak.Sample();
             long worst = Math.Max(peak.Peak ?? 0, grouped.Peak ?? 0);
             Console.WriteLine($"SD3-medium + T5, 1024px, 3 targets, 16 GB row budget ({rows} rows a call): {grouped.Seconds:F2} s, " +
-                $"peak device memory in use {Gib(worst)} ({(worst <= SixteenGiB ? "within" : "OVER")} 16 GiB; includes the CUDA context and the allocator's cache)");
+                $"peak device memory in use {Timing.Gib(worst)} ({(worst <= SixteenGiB ? "within" : "OVER")} 16 GiB; includes the CUDA context and the allocator's cache)");
         }
     }
 
@@ -122,5 +122,4 @@ static class GpuGroupBenchmark
         return (field.Calls, field.Rows, seconds, maxRows, peak.Peak);
     }
 
-    static string Gib(long? bytes) => bytes is long b ? $"{b / (1024.0 * 1024 * 1024):F2} GiB" : "unknown";
 }

@@ -21,6 +21,7 @@ using static TorchSharp.torch;
 // Usage: FocusFlow.Benchmarks <repo root> cpu groups [steps] [size]  (the evaluation-shaped grouped-targets benchmark, tiny model)
 //        FocusFlow.Benchmarks <repo root> cuda groups                  (full-size one source x three targets, and the 16 GB check)
 //        FocusFlow.Benchmarks <repo root> [cpu|cuda] gguf                (GGUF: dequantisation and outputs on the device, Q8_0 vs bfloat16 memory)
+//        FocusFlow.Benchmarks <repo root> [cpu|cuda] flux [layers]     (FLUX.1: the fixture edit, the full-size FLUX.1-dev transformer; layers cuts its depth)
 var repo = args.Length > 0 ? args[0] : ".";
 if (args.Length > 2 && args[2] is "gguf" or "gguf-memory")
 {
@@ -28,6 +29,13 @@ if (args.Length > 2 && args[2] is "gguf" or "gguf-memory")
     if (on.type == DeviceType.CUDA) torch.InitializeDeviceType(DeviceType.CUDA);
     if (args[2] == "gguf") QuantizedMemoryBenchmark.Run(repo, on);
     else QuantizedMemoryBenchmark.MeasureOne(repo, on, args[3]);
+    return;
+}
+if (args.Length > 2 && args[2] == "flux")
+{
+    bool onCuda = args[1] == "cuda";
+    if (onCuda) torch.InitializeDeviceType(DeviceType.CUDA);
+    FluxBenchmark.Run(repo, onCuda ? torch.CUDA : torch.CPU, args.Length > 3 ? int.Parse(args[3]) : null);
     return;
 }
 if (args.Length > 2 && args[1] == "cuda" && args[2] == "groups")

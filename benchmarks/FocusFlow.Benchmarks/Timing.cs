@@ -23,6 +23,8 @@ static class Timing
         return times[runs / 2];
     }
 
+    public static string Gib(long? bytes) => bytes is long b ? $"{b / (1024.0 * 1024 * 1024):F2} GiB" : "unknown";
+
     public static void Sync(Device device)
     {
         if (device.type == DeviceType.CUDA) torch.cuda.synchronize();

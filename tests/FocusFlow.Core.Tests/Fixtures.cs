@@ -15,6 +15,11 @@ public static class Fixtures
     public static string Reference(string file) => Path("tiny-sd3-ref", file);
 
     public static JsonElement Meta { get; } = JsonDocument.Parse(File.ReadAllText(Reference("meta.json"))).RootElement;
+
+    /// <summary>The tiny FLUX.1-dev-style model and what diffusers 0.30.3 computed with it (see tiny-flux-ref/../FLUX.md).</summary>
+    public static string TinyFlux => Path("tiny-flux");
+    public static string FluxReference(string file) => Path("tiny-flux-ref", file);
+    public static JsonElement FluxMeta { get; } = JsonDocument.Parse(File.ReadAllText(FluxReference("meta.json"))).RootElement;
 }
 
 /// <summary>

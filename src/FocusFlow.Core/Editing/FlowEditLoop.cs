@@ -27,7 +27,7 @@ public static class FlowEditLoop
             throw new ArgumentException($"One mask per target: {K} targets, {masks.Count} masks.", nameof(masks));
         var shape = xSrc.shape;
         double cs = options.SourceGuidance, ct = options.TargetGuidance;
-        var m = masks?.Select(mask => mask.to(ScalarType.Float32, xSrc.device).reshape(1, 1, mask.shape[^2], mask.shape[^1])).ToArray();
+        var m = masks?.Select(mask => field.Layout.BlendFactor(mask, xSrc.device)).ToArray();
         var zEdit = Enumerable.Range(0, K).Select(_ => xSrc.to(ScalarType.Float32).clone()).ToArray();
         Tensor[]? xTar = null;
         int first = Math.Max(0, T - options.NMax);
@@ -40,7 +40,7 @@ public static class FlowEditLoop
                 if (T - i > options.NMin)
                 {
                     using var scope = torch.NewDisposeScope();
-                    var request = new VelocityRequest();
+                    var request = field.NewRequest();
                     var rows = new (GuidedRows Source, GuidedRows Target)[options.NAvg, K];
                     for (int a = 0; a < options.NAvg; a++)
                     {
@@ -77,7 +77,7 @@ public static class FlowEditLoop
                         xTar = zEdit.Select(z => z + noised - xSrc).ToArray();
                     }
                     using var scope = torch.NewDisposeScope();
-                    var request = new VelocityRequest();
+                    var request = field.NewRequest();
                     // With a mask, V_src and V_tar are both taken at x_tar: they share its negative row.
                     var rows = Enumerable.Range(0, K).Select(k => (
                         Source: m is null ? default : request.Guided(xTar![k], GuidanceBatch.SourceRow, cs),

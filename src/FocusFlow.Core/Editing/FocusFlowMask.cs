@@ -43,7 +43,7 @@ public sealed class EditMask : IDisposable
 /// FocusFlow phase 1 (DiffEdit-style): sample noisy versions of the source at an intermediate level and
 /// measure where the model's source and target velocities disagree; then clip, normalise, dilate, blur
 /// and threshold. Every sample sees one latent, so its negative and source rows serve every target: a sample
-/// costs 2 + K rows for K targets, and all samples go into one request.
+/// costs 2 + K rows for K targets (1 + K without classifier-free guidance), and all samples go into one request.
 /// </summary>
 public static class FocusFlowMask
 {
@@ -61,10 +61,11 @@ public static class FocusFlowMask
         int init = Math.Clamp((int)(T * mo.Strength), 1, T);
         int index = T - init;
         float t = schedule.Timesteps[index], sigma = schedule.Sigmas[index];
-        var acc = targets.Select(_ => torch.zeros(xSrc.shape[^2], xSrc.shape[^1], ScalarType.Float32, xSrc.device)).ToArray();
+        var (height, width) = field.Layout.GridSize(xSrc);
+        var acc = targets.Select(_ => torch.zeros(height, width, ScalarType.Float32, xSrc.device)).ToArray();
         using (var scope = torch.NewDisposeScope())
         {
-            var request = new VelocityRequest();
+            var request = field.NewRequest();
             var rows = new (GuidedRows Source, GuidedRows Target)[mo.Samples, targets.Count];
             for (int s = 0; s < mo.Samples; s++)
             {
@@ -83,7 +84,7 @@ public static class FocusFlowMask
                 {
                     var vs = GuidedVelocityField.Guide(velocities, rows[s, j].Source);
                     var vt = GuidedVelocityField.Guide(velocities, rows[s, j].Target);
-                    acc[j].add_((vt - vs).abs().mean(new long[] { 0, 1 }));
+                    acc[j].add_(field.Layout.ToGrid(vt - vs).abs().mean(new long[] { 0, 1 }));
                 }
                 run.Report(EditPhase.Mask, s + 1, mo.Samples);
             }

@@ -50,7 +50,11 @@ public sealed class GuidedVelocityField : IDisposable
             var pooled = torch.cat(prompts.Select(p => _rows.Pooled.narrow(0, p, 1)).ToArray(), 0);
             // The timestep stays float32 whatever the model precision (fp16 cannot hold 371.5 exactly), as in diffusers.
             var timestep = torch.full(new long[] { n }, t, ScalarType.Float32, _model.Device);
-            parts.Add(_model.Forward(latents, sequence, pooled, timestep).to(ScalarType.Float32));
+            var velocity = request.ClassifierFreeGuidance
+                ? _model.Forward(latents, sequence, pooled, timestep)
+                : _model.Forward(latents, sequence, pooled, timestep,
+                    torch.tensor(request.Guidances.Skip(start).Take(n).Select(g => (float)g).ToArray(), ScalarType.Float32, _model.Device));
+            parts.Add(velocity.to(ScalarType.Float32));
             Calls++;
             Rows += n;
         }
@@ -58,9 +62,17 @@ public sealed class GuidedVelocityField : IDisposable
         return all.MoveToOuterDisposeScope();
     }
 
-    /// <summary>u + scale*(c - u) from evaluated rows: [1, C, H, W].</summary>
+    /// <summary>A request for this field's model: with or without classifier-free guidance rows.</summary>
+    public VelocityRequest NewRequest() => new(_model.ClassifierFreeGuidance);
+
+    /// <summary>How the field's latents map to the mask's grid.</summary>
+    public ILatentLayout Layout => _model.Layout;
+
+    /// <summary>u + scale*(c - u) from evaluated rows: [1, ...] (the row itself when both are one row: guidance was a model input).</summary>
     public static Tensor Guide(Tensor velocities, GuidedRows g)
     {
+        if (g.Unconditional == g.Conditional)
+            return velocities.narrow(0, g.Conditional, 1);
         using var scope = torch.NewDisposeScope();
         var u = velocities.narrow(0, g.Unconditional, 1);
         var c = velocities.narrow(0, g.Conditional, 1);

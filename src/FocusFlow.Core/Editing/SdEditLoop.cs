@@ -27,7 +27,7 @@ public static class SdEditLoop
             for (int i = start; i < T; i++)
             {
                 using var scope = torch.NewDisposeScope();
-                var request = new VelocityRequest();
+                var request = field.NewRequest();
                 var rows = Enumerable.Range(0, K).Select(k => request.Guided(x[k], GuidanceBatch.TargetRow(k), options.TargetGuidance)).ToArray();
                 var velocities = field.Evaluate(request, schedule.Timesteps[i], run);
                 for (int k = 0; k < K; k++)

@@ -93,8 +93,7 @@ public sealed class Sd3PromptEncoder : IDisposable
             {
                 RestsOnCpu = rest,
             };
-            foreach (var report in encoder.LoadReports.Where(r => r.Unexpected.Count > 0))
-                onWarning?.Invoke($"{report.Source}: {report.Unexpected.Count} tensors the model does not use were ignored ({string.Join(", ", report.Unexpected.Take(5))}).");
+            WarnUnexpected(encoder.LoadReports, onWarning);
             return encoder;
         }
         catch
@@ -104,7 +103,14 @@ public sealed class Sd3PromptEncoder : IDisposable
         }
     }
 
-    static T Track<T>(List<IDisposable> loaded, T module) where T : IDisposable
+    /// <summary>Tells <paramref name="onWarning"/> about tensors in the weights that the encoders do not use.</summary>
+    internal static void WarnUnexpected(IEnumerable<WeightLoadReport> reports, Action<string>? onWarning)
+    {
+        foreach (var report in reports.Where(r => r.Unexpected.Count > 0))
+            onWarning?.Invoke($"{report.Source}: {report.Unexpected.Count} tensors the model does not use were ignored ({string.Join(", ", report.Unexpected.Take(5))}).");
+    }
+
+    internal static T Track<T>(List<IDisposable> loaded, T module) where T : IDisposable
     {
         loaded.Add(module);
         return module;
@@ -162,7 +168,7 @@ public sealed class Sd3PromptEncoder : IDisposable
         return model.forward(tokens.ToTensor(Placement.Device));
     }
 
-    static void WarnIfTruncated(TokenizedText tokens, IPromptTokenizer tokenizer, string name, Action<string>? onWarning)
+    internal static void WarnIfTruncated(TokenizedText tokens, IPromptTokenizer tokenizer, string name, Action<string>? onWarning)
     {
         if (!tokens.IsTruncated || onWarning is null) return;
         onWarning($"The prompt is longer than {name} can read ({tokens.UntruncatedIds.Count} tokens, at most {tokens.MaxLength}); " +
@@ -170,10 +176,13 @@ public sealed class Sd3PromptEncoder : IDisposable
     }
 
     /// <summary>Runs <paramref name="encode"/> with <paramref name="encoder"/> on the compute device, and back to rest after.</summary>
-    T Visiting<T>(nn.Module encoder, Func<T> encode)
+    T Visiting<T>(nn.Module encoder, Func<T> encode) => Visiting(encoder, RestsOnCpu, Placement.Device, encode);
+
+    /// <summary>Runs <paramref name="encode"/>; an encoder resting in CPU memory visits <paramref name="device"/> meanwhile.</summary>
+    internal static T Visiting<T>(nn.Module encoder, bool rests, Device device, Func<T> encode)
     {
-        if (!RestsOnCpu) return encode();
-        encoder.to(Placement.Device);
+        if (!rests) return encode();
+        encoder.to(device);
         try
         {
             return encode();

@@ -35,5 +35,5 @@ public static class ArchitectureFixture
             $"{wrongShape.Count} with another shape (e.g. {string.Join("; ", wrongShape.Take(5))})");
     }
 
-    static string Shape(IEnumerable<long> dims) => "[" + string.Join(",", dims) + "]";
+    public static string Shape(IEnumerable<long> dims) => "[" + string.Join(",", dims) + "]";
 }

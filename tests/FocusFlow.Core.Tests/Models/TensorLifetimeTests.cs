@@ -23,7 +23,7 @@ public class TensorLifetimeTests
 
     /// <summary>Runs <paramref name="run"/> once (lazy caches), then <see cref="Runs"/> times: while a result is held,
     /// only its <paramref name="results"/> tensors are alive; once it is disposed, nothing is.</summary>
-    static void AssertLeavesOnlyItsResults(int results, Func<IDisposable> run)
+    internal static void AssertLeavesOnlyItsResults(int results, Func<IDisposable> run)
     {
         run().Dispose();
         var before = Live;

@@ -94,7 +94,11 @@ public sealed class Sd3PipelineFiles : ModelFileLayout
     /// folder, its configuration, its tokenizer files, its weights or one of their shards. The weights are judged
     /// as a loader with the same <paramref name="variant"/> finds them (<see cref="WeightFileLocator.TryLocate"/>).
     /// </summary>
-    public static IReadOnlyList<string> Missing(string snapshotFolder, bool includeT5, string? variant)
+    public static IReadOnlyList<string> Missing(string snapshotFolder, bool includeT5, string? variant) =>
+        Missing(snapshotFolder, folder => NeededComponents(folder, includeT5), variant);
+
+    /// <summary>What a local snapshot lacks for the <paramref name="components"/> its model_index.json implies (any diffusers pipeline).</summary>
+    internal static IReadOnlyList<string> Missing(string snapshotFolder, Func<DiffusersModelFolder, IEnumerable<string>> components, string? variant)
     {
         if (!FileLinks.FileExists(Path.Combine(snapshotFolder, ModelIndex)))
             return new[] { ModelIndex };
@@ -108,7 +112,7 @@ public sealed class Sd3PipelineFiles : ModelFileLayout
             return new[] { ModelIndex + " (unreadable)" };
         }
         var missing = new List<string>();
-        foreach (var name in NeededComponents(folder, includeT5))
+        foreach (var name in components(folder))
         {
             var dir = Path.Combine(snapshotFolder, name);
             bool Has(string file) => FileLinks.FileExists(Path.Combine(dir, file));

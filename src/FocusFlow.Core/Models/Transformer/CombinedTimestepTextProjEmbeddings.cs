@@ -24,7 +24,8 @@ public sealed class CombinedTimestepTextProjEmbeddings : nn.Module<Tensor, Tenso
         _frequencies = TimestepFrequencies(TimestepChannels / 2, placement.Device);
     }
 
-    static Tensor TimestepFrequencies(int half, Device device)
+    /// <summary>exp(-ln(10000) k / half), k = 0..half-1, in float32: the frequencies of diffusers' Timesteps projection.</summary>
+    internal static Tensor TimestepFrequencies(int half, Device device)
     {
         using var scope = torch.NewDisposeScope();
         var exponent = torch.arange(0, half, ScalarType.Float32, device) * -Math.Log(10000.0);
@@ -32,10 +33,13 @@ public sealed class CombinedTimestepTextProjEmbeddings : nn.Module<Tensor, Tenso
     }
 
     /// <summary>Sinusoidal embedding [B,256] (float32) of timesteps [B] in 0..1000, cosines first.</summary>
-    public Tensor TimestepProjection(Tensor timesteps)
+    public Tensor TimestepProjection(Tensor timesteps) => SinusoidalProjection(timesteps, _frequencies);
+
+    /// <summary>Sinusoidal embedding [B, 2*frequencies] (float32) of values [B], cosines first (flip_sin_to_cos).</summary>
+    internal static Tensor SinusoidalProjection(Tensor timesteps, Tensor frequencies)
     {
         using var scope = torch.NewDisposeScope();
-        var angles = timesteps.to(ScalarType.Float32, _frequencies.device).unsqueeze(1) * _frequencies.unsqueeze(0);
+        var angles = timesteps.to(ScalarType.Float32, frequencies.device).unsqueeze(1) * frequencies.unsqueeze(0);
         return torch.cat(new[] { angles.cos(), angles.sin() }, 1).MoveToOuterDisposeScope();
     }
 

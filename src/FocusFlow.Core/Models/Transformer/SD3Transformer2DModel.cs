@@ -138,12 +138,6 @@ public sealed class SD3Transformer2DModel : nn.Module<Tensor, Tensor, Tensor, Te
     {
         if (latents.dim() != 4 || latents.shape[1] != Config.InChannels)
             throw new ArgumentException($"latents must be [B, {Config.InChannels}, H, W]; got [{string.Join(", ", latents.shape)}].");
-        long b = latents.shape[0];
-        if (text.dim() != 3 || text.shape[0] != b || text.shape[2] != Config.JointAttentionDim)
-            throw new ArgumentException($"encoderHiddenStates must be [{b}, T, {Config.JointAttentionDim}]; got [{string.Join(", ", text.shape)}].");
-        if (pooled.dim() != 2 || pooled.shape[0] != b || pooled.shape[1] != Config.PooledProjectionDim)
-            throw new ArgumentException($"pooled must be [{b}, {Config.PooledProjectionDim}]; got [{string.Join(", ", pooled.shape)}].");
-        if (timestep.dim() != 1 || timestep.shape[0] != b)
-            throw new ArgumentException($"timestep must be [{b}]; got [{string.Join(", ", timestep.shape)}].");
+        ConditioningShapes.Check(latents.shape[0], text, Config.JointAttentionDim, pooled, Config.PooledProjectionDim, timestep);
     }
 }
