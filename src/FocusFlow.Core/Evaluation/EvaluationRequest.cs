@@ -1,4 +1,5 @@
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Families;
 using FocusFlow.Core.Settings;
 
 namespace FocusFlow.Core.Evaluation;
@@ -36,6 +37,8 @@ public sealed record EvaluationRequest
     public bool Force { get; init; }
 
     public string Model { get; init; } = "";
+    /// <summary>The model's family, whose defaults the methods take.</summary>
+    public IModelFamily Family { get; init; } = ModelFamilies.Sd3;
     public string ClipModel { get; init; } = "";
     public string LpipsModel { get; init; } = "";
     public string? LpipsHeads { get; init; }
@@ -51,7 +54,7 @@ public sealed record EvaluationRequest
         try
         {
             var settings = new EditSettings(method).Set("Steps", Steps).Set("Seed", Seed).SetAll(Options);
-            return Overrides.ApplyTo(settings).Build();
+            return Overrides.ApplyTo(settings).Build(Family);
         }
         catch (OptionOutOfRangeException e)
         {

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Families;
 using System.Text;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO;
@@ -18,7 +19,7 @@ namespace FocusFlow.Core.Evaluation;
 /// </summary>
 public static class EvaluationRunner
 {
-    public static EvaluationOutcome Run(EvaluationPlan plan, Sd3Pipeline pipeline, EditQualityMeter meter, EvaluationObserver observer)
+    public static EvaluationOutcome Run(EvaluationPlan plan, IEditModel pipeline, EditQualityMeter meter, EvaluationObserver observer)
     {
         var request = plan.Request;
         var files = new EvaluationFiles(request.OutputFolder);
@@ -63,7 +64,7 @@ public static class EvaluationRunner
     /// group's time. A failure of the edit fails its targets; the run goes on. Returns the rows and the model rows used.
     /// </summary>
     static (IReadOnlyList<EvaluationRow> Rows, int ModelRows) RunGroup(EvaluationPlan plan, EvaluationFiles files, IReadOnlyList<EvaluationWork> group,
-        Sd3Pipeline pipeline, EditQualityMeter meter, IReadOnlyDictionary<(EditMethod, string), EvaluationRow> earlier, ISet<string> sources, EvaluationObserver observer)
+        IEditModel pipeline, EditQualityMeter meter, IReadOnlyDictionary<(EditMethod, string), EvaluationRow> earlier, ISet<string> sources, EvaluationObserver observer)
     {
         var method = group[0].Method;
         var items = group.Select(work =>

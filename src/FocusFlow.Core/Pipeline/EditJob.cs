@@ -1,3 +1,4 @@
+using FocusFlow.Core.Families;
 using System.Diagnostics;
 using System.Globalization;
 using FocusFlow.Core.Editing;
@@ -56,7 +57,7 @@ public sealed record EditJobResult(
 
 public static class EditJob
 {
-    public static EditJobResult Run(Sd3Pipeline pipeline, EditJobRequest request, EditObserver observer) =>
+    public static EditJobResult Run(IEditModel pipeline, EditJobRequest request, EditObserver observer) =>
         RunGroup(pipeline, new[] { request }, observer)[0];
 
     /// <summary>
@@ -64,7 +65,7 @@ public static class EditJob
     /// stream) and writes each request's files; the results come in request order. The requests must agree on
     /// everything but the target prompt and the outputs.
     /// </summary>
-    public static IReadOnlyList<EditJobResult> RunGroup(Sd3Pipeline pipeline, IReadOnlyList<EditJobRequest> requests, EditObserver observer)
+    public static IReadOnlyList<EditJobResult> RunGroup(IEditModel pipeline, IReadOnlyList<EditJobRequest> requests, EditObserver observer)
     {
         var clock = Stopwatch.StartNew();
         var first = CheckGroup(requests);
@@ -114,7 +115,7 @@ public static class EditJob
     static bool SameSize(IReadOnlyList<int>? a, IReadOnlyList<int>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
 
     /// <summary>Writes one target's PNG and, when asked, its mask, overlay, latents and comparison (all or none); returns the companions' paths.</summary>
-    static (string? Mask, string? Overlay, string? Latents, string? Comparison) Save(Sd3Pipeline pipeline, EditJobRequest request, Image<Rgb24> image, Tensor sourceLatent, EditOutcome outcome)
+    static (string? Mask, string? Overlay, string? Latents, string? Comparison) Save(IEditModel pipeline, EditJobRequest request, Image<Rgb24> image, Tensor sourceLatent, EditOutcome outcome)
     {
         int width = image.Width, height = image.Height;
         var provenance = Provenance.For(request, request.Options, pipeline, width, height, request.MaskImage);
@@ -160,7 +161,7 @@ public static class EditJob
         return (maskPath, overlayPath, latentsPath, comparisonPath);
     }
 
-    static Dictionary<string, string> Metadata(EditJobRequest r, Sd3Pipeline p)
+    static Dictionary<string, string> Metadata(EditJobRequest r, IEditModel p)
     {
         var o = r.Options;
         var inv = CultureInfo.InvariantCulture;

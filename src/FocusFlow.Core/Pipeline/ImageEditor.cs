@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Families;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Sampling;
 using SixLabors.ImageSharp;
@@ -13,15 +14,17 @@ namespace FocusFlow.Core.Pipeline;
 /// The edit of an image already at its working size toward one or more target prompts: source latent and
 /// prompt embeddings once, then the masks (FocusFlow; reused from the pipeline's mask cache where made before)
 /// and the method's loop for all targets together on the same conditioning and noise, then the decodes.
-/// Each target's result equals the edit of that target alone (to float rounding).
+/// Each target's result equals the edit of that target alone (to float rounding). The model's family gives the velocity,
+/// the working latents (SD3: the grid; FLUX.1: packed) and the schedule (<see cref="IEditModel.Space"/>).
 /// </summary>
 public static class ImageEditor
 {
     /// <param name="userMask">A soft mask [h, w] at latent resolution that replaces FocusFlow's automatic mask for every target.</param>
-    public static EditGroupOutcome Edit(Sd3Pipeline pipeline, Image<Rgb24> image, string sourcePrompt, IReadOnlyList<string> targetPrompts,
+    public static EditGroupOutcome Edit(IEditModel pipeline, Image<Rgb24> image, string sourcePrompt, IReadOnlyList<string> targetPrompts,
         EditOptions options, Tensor? userMask, EditObserver observer)
     {
         options.EnsureValid();
+        pipeline.Family.CheckOptions(options);
         if (targetPrompts.Count == 0) throw new ArgumentException("Give at least one target prompt.", "To");
         if (userMask is not null && options.Method != EditMethod.FocusFlow)
             throw new ArgumentException($"A mask image applies to the FocusFlow method only, not to {options.Method}.", "Mask");
@@ -32,13 +35,15 @@ public static class ImageEditor
             var peak = new PeakMemory(pipeline.Placement.Device);
             Report(observer, EditPhase.Encoding, 0, 2);
             var xSrc = pipeline.ImageToLatent(image, options.VaeMemory, observer.Warning);
+            using var space = pipeline.Space(xSrc.shape[^2], xSrc.shape[^1]);
+            using var working = space.ToWorking(xSrc);
             var masks = new EditMask?[targetPrompts.Count];
             var latents = new Tensor?[targetPrompts.Count];
             var outcomes = new List<EditOutcome>();
             try
             {
                 Report(observer, EditPhase.Encoding, 1, 2);
-                using var field = Field(pipeline, xSrc, sourcePrompt, targetPrompts, options, observer);
+                using var field = Field(pipeline, space, xSrc, sourcePrompt, targetPrompts, options, observer);
                 Report(observer, EditPhase.Encoding, 2, 2);
                 peak.Sample();
                 observer.Verbose?.Invoke($"Source latent and {targetPrompts.Count + 2} prompts ready in {clock.Elapsed.TotalSeconds:F1} s; up to {field.MaxBatchRows} rows per model call.");
@@ -46,22 +51,22 @@ public static class ImageEditor
 
                 using var noise = new NoiseSource(options.Seed, pipeline.Placement.Device);
                 var run = new EditRun(noise, observer.Progress, observer.Cancellation);
-                var schedule = pipeline.Schedule(options.Steps);
+                var schedule = space.Schedule(options.Steps);
                 if (options.Method == EditMethod.FocusFlow)
                 {
                     if (userMask is not null)
                         for (int k = 0; k < masks.Length; k++)
                             masks[k] = FocusFlowMask.FromSoft(userMask.to(ScalarType.Float32, xSrc.device, copy: true), options.Mask.Threshold);
                     else
-                        AutomaticMasks(pipeline, MaskKey.Digest(image), field, xSrc, schedule, sourcePrompt, targetPrompts, options, run, masks);
+                        AutomaticMasks(pipeline, MaskKey.Digest(image), field, working, schedule, sourcePrompt, targetPrompts, options, run, masks);
                     for (int k = 0; k < masks.Length; k++)
                         observer.Verbose?.Invoke($"Mask for '{targetPrompts[k]}' covers {masks[k]!.Coverage:P1} of the image.");
                     peak.Sample();
                 }
                 var edited = options.Method == EditMethod.SDEdit
-                    ? SdEditLoop.Run(field, xSrc, schedule, options, run)
-                    : FlowEditLoop.Run(field, xSrc, schedule, options, options.Method == EditMethod.FocusFlow ? masks.Select(m => m!.Soft).ToList() : null, run);
-                edited.CopyTo(latents, 0);
+                    ? SdEditLoop.Run(field, working, schedule, options, run)
+                    : FlowEditLoop.Run(field, working, schedule, options, options.Method == EditMethod.FocusFlow ? masks.Select(m => m!.Soft).ToList() : null, run);
+                for (int k = 0; k < edited.Length; k++) latents[k] = space.TakeGrid(edited[k]);
                 peak.Sample();
                 observer.Verbose?.Invoke($"{options.Method}, {targetPrompts.Count} target(s): {field.Calls} transformer calls, {field.Rows} rows in {clock.Elapsed.TotalSeconds:F1} s.");
                 for (int k = 0; k < targetPrompts.Count; k++)
@@ -88,10 +93,11 @@ public static class ImageEditor
     }
 
     /// <summary>FocusFlow's automatic mask alone (Get-FocusFlowMask): phase 1 without the edit, from the mask cache when made before.</summary>
-    public static EditMask Mask(Sd3Pipeline pipeline, Image<Rgb24> image, string sourcePrompt, string targetPrompt,
+    public static EditMask Mask(IEditModel pipeline, Image<Rgb24> image, string sourcePrompt, string targetPrompt,
         EditOptions options, EditObserver observer)
     {
         options = (options.Method == EditMethod.FocusFlow ? options : options with { Method = EditMethod.FocusFlow }).EnsureValid();
+        pipeline.Family.CheckOptions(options);
         lock (pipeline.EditLock)
         {
             using var noGrad = torch.no_grad();
@@ -99,24 +105,26 @@ public static class ImageEditor
             var key = MaskKey.For(MaskKey.Digest(image), sourcePrompt, targetPrompt, options);
             if (pipeline.Masks.TryGet(key) is { } cached) return cached;
             using var xSrc = pipeline.ImageToLatent(image, options.VaeMemory, observer.Warning);
-            using var field = Field(pipeline, xSrc, sourcePrompt, new[] { targetPrompt }, options, observer);
+            using var space = pipeline.Space(xSrc.shape[^2], xSrc.shape[^1]);
+            using var working = space.ToWorking(xSrc);
+            using var field = Field(pipeline, space, xSrc, sourcePrompt, new[] { targetPrompt }, options, observer);
             using var noise = new NoiseSource(options.Seed, pipeline.Placement.Device);
             var run = new EditRun(noise, observer.Progress, observer.Cancellation);
-            AutomaticMasks(pipeline, key.ImageDigest, field, xSrc, pipeline.Schedule(options.Steps), sourcePrompt, new[] { targetPrompt }, options, run, masks);
+            AutomaticMasks(pipeline, key.ImageDigest, field, working, space.Schedule(options.Steps), sourcePrompt, new[] { targetPrompt }, options, run, masks);
             return masks[0]!;
         }
     }
 
-    static GuidedVelocityField Field(Sd3Pipeline pipeline, Tensor xSrc, string sourcePrompt, IReadOnlyList<string> targetPrompts,
+    static GuidedVelocityField Field(IEditModel pipeline, IEditSpace space, Tensor xSrc, string sourcePrompt, IReadOnlyList<string> targetPrompts,
         EditOptions options, EditObserver observer)
     {
         using var guidance = pipeline.Encode(sourcePrompt, targetPrompts, options.NegativePrompt, observer.Warning, observer.Verbose);
-        int rows = RowBudget.For(pipeline.Velocity, xSrc.shape[^2], xSrc.shape[^1], guidance.Sequence.shape[1], options.MaxBatchRows);
-        return new GuidedVelocityField(pipeline.Velocity, guidance, rows);
+        int rows = RowBudget.For(space.Velocity, xSrc.shape[^2], xSrc.shape[^1], guidance.Sequence.shape[1], options.MaxBatchRows);
+        return new GuidedVelocityField(space.Velocity, guidance, rows);
     }
 
     /// <summary>Fills <paramref name="masks"/>: from the pipeline's cache where there, the others computed together and cached.</summary>
-    static void AutomaticMasks(Sd3Pipeline pipeline, string digest, GuidedVelocityField field, Tensor xSrc, FlowMatchSchedule schedule,
+    static void AutomaticMasks(IEditModel pipeline, string digest, GuidedVelocityField field, Tensor working, FlowMatchSchedule schedule,
         string sourcePrompt, IReadOnlyList<string> targetPrompts, EditOptions options, EditRun run, EditMask?[] masks)
     {
         var keys = targetPrompts.Select(t => MaskKey.For(digest, sourcePrompt, t, options)).ToList();
@@ -124,7 +132,7 @@ public static class ImageEditor
         for (int k = 0; k < keys.Count; k++)
             if ((masks[k] = pipeline.Masks.TryGet(keys[k])) is null) missing.Add(k);
         if (missing.Count == 0) return;
-        var computed = FocusFlowMask.Compute(field, xSrc, schedule, options, run, missing);
+        var computed = FocusFlowMask.Compute(field, working, schedule, options, run, missing);
         for (int j = 0; j < missing.Count; j++)
         {
             masks[missing[j]] = computed[j];

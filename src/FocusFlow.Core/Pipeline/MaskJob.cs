@@ -1,3 +1,4 @@
+using FocusFlow.Core.Families;
 using System.Diagnostics;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO;
@@ -33,7 +34,7 @@ public sealed record MaskJobResult(string Source, string Mask, string? Overlay, 
 
 public static class MaskJob
 {
-    public static MaskJobResult Run(Sd3Pipeline pipeline, MaskJobRequest request, EditObserver observer)
+    public static MaskJobResult Run(IEditModel pipeline, MaskJobRequest request, EditObserver observer)
     {
         var clock = Stopwatch.StartNew();
         var options = (request.Options.Method == EditMethod.FocusFlow ? request.Options : request.Options with { Method = EditMethod.FocusFlow }).EnsureValid();

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.SingleFile;
 using FocusFlow.Core.Runtime;
@@ -27,14 +28,43 @@ public static class PipelineLoader
             : ModelResolver.Resolve(chosen, options.HubOptions(), downloads, ct);
     }
 
+    /// <summary>
+    /// The family of <paramref name="model"/> (its defaults apply to an edit) from its model_index.json, without loading
+    /// it: a folder or a complete hub snapshot is read as it is; a hub id not in the cache is downloaded only when
+    /// <paramref name="download"/> (else it takes the default family). A single file, or a folder the load will refuse,
+    /// is the default family's.
+    /// </summary>
+    public static IModelFamily FamilyOf(string? model, PipelineOptions options, bool download = false, CancellationToken ct = default)
+    {
+        var chosen = Sd3Pipeline.ChooseModel(model);
+        if (SingleFileCheckpoint.IsSingleFile(chosen)) return ModelFamilies.Sd3;
+        try
+        {
+            string folder;
+            try
+            {
+                folder = ModelResolver.Resolve(chosen, DiffusersPipelineFiles.Instance, options.HubOptions() with { Offline = true }, ct: ct);
+            }
+            catch (HubException e) when (e.Kind == HubErrorKind.Offline && download)
+            {
+                folder = ModelResolver.Resolve(chosen, DiffusersPipelineFiles.Instance, options.HubOptions(), ct: ct);
+            }
+            return ModelFamilies.OfPath(folder);
+        }
+        catch (Exception e) when (e is HubException or IO.Models.ModelFolderException)
+        {
+            return ModelFamilies.Sd3;
+        }
+    }
+
     /// <summary>Resolves and loads <paramref name="model"/>; a model already loaded with these options is reused.</summary>
-    public static Sd3Pipeline Load(string? model, PipelineOptions options, IProgress<DownloadProgress>? downloads = null,
+    public static IEditModel Load(string? model, PipelineOptions options, IProgress<DownloadProgress>? downloads = null,
         Action<string>? log = null, CancellationToken ct = default) =>
         LoadFolder(Resolve(model, options, downloads, ct), options, log);
 
     /// <summary>Loads a resolved model folder (see <see cref="Resolve"/>), once per process, without a lease (for hosts
     /// that never remove models while they run).</summary>
-    public static Sd3Pipeline LoadFolder(string folder, PipelineOptions options, Action<string>? log = null) =>
+    public static IEditModel LoadFolder(string folder, PipelineOptions options, Action<string>? log = null) =>
         PipelineRegistry.GetOrLoad(folder, options, log);
 
     /// <summary>Loads a resolved model folder once per process and holds it until the lease is disposed, so that

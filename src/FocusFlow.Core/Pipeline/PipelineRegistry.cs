@@ -1,3 +1,4 @@
+using FocusFlow.Core.Families;
 using FocusFlow.Core.Runtime;
 
 namespace FocusFlow.Core.Pipeline;
@@ -11,7 +12,7 @@ public static class PipelineRegistry
 {
     sealed class Entry
     {
-        public required Sd3Pipeline Pipeline { get; init; }
+        public required IEditModel Pipeline { get; init; }
         public int Leases;
         public bool Removing;
     }
@@ -46,7 +47,7 @@ public static class PipelineRegistry
             }
             else
             {
-                entry = new Entry { Pipeline = Sd3Pipeline.Load(key.Item1, options, verbose) };
+                entry = new Entry { Pipeline = ModelFamilies.Load(key.Item1, options, verbose) };
                 Loaded[key] = entry;
                 LoadCount++;
             }
@@ -56,13 +57,13 @@ public static class PipelineRegistry
     }
 
     /// <summary>The loaded model without a lease, for hosts that never remove models while they run (MSBuild nodes, tests).</summary>
-    public static Sd3Pipeline GetOrLoad(string modelFolder, PipelineOptions options, Action<string>? verbose = null)
+    public static IEditModel GetOrLoad(string modelFolder, PipelineOptions options, Action<string>? verbose = null)
     {
         using var lease = Lease(modelFolder, options, verbose);
         return lease.Pipeline;
     }
 
-    public static IReadOnlyList<Sd3Pipeline> All
+    public static IReadOnlyList<IEditModel> All
     {
         get { lock (Gate) return Loaded.Values.Select(e => e.Pipeline).ToList(); }
     }
@@ -129,9 +130,9 @@ public sealed class PipelineLease : IDisposable
 {
     Action? _release;
 
-    internal PipelineLease(Sd3Pipeline pipeline, Action release) => (Pipeline, _release) = (pipeline, release);
+    internal PipelineLease(IEditModel pipeline, Action release) => (Pipeline, _release) = (pipeline, release);
 
-    public Sd3Pipeline Pipeline { get; }
+    public IEditModel Pipeline { get; }
 
     public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
 }

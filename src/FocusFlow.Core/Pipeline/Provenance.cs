@@ -1,3 +1,4 @@
+using FocusFlow.Core.Families;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
@@ -45,6 +46,8 @@ public sealed partial record Provenance
     public int Height { get; init; }
     /// <summary>The model: a Hugging Face id with its commit (<c>org/name@commit</c>) when it came from the hub cache, else its folder.</summary>
     public required string Model { get; init; }
+    /// <summary>The model's family where it is not SD3 (<see cref="Families.IModelFamily.Name"/>: "FLUX.1"); absent for SD3, as in every provenance written before families were recorded.</summary>
+    public string? Family { get; init; }
     /// <summary>The commit of a hub model (null for a plain folder).</summary>
     public string? Revision { get; init; }
     public string Precision { get; init; } = "";
@@ -57,7 +60,7 @@ public sealed partial record Provenance
         typeof(Provenance).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>The provenance of a job's outputs on a loaded pipeline.</summary>
-    public static Provenance For(ImageJobRequest request, EditOptions options, Sd3Pipeline pipeline, int width, int height, string? maskImage = null)
+    public static Provenance For(ImageJobRequest request, EditOptions options, IEditModel pipeline, int width, int height, string? maskImage = null)
     {
         var (model, revision) = DescribeModel(pipeline.SourcePath);
         return new Provenance
@@ -65,6 +68,7 @@ public sealed partial record Provenance
             Source = Path.GetFullPath(request.Source), SourcePrompt = request.SourcePrompt, TargetPrompt = request.TargetPrompt,
             Options = options, MaskImage = maskImage is null ? null : Path.GetFullPath(maskImage), Size = request.Size,
             Width = width, Height = height, Model = model, Revision = revision,
+            Family = pipeline.Family == ModelFamilies.Sd3 ? null : pipeline.Family.Name,
             Precision = pipeline.Options.Precision.ToString(), UseT5 = pipeline.Options.UseT5, Device = pipeline.Placement.ToString(),
         };
     }

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.Images;
 
@@ -47,7 +48,7 @@ public static class ProvenanceReplay
     {
         try
         {
-            return ModelResolver.Resolve(recorded, layout ?? Sd3PipelineFiles.Instance, options with { Offline = true });
+            return ModelResolver.Resolve(recorded, layout ?? DiffusersPipelineFiles.Instance, options with { Offline = true });
         }
         catch (HubException e)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.IO.SingleFile;
@@ -21,7 +22,7 @@ namespace FocusFlow.Core.Pipeline;
 /// encoders. The weights are shared and read-only; load it once and run every edit of a session on it.
 /// Edits on one pipeline run one at a time.
 /// </summary>
-public sealed partial class Sd3Pipeline : IDisposable
+public sealed partial class Sd3Pipeline : IEditModel
 {
     /// <summary>The model of the published evaluation, used when none is named.</summary>
     public const string DefaultModelId = "stabilityai/stable-diffusion-3-medium-diffusers";
@@ -44,6 +45,7 @@ public sealed partial class Sd3Pipeline : IDisposable
     Sd3PromptEncoder? _text;
     bool _disposed;
 
+    public IModelFamily Family => ModelFamilies.Sd3;
     public DiffusersModelFolder Model { get; }
     public PipelineOptions Options { get; }
     public TensorPlacement Placement { get; }
@@ -103,6 +105,23 @@ public sealed partial class Sd3Pipeline : IDisposable
     }
 
     public FlowMatchSchedule Schedule(int steps) => Scheduler.SetTimesteps(steps);
+
+    public long ParameterCount => Transformer.parameters().Sum(t => t.numel());
+
+    /// <summary>Whether prompts are encoded with T5: asked for, and the model has it.</summary>
+    public bool UsesT5 => Options.UseT5 && Model.Optional("text_encoder_3") is not null;
+
+    /// <summary>SD3 works on the latent grid itself, with one schedule for every size.</summary>
+    public IEditSpace Space(long latentHeight, long latentWidth) => new Sd3EditSpace(this);
+
+    sealed class Sd3EditSpace(Sd3Pipeline pipeline) : IEditSpace
+    {
+        public IVelocityModel Velocity => pipeline.Velocity;
+        public Tensor ToWorking(Tensor grid) => grid.alias();
+        public Tensor TakeGrid(Tensor working) => working;
+        public FlowMatchSchedule Schedule(int steps) => pipeline.Schedule(steps);
+        public void Dispose() { }
+    }
 
     /// <summary>
     /// The guidance batch for a source prompt and target prompts: rows negative, source, then one per target (the

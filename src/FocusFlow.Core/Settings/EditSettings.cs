@@ -1,5 +1,6 @@
 using System.Globalization;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Families;
 
 namespace FocusFlow.Core.Settings;
 
@@ -54,18 +55,23 @@ public sealed class EditSettings
     public object? Given(string name) => _values.TryGetValue(name.Trim(), out var v) ? v.Value : null;
 
     /// <summary>
-    /// The options: the method's published defaults, NMax/NMin scaled with Steps where not given
-    /// (<see cref="StepScaling"/>), every given value, a random seed when none was given (<see cref="ChooseSeed"/>);
-    /// validated. Throws <see cref="OptionOutOfRangeException"/> naming the first impossible value.
+    /// The options: the method's defaults on <paramref name="family"/> (default SD3, the published ones), NMax/NMin
+    /// scaled with Steps where not given (<see cref="StepScaling"/>), every given value, a random seed when none was
+    /// given (<see cref="ChooseSeed"/>); validated, and checked against what the family can honour. Throws
+    /// <see cref="OptionOutOfRangeException"/> naming the first impossible value.
     /// </summary>
-    public EditOptions Build()
+    public EditOptions Build(IModelFamily? family = null)
     {
-        var options = EditOptions.Defaults(Method);
+        family ??= ModelFamilies.Sd3;
+        var defaults = family.Defaults(Method);
+        var options = defaults;
         foreach (var (option, value) in _values.Values)
             options = option.Apply(options, value);
-        options = StepScaling.Apply(options, EditOptions.Defaults(Method), IsSet("NMax"), IsSet("NMin"));
+        options = StepScaling.Apply(options, defaults, IsSet("NMax"), IsSet("NMin"));
         if (!IsSet("Seed")) options = options with { Seed = ChooseSeed() };
-        return options.Validate();
+        options.Validate();
+        family.CheckOptions(options);
+        return options;
     }
 
     /// <summary>The seed of an edit given none: random, non-negative, and reported in the result so it can be repeated.</summary>

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.Metrics;
 using FocusFlow.Core.Models;
@@ -41,13 +42,13 @@ public sealed class BuildModels : IDisposable
     }
 
     /// <summary>The SD3 pipeline of <paramref name="model"/> (a folder or hub id) for <paramref name="options"/>, loaded once per build.</summary>
-    public Sd3Pipeline Pipeline(string model, PipelineOptions options, Action<string> log, CancellationToken ct)
+    public IEditModel Pipeline(string model, PipelineOptions options, Action<string> log, CancellationToken ct)
     {
         // Resolved as every surface resolves it; loaded here rather than in the process-wide registry, so it dies with the build.
         var folder = PipelineLoader.Resolve(model, options, new Progress<DownloadProgress>(p => { if (p.FileCompleted) log(p.ToString()); }), ct);
         // Auto names whichever device is there; key by the device it picks, so Auto and that device share one load.
         var placement = options with { Device = Core.Runtime.TorchRuntime.Resolve(options.Device).type == TorchSharp.DeviceType.CUDA ? Core.Runtime.ComputeDevice.Cuda : Core.Runtime.ComputeDevice.Cpu };
-        return GetOrLoad($"sd3|{Normalize(folder)}|{placement}", () => Sd3Pipeline.Load(folder, placement, log), log, folder);
+        return GetOrLoad($"model|{Normalize(folder)}|{placement}", () => ModelFamilies.Load(folder, placement, log), log, folder);
     }
 
     /// <summary>CLIP-T and LPIPS: <paramref name="clipModel"/> a folder or hub id, the LPIPS trunk and heads files (null: defaults).</summary>

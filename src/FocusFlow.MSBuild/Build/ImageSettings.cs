@@ -102,7 +102,8 @@ public sealed class ImageSettings
         var settings = new EditSettings().Set(EditSettings.MethodName, this[EditSettings.MethodName]);
         foreach (var name in EditOptionCatalog.Names) settings.Set(name, this[name]);
         if (describing && !settings.IsSet("Seed")) settings.Set("Seed", 0L);
-        return settings.Build();
+        // The family from the model's model_index.json, without downloading: an incremental check never fetches a model.
+        return settings.Build(PipelineLoader.FamilyOf(this["Model"], PipelineOptions));
     }
 
     /// <summary>The edit job for this image; a random seed when none is set.</summary>

@@ -70,6 +70,7 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
                 Shard = string.IsNullOrWhiteSpace(Shard) ? null : EvaluationShard.Parse(Shard),
                 Force = Force,
                 Model = model,
+                Family = PipelineLoader.FamilyOf(model, pipelineOptions, download: true, Cancellation),
                 ClipModel = ClipModel,
                 LpipsModel = Path.GetFullPath(LpipsModel ?? Core.Metrics.LpipsModel.DefaultTrunkPath()),
                 LpipsHeads = LpipsHeads is null ? null : Path.GetFullPath(LpipsHeads),

@@ -77,6 +77,7 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
                 Shard = Shard is null ? null : EvaluationShard.Parse(Shard),
                 Force = Force,
                 Model = model,
+                Family = FamilyOf(model, FocusFlowSession.Options(Device, Precision, NoT5)),
                 ClipModel = ClipModelSpec,
                 LpipsModel = LpipsTrunkPath,
                 LpipsHeads = LpipsHeadsPath,

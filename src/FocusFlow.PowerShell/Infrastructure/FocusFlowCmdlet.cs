@@ -1,8 +1,10 @@
+using FocusFlow.Core.Families;
 using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Hub;
+using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.IO.SingleFile;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
@@ -41,14 +43,14 @@ public abstract class FocusFlowCmdlet : PSCmdlet
     /// <summary>
     /// The local folder of a model given by path or Hugging Face id, downloading it into the Hugging Face cache
     /// if needed. Download progress is pumped onto this thread, where Write-Progress is allowed. The layout says
-    /// which kind of model it is (default: a Stable Diffusion 3 pipeline, whose folders the session remembers).
+    /// which kind of model it is (default: a diffusers pipeline of a registered family, whose folders the session remembers).
     /// </summary>
     protected string ResolveModelFolder(string spec, HubOptions options, ModelFileLayout? layout = null)
     {
-        bool pipeline = layout is null or Sd3PipelineFiles;
+        bool pipeline = layout is null or DiffusersPipelineFiles;
         if (pipeline && FocusFlowSession.ResolvedFolder(spec) is { } known && Directory.Exists(known)) return known;
         var updates = new BlockingCollection<DownloadProgress>();
-        var task = ModelResolver.ResolveAsync(spec, layout ?? Sd3PipelineFiles.Instance, options, new Progress(updates), StopToken);
+        var task = ModelResolver.ResolveAsync(spec, layout ?? DiffusersPipelineFiles.Instance, options, new Progress(updates), StopToken);
         int activity = NewActivityId();
         try
         {
@@ -85,6 +87,42 @@ public abstract class FocusFlowCmdlet : PSCmdlet
             options = options with { Components = ResolveModelFolder(options.Components, options.HubOptions()) };
         return asPath;
     }
+
+    /// <summary>
+    /// The family of a model name or folder, from its model_index.json, without loading it: a folder or a complete hub
+    /// snapshot is read as it is; a hub id not in the cache is downloaded as the load would (not under -WhatIf, which
+    /// takes the default family). A single file, or a folder the load will refuse, is the default family's.
+    /// </summary>
+    protected IModelFamily FamilyOf(string spec, PipelineOptions options)
+    {
+        if (SingleFileCheckpoint.IsSingleFile(GetUnresolvedProviderPathFromPSPath(spec))) return ModelFamilies.Sd3;
+        string folder;
+        try
+        {
+            folder = FocusFlowSession.ResolvedFolder(spec) is { } known && Directory.Exists(known) ? known
+                : ModelResolver.Resolve(spec, DiffusersPipelineFiles.Instance, options.HubOptions() with { Offline = true }, ct: StopToken);
+        }
+        catch (HubException e) when (e.Kind == HubErrorKind.Offline && !WhatIfRequested)
+        {
+            folder = ResolveModelFolder(spec, options.HubOptions());
+        }
+        catch (HubException)
+        {
+            return ModelFamilies.Sd3;
+        }
+        try
+        {
+            return ModelFamilies.OfPath(folder);
+        }
+        catch (ModelFolderException)
+        {
+            return ModelFamilies.Sd3;
+        }
+    }
+
+    bool WhatIfRequested => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given)
+        ? given is SwitchParameter { IsPresent: true } or true
+        : SessionState.PSVariable.GetValue("WhatIfPreference") is SwitchParameter { IsPresent: true } or true;
 
     /// <summary>The loaded pipeline for a model name or folder, loading it on first use in this session, leased until
     /// the caller disposes the lease (Remove-FocusFlowModel waits for it).</summary>

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Families;
 using System.Management.Automation;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Pipeline;
@@ -119,7 +120,24 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
         : FromProvenance("Mask") ? ProvenanceReplay.RecordedImage(ProvenanceFile!, mask, "mask") : GetUnresolvedProviderPathFromPSPath(mask);
 
     /// <summary>The options of this item for <paramref name="method"/>, built and validated by the engine's <see cref="EditSettings"/>.</summary>
-    protected EditOptions BuildOptions(EditMethod method) => new EditSettings(method).SetAll(OptionValues()).Build();
+    protected EditOptions BuildOptions(EditMethod method) => new EditSettings(method).SetAll(OptionValues()).Build(ModelFamily());
+
+    /// <summary>The family of this item's model (its defaults apply): the leased model's, else read from the model's
+    /// model_index.json without loading it.</summary>
+    IModelFamily ModelFamily()
+    {
+        var wanted = Wanted();
+        return _lease is not null && _leased == wanted ? _lease.Pipeline.Family : FamilyOf(wanted.Model, wanted.Options);
+    }
+
+    /// <summary>The model and load options of this item (-Model, -Precision and -NoT5 may come per item from the pipeline).</summary>
+    (string Model, PipelineOptions Options) Wanted()
+    {
+        var options = FocusFlowSession.Options(Device, Precision, NoT5, Components);
+        // A model recorded in a provenance is used only when it is here already: a replay downloads nothing.
+        var model = Model is not null && FromProvenance(nameof(Model)) ? ProvenanceReplay.Model(ProvenanceFile!, Model, options.HubOptions()) : Model;
+        return (FocusFlowSession.DefaultModel(model), options);
+    }
 
     /// <summary>Every edit option this command has, by its catalogue name; null where the user gave none.</summary>
     protected virtual IEnumerable<KeyValuePair<string, object?>> OptionValues() => new KeyValuePair<string, object?>[]
@@ -133,16 +151,13 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
 
     /// <summary>The session's pipeline for -Model, loaded on the first item that needs it (never under -WhatIf) and
     /// leased until this command ends, so another runspace cannot unload it under a running edit.</summary>
-    protected Sd3Pipeline Pipeline()
+    protected IEditModel Pipeline()
     {
         // -Model, -Precision and -NoT5 may come per item from the pipeline (Get-FocusFlowProvenance); the lease follows them.
-        var options = FocusFlowSession.Options(Device, Precision, NoT5, Components);
-        // A model recorded in a provenance is used only when it is here already: a replay downloads nothing.
-        var model = Model is not null && FromProvenance(nameof(Model)) ? ProvenanceReplay.Model(ProvenanceFile!, Model, options.HubOptions()) : Model;
-        var wanted = (FocusFlowSession.DefaultModel(model), options);
+        var wanted = Wanted();
         if (_lease is not null && _leased == wanted) return _lease.Pipeline;
         Dispose();
-        _lease = LoadPipeline(wanted.Item1, wanted.Item2);
+        _lease = LoadPipeline(wanted.Model, wanted.Options);
         _leased = wanted;
         return _lease.Pipeline;
     }

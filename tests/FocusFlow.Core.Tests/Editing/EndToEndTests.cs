@@ -14,7 +14,7 @@ public class EndToEndTests : IClassFixture<EditReference>
     readonly EditReference _ref;
     public EndToEndTests(EditReference reference) => _ref = reference;
 
-    static Sd3Pipeline Pipeline() => PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+    static Sd3Pipeline Pipeline() => (Sd3Pipeline)PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
 
     EditJobRequest Request(TempDir dir, EditMethod method) => new()
     {

@@ -19,7 +19,7 @@ public class GroupedEditTests : IClassFixture<EditReference>
 
     public GroupedEditTests(EditReference reference) => _ref = reference;
 
-    static Sd3Pipeline Pipeline() => PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
+    static Sd3Pipeline Pipeline() => (Sd3Pipeline)PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
     string SourcePrompt => _ref.Edit.GetProperty("src").GetString()!;
 
     GuidanceBatch Guidance(IReadOnlyList<string> targets) => Pipeline().Encode(SourcePrompt, targets, "");

@@ -9,7 +9,7 @@ namespace FocusFlow.Core.Tests.Evaluation;
 /// <summary>Whole runs on the tiny fixture models: 2 images x 2 targets x 3 methods, 2 steps at 32x32.</summary>
 public class EvaluationRunTests
 {
-    internal static Sd3Pipeline Pipeline() => PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+    internal static Sd3Pipeline Pipeline() => (Sd3Pipeline)PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
 
     internal static EditQualityMeter Meter() => new(
         MetricModelRegistry.Clip(Fixtures.Path("metrics", "tiny-clip"), TensorPlacement.CpuFloat32),

@@ -10,7 +10,7 @@ namespace FocusFlow.Core.Tests.Imaging;
 /// <summary>x.comparison.png of an edit and of a mask, on the fixture model: its size and where each panel is, pixel for pixel.</summary>
 public class ComparisonImageTests
 {
-    static Sd3Pipeline Pipeline() => PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+    static Sd3Pipeline Pipeline() => (Sd3Pipeline)PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
 
     static EditOptions Options(EditMethod method)
     {

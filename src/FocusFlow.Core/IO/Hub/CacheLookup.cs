@@ -1,3 +1,5 @@
+using FocusFlow.Core.Families;
+
 namespace FocusFlow.Core.IO.Hub;
 
 /// <summary>Where a hub model is, or would be, in the huggingface_hub cache, and what its snapshot lacks.</summary>
@@ -26,7 +28,7 @@ public sealed record CacheLookup(
         var snapshot = commit is null ? null : cache.SnapshotFolder(commit);
         IReadOnlyList<string> missing = snapshot is null || !Directory.Exists(snapshot)
             ? new[] { "everything" }
-            : (layout ?? Sd3PipelineFiles.Instance).Missing(snapshot, options);
+            : (layout ?? DiffusersPipelineFiles.Instance).Missing(snapshot, options);
         return new CacheLookup(reference.RepoId!, revision, cache.StorageFolder,
             reference.IsCommitHash ? null : cache.RefPath(revision), commit, snapshot, missing);
     }

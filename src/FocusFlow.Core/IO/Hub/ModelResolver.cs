@@ -1,3 +1,5 @@
+using FocusFlow.Core.Families;
+
 namespace FocusFlow.Core.IO.Hub;
 
 /// <summary>
@@ -14,7 +16,7 @@ public static class ModelResolver
     /// <paramref name="progress"/> is called on that thread.
     /// </summary>
     public static string Resolve(string model, HubOptions options, IProgress<DownloadProgress>? progress = null, CancellationToken ct = default) =>
-        Resolve(model, Sd3PipelineFiles.Instance, options, progress, ct);
+        Resolve(model, DiffusersPipelineFiles.Instance, options, progress, ct);
 
     /// <summary>Blocking form of <see cref="ResolveAsync(string, ModelFileLayout, HubOptions, IProgress{DownloadProgress}?, CancellationToken)"/>.</summary>
     public static string Resolve(string model, ModelFileLayout layout, HubOptions options, IProgress<DownloadProgress>? progress = null, CancellationToken ct = default) =>
@@ -22,7 +24,7 @@ public static class ModelResolver
 
     /// <summary>The local folder (the one holding model_index.json) of a Stable Diffusion 3 pipeline: a folder path or <c>org/name[@revision]</c>.</summary>
     public static Task<string> ResolveAsync(string model, HubOptions options, IProgress<DownloadProgress>? progress = null, CancellationToken ct = default) =>
-        ResolveAsync(model, Sd3PipelineFiles.Instance, options, progress, ct);
+        ResolveAsync(model, DiffusersPipelineFiles.Instance, options, progress, ct);
 
     /// <summary>The local folder of <paramref name="model"/> (a folder path or <c>org/name[@revision]</c>), a model of the kind <paramref name="layout"/> describes.</summary>
     public static async Task<string> ResolveAsync(string model, ModelFileLayout layout, HubOptions options, IProgress<DownloadProgress>? progress = null, CancellationToken ct = default)

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Sampling;
 using FocusFlow.Core.Text;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -17,7 +20,7 @@ namespace FocusFlow.Core.Models.Flux;
 /// encoders (resting in CPU memory on CUDA unless asked otherwise). Load it once and run every edit of a session on it;
 /// edits on one pipeline run one at a time.
 /// </summary>
-public sealed class FluxPipeline : IDisposable
+public sealed class FluxPipeline : IEditModel
 {
     readonly object _textGate = new();
     readonly PromptCache _prompts = new(capacity: 16);
@@ -26,8 +29,17 @@ public sealed class FluxPipeline : IDisposable
     FluxPromptEncoder? _text;
     bool _disposed;
 
+    public IModelFamily Family => ModelFamilies.Flux;
     public DiffusersModelFolder Model { get; }
+    public string SourcePath => Model.RootPath;
+    /// <summary>The load options (the placement's device and precision, and how the text encoders rest).</summary>
+    public PipelineOptions Options { get; private set; } = new();
     public TensorPlacement Placement { get; }
+    /// <summary>FocusFlow masks made on this model in this session.</summary>
+    public MaskCache Masks { get; } = new(capacity: 32);
+    public long ParameterCount => Transformer.parameters().Sum(t => t.numel());
+    /// <summary>FLUX.1 always encodes with T5.</summary>
+    public bool UsesT5 => true;
     public FluxTransformer2DModel Transformer { get; }
     public AutoencoderKL Vae { get; }
     public FluxScheduler Scheduler { get; }
@@ -75,6 +87,28 @@ public sealed class FluxPipeline : IDisposable
         }
     }
 
+    /// <summary>
+    /// Loads a diffusers FLUX.1 folder with a surface's load options: the device and precision, the text encoders resting
+    /// in CPU memory on CUDA unless kept on the device. FLUX.1 has no path without T5.
+    /// </summary>
+    public static FluxPipeline Load(string modelFolder, PipelineOptions options, Action<string>? verbose = null)
+    {
+        if (!options.UseT5)
+            throw new ArgumentException("FLUX.1 cannot encode prompts without its T5 encoder (text_encoder_2); load it with T5.", "NoT5");
+        var placement = new TensorPlacement(TorchRuntime.Resolve(options.Device), TorchRuntime.ToScalarType(options.Precision));
+        var pipeline = Load(modelFolder, placement, options.ParksTextEncoders(placement.Device), verbose: verbose);
+        pipeline.Options = options;
+        return pipeline;
+    }
+
+    GuidanceBatch IEditModel.Encode(string sourcePrompt, IReadOnlyList<string> targetPrompts, string negativePrompt, Action<string>? onWarning, Action<string>? verbose)
+    {
+        FluxEditor.CheckOptions(new EditOptions { NegativePrompt = negativePrompt });
+        return Encode(sourcePrompt, targetPrompts, onWarning);
+    }
+
+    public IEditSpace Space(long latentHeight, long latentWidth) => new FluxEditSpace(Transformer, Scheduler, latentHeight, latentWidth);
+
     /// <summary>The guidance batch of a source prompt and its targets (FLUX: no negative prompt; see <see cref="FluxEditor.Guidance"/>).</summary>
     public GuidanceBatch Encode(string sourcePrompt, IReadOnlyList<string> targetPrompts, Action<string>? onWarning = null)
     {
@@ -117,7 +151,7 @@ public sealed class FluxPipeline : IDisposable
     }
 
     /// <summary>x0 of an image whose sides are multiples of 16: float32 [1, 16, H/8, W/8] on the compute device.</summary>
-    public Tensor ImageToLatent(Image<Rgb24> image, VaeMemoryOptions? memory = null)
+    public Tensor ImageToLatent(Image<Rgb24> image, VaeMemoryOptions? memory = null, Action<string>? warning = null)
     {
         if (image.Width % 16 != 0 || image.Height % 16 != 0)
             throw new ArgumentException($"A FLUX image's sides must be multiples of 16 (the VAE's 8 and the 2x2 packing); got {image.Width}x{image.Height}. Resize or crop it first.");
@@ -129,7 +163,7 @@ public sealed class FluxPipeline : IDisposable
     }
 
     /// <summary>The 8-bit image of a latent x0 [1, 16, h, w].</summary>
-    public Image<Rgb24> LatentToImage(Tensor x0, VaeMemoryOptions? memory = null)
+    public Image<Rgb24> LatentToImage(Tensor x0, VaeMemoryOptions? memory = null, Action<string>? warning = null)
     {
         using var noGrad = torch.no_grad();
         using var unit = Vae.LatentToImage(x0.to(ScalarType.Float32), memory);
@@ -157,8 +191,33 @@ public sealed class FluxPipeline : IDisposable
         if (_disposed) return;
         _disposed = true;
         _prompts.Dispose();
+        Masks.Dispose();
         _text?.Dispose();
         Transformer.Dispose();
         Vae.Dispose();
     }
+}
+
+/// <summary>FLUX.1's working space for one latent size: 2x2-packed latents, the FLUX velocity, the schedule shifted for the packed sequence length.</summary>
+sealed class FluxEditSpace : IEditSpace
+{
+    readonly FluxVelocity _velocity;
+    readonly FluxScheduler _scheduler;
+    readonly long _height, _width;
+
+    public FluxEditSpace(FluxTransformer2DModel transformer, FluxScheduler scheduler, long height, long width)
+    {
+        _velocity = new FluxVelocity(transformer, height, width);
+        _scheduler = scheduler;
+        (_height, _width) = (height, width);
+    }
+
+    public IVelocityModel Velocity => _velocity;
+    public Tensor ToWorking(Tensor grid) => FluxLatents.Pack(grid);
+    public Tensor TakeGrid(Tensor working)
+    {
+        using (working) return FluxLatents.Unpack(working, _height, _width);
+    }
+    public FlowMatchSchedule Schedule(int steps) => _scheduler.SetTimesteps(steps, _height / 2 * (_width / 2));
+    public void Dispose() => _velocity.Dispose();
 }

@@ -21,7 +21,7 @@ public class VaeExactByDefaultTests
     readonly ITestOutputHelper _output;
     public VaeExactByDefaultTests(ITestOutputHelper output) => _output = output;
 
-    static Sd3Pipeline Pipeline() => PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+    static Sd3Pipeline Pipeline() => (Sd3Pipeline)PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
 
     static Image<Rgb24> LargeImage()
     {
