@@ -1,5 +1,6 @@
 using System.Globalization;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Families;
 
 namespace FocusFlow.Core.Settings;
 
@@ -39,7 +40,10 @@ public sealed class EditOption
     public bool AppliesTo(EditMethod method) => Methods.Contains(method);
 
     /// <summary>The published default for <paramref name="method"/>; null where <see cref="DefaultNote"/> says what happens instead.</summary>
-    public object? Default(EditMethod method) => DefaultNote is null ? _get(EditOptions.Defaults(method)) : null;
+    public object? Default(EditMethod method) => Default(method, ModelFamilies.Sd3);
+
+    /// <summary>The method's default for this option on <paramref name="family"/>; null where a note describes it instead.</summary>
+    public object? Default(EditMethod method, IModelFamily family) => DefaultNote is null ? _get(family.Defaults(method)) : null;
 
     /// <summary>For an option without a fixed default, what is used when it is not given (e.g. a random seed).</summary>
     public string? DefaultNote { get; }

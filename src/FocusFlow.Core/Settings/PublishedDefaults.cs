@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Families;
 
 namespace FocusFlow.Core.Settings;
 
@@ -58,16 +59,20 @@ public static class PublishedDefaults
         return sb.Append('.').ToString();
     }
 
-    /// <summary>The README's defaults table (Markdown), one column per method, "-" where an option does not apply.</summary>
-    public static string MarkdownTable()
+    /// <summary>
+    /// The README's defaults table (Markdown) of <paramref name="family"/> (default SD3), its name in the corner, one column
+    /// per method, "-" where an option does not apply. The README shows one per registered family.
+    /// </summary>
+    public static string MarkdownTable(IModelFamily? family = null)
     {
-        var sb = new StringBuilder("| | ").Append(string.Join(" | ", Methods)).Append(" |\n|---|").Append(string.Concat(Methods.Select(_ => "---|"))).Append('\n');
+        family ??= ModelFamilies.Sd3;
+        var sb = new StringBuilder($"| {family.Name} | ").Append(string.Join(" | ", Methods)).Append(" |\n|---|").Append(string.Concat(Methods.Select(_ => "---|"))).Append('\n');
         foreach (var row in TableRows)
         {
             var options = row.Select(EditOptionCatalog.Find).ToList();
             sb.Append("| ").Append(string.Join(" / ", options.Select(o => $"`{o.Name}`"))).Append(" | ");
             sb.Append(string.Join(" | ", Methods.Select(m => options.Any(o => o.AppliesTo(m))
-                ? string.Join(" / ", options.Select(o => o.AppliesTo(m) ? Text(o.Default(m)) : "-"))
+                ? string.Join(" / ", options.Select(o => o.AppliesTo(m) ? Text(o.Default(m, family)) : "-"))
                 : "-")));
             sb.Append(" |\n");
         }

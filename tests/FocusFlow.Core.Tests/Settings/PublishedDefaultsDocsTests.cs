@@ -28,8 +28,13 @@ public class PublishedDefaultsDocsTests
         }
     }
 
+    /// <summary>Every registered family has its defaults table in the README.</summary>
     [Fact]
-    public void TheReadmeTableIsTheEngines() => AssertContains("README.md", PublishedDefaults.MarkdownTable());
+    public void TheReadmeTablesAreTheEngines()
+    {
+        Assert.True(FocusFlow.Core.Families.ModelFamilies.All.Count >= 2);
+        foreach (var family in FocusFlow.Core.Families.ModelFamilies.All) AssertContains("README.md", PublishedDefaults.MarkdownTable(family));
+    }
 
     [Theory]
     [InlineData("module/en-US/about_FocusFlow.help.txt")]
