@@ -22,7 +22,7 @@ BeforeAll {
         $theirs = [FocusFlow.Core.IO.Safetensors.SafetensorsFile]::Open((Join-Path $fluxReference 'edit.safetensors'))
         try {
             $a = $mine.Load('out'); $b = $theirs.Load($Name)
-            try { $a.sub($b).abs().max().ToSingle() } finally { $a.Dispose(); $b.Dispose() }
+            try { $d = $a.sub($b).abs().max(); try { $d.item[float]() } finally { $d.Dispose() } } finally { $a.Dispose(); $b.Dispose() }
         }
         finally { $mine.Dispose(); $theirs.Dispose() }
     }
@@ -54,12 +54,13 @@ Describe 'Invoke-FocusFlowEdit on a FLUX.1 model' {
         $chunk.Family | Should -Be 'FLUX.1'
     }
 
-    It 'takes the FLUX defaults when no option is given (28 steps, guidance 1.5 / 5.5)' {
-        $r = Invoke-FocusFlowEdit -LiteralPath (Join-Path $dir 'cat.png') -Model $fluxModel -From 'a cat' -To 'a tiger' -Method FlowEdit -Device Cpu `
-            -OutputPath (Join-Path $dir 'defaults.png') -WhatIf
-        $o = [FocusFlow.Core.Settings.EditSettings]::new('FlowEdit').Build([FocusFlow.Core.Families.ModelFamilies]::Flux)
+    It 'takes the FLUX defaults for the options not given (SDEdit: 28 steps, NMax 12, guidance 3.5)' {
+        $r = Invoke-FocusFlowEdit -LiteralPath (Join-Path $dir 'cat.png') -Model $fluxModel -From 'a cat' -To 'a tiger' -Method SDEdit -Seed 1 `
+            -Device Cpu -OutputPath (Join-Path $dir 'defaults.png') -ErrorAction Stop
+        $o = (Get-FocusFlowProvenance -LiteralPath $r.Output)
         $o.Steps | Should -Be 28
-        $o.TargetGuidance | Should -Be 5.5
+        $o.NMax | Should -Be 12
+        $o.TargetGuidance | Should -Be 3.5
     }
 
     It 'refuses a negative prompt, naming it, before any model work' {
