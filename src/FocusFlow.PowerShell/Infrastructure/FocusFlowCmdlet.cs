@@ -89,34 +89,21 @@ public abstract class FocusFlowCmdlet : PSCmdlet
     }
 
     /// <summary>
-    /// The family of a model name or folder, from its model_index.json, without loading it: a folder or a complete hub
-    /// snapshot is read as it is; a hub id not in the cache is downloaded as the load would (not under -WhatIf, which
-    /// takes the default family). A single file, or a folder the load will refuse, is the default family's.
+    /// The family of a model name or folder, from its model_index.json, without loading it: resolved as the load resolves
+    /// it (a hub id not in the cache is downloaded, with progress), except under -WhatIf, which downloads nothing and
+    /// takes the default family for a model not here yet.
     /// </summary>
     protected IModelFamily FamilyOf(string spec, PipelineOptions options)
     {
-        if (SingleFileCheckpoint.IsSingleFile(GetUnresolvedProviderPathFromPSPath(spec))) return ModelFamilies.Sd3;
-        string folder;
+        if (WhatIfRequested) return PipelineLoader.FamilyOf(spec, options);
+        var resolved = ResolveModelOrFile(spec, ref options);
         try
         {
-            folder = FocusFlowSession.ResolvedFolder(spec) is { } known && Directory.Exists(known) ? known
-                : ModelResolver.Resolve(spec, DiffusersPipelineFiles.Instance, options.HubOptions() with { Offline = true }, ct: StopToken);
-        }
-        catch (HubException e) when (e.Kind == HubErrorKind.Offline && !WhatIfRequested)
-        {
-            folder = ResolveModelFolder(spec, options.HubOptions());
-        }
-        catch (HubException)
-        {
-            return ModelFamilies.Sd3;
-        }
-        try
-        {
-            return ModelFamilies.OfPath(folder);
+            return ModelFamilies.OfPath(resolved);
         }
         catch (ModelFolderException)
         {
-            return ModelFamilies.Sd3;
+            return ModelFamilies.Sd3;   // the load reports what is wrong with the folder
         }
     }
 
