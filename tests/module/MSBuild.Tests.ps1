@@ -80,6 +80,64 @@ Describe 'FocusFlowEditImages target' {
         (Get-Item $output).LastWriteTimeUtc | Should -Be $written
     }
 
+    It 'edits a FLUX.1 image as the FLUX engine does (1e-3), once, then only when the settings change' {
+        $flux = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-flux'
+        $fluxRef = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-flux-ref'
+        $e = (Get-Content (Join-Path $fluxRef 'meta.json') -Raw | ConvertFrom-Json).edit
+        $images = Join-Path $work 'flux-images'
+        New-Item -ItemType Directory $images -Force | Out-Null
+        Copy-Item (Join-Path $fluxRef 'source.png') (Join-Path $images 'cat.png')
+        $proj = Join-Path $work 'flux.proj'
+        $write = { param($Seed) @"
+<Project>
+  <PropertyGroup>
+    <FocusFlowModel>$flux</FocusFlowModel>
+    <FocusFlowFrom>$($e.src)</FocusFlowFrom>
+    <FocusFlowTo>$($e.tar)</FocusFlowTo>
+    <FocusFlowMethod>FlowEdit</FocusFlowMethod>
+    <FocusFlowSteps>$($e.T)</FocusFlowSteps>
+    <FocusFlowNMax>$($e.n_max)</FocusFlowNMax>
+    <FocusFlowNMin>$($e.n_min)</FocusFlowNMin>
+    <FocusFlowNAvg>$($e.n_avg)</FocusFlowNAvg>
+    <FocusFlowSourceGuidance>$($e.src_guidance)</FocusFlowSourceGuidance>
+    <FocusFlowTargetGuidance>$($e.tar_guidance)</FocusFlowTargetGuidance>
+    <FocusFlowSeed>$Seed</FocusFlowSeed>
+    <FocusFlowDevice>Cpu</FocusFlowDevice>
+    <FocusFlowOutputDir>$work/flux-out/</FocusFlowOutputDir>
+    <FocusFlowSaveLatents>true</FocusFlowSaveLatents>
+  </PropertyGroup>
+  <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
+  <ItemGroup><FocusFlowImage Include="$images/*.png" /></ItemGroup>
+  <Target Name="Build" DependsOnTargets="FocusFlowEditImages" />
+</Project>
+"@ | Set-Content $proj }
+        & $write $e.seed
+        $first = & dotnet msbuild $proj -t:Build -nologo -v:n -nodeReuse:false 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($first -join "`n")
+        $output = Join-Path $work 'flux-out/cat.flowedit.png'
+        $output | Should -Exist
+        Import-Module $env:FOCUSFLOW_TEST_MODULE   # the engine's types and its LibTorch, to read the latents
+        $mine = [FocusFlow.Core.IO.Safetensors.SafetensorsFile]::Open((Join-Path $work 'flux-out/cat.flowedit.latents.safetensors'))
+        $theirs = [FocusFlow.Core.IO.Safetensors.SafetensorsFile]::Open((Join-Path $fluxRef 'edit.safetensors'))
+        try {
+            $a = $mine.Load('out'); $b = $theirs.Load('flowedit.out'); $d = $a.sub($b).abs().max()
+            $d.item[float]() | Should -BeLessOrEqual 1e-3
+        }
+        finally { $mine.Dispose(); $theirs.Dispose() }
+        ([FocusFlow.Core.Pipeline.Provenance]::OfOutput($output)).Family | Should -Be 'FLUX.1'
+        $written = (Get-Item $output).LastWriteTimeUtc
+
+        $second = & dotnet msbuild $proj -t:Build -nologo -v:n -nodeReuse:false 2>&1
+        $LASTEXITCODE | Should -Be 0
+        ($second -join "`n") | Should -Match 'Skipping target "FocusFlowEditImages"'
+        (Get-Item $output).LastWriteTimeUtc | Should -Be $written
+
+        & $write ($e.seed + 1)
+        $third = & dotnet msbuild $proj -t:Build -nologo -v:n -nodeReuse:false 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($third -join "`n")
+        (Get-Item $output).LastWriteTimeUtc | Should -BeGreaterThan $written
+    }
+
     It 'logs a clear error for an unreadable image and still edits the others' {
         $images = Join-Path $work 'mixed'
         New-Item -ItemType Directory $images -Force | Out-Null
