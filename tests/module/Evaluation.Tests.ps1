@@ -298,3 +298,38 @@ Describe 'Merge-FocusFlowEvaluation' {
         $err[0].Exception.Message | Should -Match 'no slice results'
     }
 }
+
+Describe 'Invoke-FocusFlowEvaluation on a FLUX.1 model' {
+    It 'edits every case with every method and writes the CSVs, report, chart and gallery, with FLUX defaults where not given' {
+        $work = Join-Path $TestDrive 'flux-evaluation'
+        New-Item -ItemType Directory (Join-Path $work 'imgs') -Force | Out-Null
+        Copy-Item (Join-Path $fixtures 'tiny-flux-ref/source.png') (Join-Path $work 'imgs/cat.png')
+        $cases = Join-Path $work 'edits.yaml'
+        @'
+- input_img: imgs/cat.png
+  source_prompt: An orange and white cat sitting.
+  target_prompts:
+    - A tiger sitting.
+    - A dog sitting.
+  target_codes:
+    - 1_tiger
+    - 2_dog
+'@ | Set-Content $cases
+        $out = Join-Path $work 'run'
+        $summary = @(Invoke-FocusFlowEvaluation -Cases $cases -Model (Join-Path $fixtures 'tiny-flux') -Steps 4 -Size 64 -OutputPath $out `
+            -MethodOptions @{ FocusFlow = @{ MaskSamples = 2 } } @metricModels -ErrorAction Stop)
+
+        $summary.Method | Should -Be @('FocusFlow', 'FlowEdit', 'SDEdit')
+        $summary | ForEach-Object { $_.Ok | Should -Be 2; $_.Failed | Should -Be 0 }
+        $rows = @(Import-Csv (Join-Path $out 'cases.csv'))
+        $rows.Count | Should -Be 6
+        $rows | ForEach-Object { $_.status | Should -Be 'ok'; Join-Path $out $_.output | Should -Exist }
+        foreach ($file in 'summary.csv', 'report.md', 'clip-lpips.svg', 'gallery.html', 'settings.json') { Join-Path $out $file | Should -Exist }
+        # FLUX's defaults with the run's 4 steps: FlowEdit NMax keeps 24/28 of the schedule, NAvg 1, guidance 1.5 / 5.5.
+        $flowEdit = (Get-Content (Join-Path $out 'settings.json') -Raw | ConvertFrom-Json).options.FlowEdit
+        $flowEdit.n_max | Should -Be 3
+        $flowEdit.n_avg | Should -Be 1
+        $flowEdit.target_guidance | Should -Be 5.5
+        ([FocusFlow.Core.Pipeline.Provenance]::OfOutput((Join-Path $out $rows[0].output))).Family | Should -Be 'FLUX.1'
+    }
+}
