@@ -1,3 +1,4 @@
+using FocusFlow.Core.Editing.Methods;
 using System.Runtime.CompilerServices;
 using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Settings;
@@ -94,7 +95,8 @@ public sealed record EditOptions
         Check(Enum.IsDefined(BlendMode), nameof(BlendMode), BlendMode, $"must be one of {string.Join(", ", Enum.GetNames<BlendMode>())}");
         Check(Steps >= 1 && Steps <= MaxSteps, nameof(Steps), Steps, $"must be between 1 and {MaxSteps}");
         Check(NMax >= 0 && NMax <= Steps, nameof(NMax), NMax, $"must be between 0 and Steps ({Steps})");
-        if (Method != EditMethod.SDEdit)
+        var method = EditMethods.Of(Method);
+        if (method.IntegratesOde)
         {
             Check(NMin >= 0 && NMin <= NMax, nameof(NMin), NMin, $"must be between 0 and NMax ({NMax})");
             Check(NAvg >= 1 && NAvg <= MaxNAvg, nameof(NAvg), NAvg, $"must be between 1 and {MaxNAvg}");
@@ -102,7 +104,7 @@ public sealed record EditOptions
         if (MaxBatchRows is int rows) Check(rows >= 1 && rows <= MaxBatchRowsLimit, nameof(MaxBatchRows), rows, $"must be between 1 and {MaxBatchRowsLimit}");
         CheckGuidance(SourceGuidance, nameof(SourceGuidance));
         CheckGuidance(TargetGuidance, nameof(TargetGuidance));
-        if (Method == EditMethod.FocusFlow)
+        if (method.UsesMask)
         {
             var m = Mask;
             Check(m.Strength > 0 && m.Strength <= 1, "MaskStrength", m.Strength, "must be greater than 0 and at most 1");

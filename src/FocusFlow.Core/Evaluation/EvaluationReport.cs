@@ -1,3 +1,4 @@
+using FocusFlow.Core.Editing.Methods;
 using System.Globalization;
 using System.Text;
 using FocusFlow.Core.Editing;
@@ -54,8 +55,9 @@ public static class EvaluationReport
         foreach (var m in settings.Methods)
         {
             if (!settings.Options.TryGetValue(m, out var o)) continue;
-            var mask = m == EditMethod.FocusFlow ? $"{o.Mask.Samples}, {o.Mask.Strength.ToString(Inv)}, {o.Mask.Guidance.ToString(Inv)}, {o.Mask.Blur}" : "-";
-            sb.Append($"| {m} | {o.Steps} | {o.NMax} | {(m == EditMethod.SDEdit ? "-" : o.NMin)} | {(m == EditMethod.SDEdit ? "-" : o.NAvg)} | ");
+            var method = EditMethods.Of(m);
+            var mask = method.UsesMask ? $"{o.Mask.Samples}, {o.Mask.Strength.ToString(Inv)}, {o.Mask.Guidance.ToString(Inv)}, {o.Mask.Blur}" : "-";
+            sb.Append($"| {m} | {o.Steps} | {o.NMax} | {(method.IntegratesOde ? o.NMin : "-")} | {(method.IntegratesOde ? o.NAvg : "-")} | ");
             sb.Append($"{o.SourceGuidance.ToString(Inv)} / {o.TargetGuidance.ToString(Inv)} | {mask} | {o.Seed} |\n");
         }
 

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Editing.Methods;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Families;
 using FocusFlow.Core.Settings;
@@ -11,7 +12,7 @@ namespace FocusFlow.Core.Evaluation;
 /// </summary>
 public sealed record EvaluationRequest
 {
-    public static readonly IReadOnlyList<EditMethod> AllMethods = new[] { EditMethod.FocusFlow, EditMethod.FlowEdit, EditMethod.SDEdit };
+    public static readonly IReadOnlyList<EditMethod> AllMethods = EditMethods.Where(_ => true);
     /// <summary>The published evaluation's working size: 512 on the longest side (512x512 for its square photos).</summary>
     public static readonly IReadOnlyList<int> PublishedSize = new[] { 512 };
 

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Editing.Methods;
 using FocusFlow.Core.Families;
 using System.Text;
 using FocusFlow.Core.Editing;
@@ -78,7 +79,7 @@ public static class EvaluationRunner
                 Options = plan.Options[method],
                 Output = files.FullPath(relative),
                 Overwrite = true,
-                SaveMask = method == EditMethod.FocusFlow,
+                SaveMask = EditMethods.Of(method).UsesMask,
                 Size = plan.Request.Size,
             };
             return (Work: work, Relative: relative, Job: job);
@@ -139,7 +140,7 @@ public static class EvaluationRunner
     {
         var (method, c) = (work.Method, work.Case);
         var output = files.FullPath(relative);
-        string? mask = method == EditMethod.FocusFlow ? files.Relative(OutputNaming.Mask(output)) : null;
+        string? mask = EditMethods.Of(method).UsesMask ? files.Relative(OutputNaming.Mask(output)) : null;
         EvaluationRow Failed(string error)
         {
             observer.Warning?.Invoke($"{method} {c.Image} / {c.TargetCode} failed: {error}");

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Editing.Methods;
 using FocusFlow.Core.Families;
 using System.Diagnostics;
 using System.Globalization;
@@ -27,7 +28,7 @@ public sealed record EditJobRequest : ImageJobRequest
     public override IReadOnlyList<string> PlannedOutputs()
     {
         var files = new List<string> { Output };
-        if (SaveMask && Options.Method == EditMethod.FocusFlow)
+        if (SaveMask && EditMethods.Of(Options.Method).UsesMask)
             files.AddRange(new[] { OutputNaming.Mask(Output), OutputNaming.Overlay(Output) });
         if (SaveLatents) files.Add(OutputNaming.Latents(Output));
         if (SaveComparison) files.Add(OutputNaming.Comparison(Output));

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Editing.Methods;
 using System.Diagnostics;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Families;
@@ -26,8 +27,8 @@ public static class ImageEditor
         options.EnsureValid();
         pipeline.Family.CheckOptions(options);
         if (targetPrompts.Count == 0) throw new ArgumentException("Give at least one target prompt.", "To");
-        if (userMask is not null && options.Method != EditMethod.FocusFlow)
-            throw new ArgumentException($"A mask image applies to the FocusFlow method only, not to {options.Method}.", "Mask");
+        var method = EditMethods.Of(options.Method);
+        method.CheckMaskImage(userMask is not null);
         lock (pipeline.EditLock)
         {
             using var noGrad = torch.no_grad();
@@ -52,7 +53,7 @@ public static class ImageEditor
                 using var noise = new NoiseSource(options.Seed, pipeline.Placement.Device);
                 var run = new EditRun(noise, observer.Progress, observer.Cancellation);
                 var schedule = space.Schedule(options.Steps);
-                if (options.Method == EditMethod.FocusFlow)
+                if (method.UsesMask)
                 {
                     if (userMask is not null)
                         for (int k = 0; k < masks.Length; k++)
@@ -63,9 +64,7 @@ public static class ImageEditor
                         observer.Verbose?.Invoke($"Mask for '{targetPrompts[k]}' covers {masks[k]!.Coverage:P1} of the image.");
                     peak.Sample();
                 }
-                var edited = options.Method == EditMethod.SDEdit
-                    ? SdEditLoop.Run(field, working, schedule, options, run)
-                    : FlowEditLoop.Run(field, working, schedule, options, options.Method == EditMethod.FocusFlow ? masks.Select(m => m!.Soft).ToList() : null, run);
+                var edited = method.Run(field, working, schedule, options, method.UsesMask ? masks.Select(m => m!.Soft).ToList() : null, run);
                 for (int k = 0; k < edited.Length; k++) latents[k] = space.TakeGrid(edited[k]);
                 peak.Sample();
                 observer.Verbose?.Invoke($"{options.Method}, {targetPrompts.Count} target(s): {field.Calls} transformer calls, {field.Rows} rows in {clock.Elapsed.TotalSeconds:F1} s.");
@@ -96,7 +95,7 @@ public static class ImageEditor
     public static EditMask Mask(IEditModel pipeline, Image<Rgb24> image, string sourcePrompt, string targetPrompt,
         EditOptions options, EditObserver observer)
     {
-        options = (options.Method == EditMethod.FocusFlow ? options : options with { Method = EditMethod.FocusFlow }).EnsureValid();
+        options = MaskOptions(options);
         pipeline.Family.CheckOptions(options);
         lock (pipeline.EditLock)
         {
@@ -114,6 +113,10 @@ public static class ImageEditor
             return masks[0]!;
         }
     }
+
+    /// <summary>The options of a mask made on its own: FocusFlow's (the method whose mask it is), validated.</summary>
+    public static EditOptions MaskOptions(EditOptions options) =>
+        (options.Method == EditMethod.FocusFlow ? options : options with { Method = EditMethod.FocusFlow }).EnsureValid();
 
     static GuidedVelocityField Field(IEditModel pipeline, IEditSpace space, Tensor xSrc, string sourcePrompt, IReadOnlyList<string> targetPrompts,
         EditOptions options, EditObserver observer)

@@ -37,7 +37,7 @@ public static class MaskJob
     public static MaskJobResult Run(IEditModel pipeline, MaskJobRequest request, EditObserver observer)
     {
         var clock = Stopwatch.StartNew();
-        var options = (request.Options.Method == EditMethod.FocusFlow ? request.Options : request.Options with { Method = EditMethod.FocusFlow }).EnsureValid();
+        var options = ImageEditor.MaskOptions(request.Options);
         var overlayPath = request.SaveOverlay ? OutputNaming.Overlay(request.Output) : null;
         request.EnsureOutputsFree();
         using var image = request.LoadWorkingImage(observer.Verbose);

@@ -1,3 +1,4 @@
+using FocusFlow.Core.Editing.Methods;
 using FocusFlow.Core.Editing;
 
 namespace FocusFlow.Core.Settings;
@@ -8,9 +9,10 @@ namespace FocusFlow.Core.Settings;
 /// </summary>
 public static class EditOptionCatalog
 {
-    static readonly EditMethod[] All = { EditMethod.FocusFlow, EditMethod.FlowEdit, EditMethod.SDEdit };
-    static readonly EditMethod[] Ode = { EditMethod.FocusFlow, EditMethod.FlowEdit };
-    static readonly EditMethod[] FocusFlowOnly = { EditMethod.FocusFlow };
+    // Which methods read an option, from the methods' own definitions.
+    static readonly EditMethod[] All = EditMethods.Where(_ => true);
+    static readonly EditMethod[] Ode = EditMethods.Where(m => m.IntegratesOde);
+    static readonly EditMethod[] FocusFlowOnly = EditMethods.Where(m => m.UsesMask);
 
     /// <summary>The options, in the order the help lists them.</summary>
     public static IReadOnlyList<EditOption> Options { get; } = new[]

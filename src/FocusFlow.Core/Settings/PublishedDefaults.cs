@@ -1,3 +1,4 @@
+using FocusFlow.Core.Editing.Methods;
 using System.Globalization;
 using System.Text;
 using FocusFlow.Core.Editing;
@@ -12,7 +13,7 @@ namespace FocusFlow.Core.Settings;
 /// </summary>
 public static class PublishedDefaults
 {
-    static readonly EditMethod[] Methods = { EditMethod.FocusFlow, EditMethod.FlowEdit, EditMethod.SDEdit };
+    static readonly EditMethod[] Methods = EditMethods.Where(_ => true);
 
     /// <summary>The README table's rows: options shown together.</summary>
     static readonly string[][] TableRows =

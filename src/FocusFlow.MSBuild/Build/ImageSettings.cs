@@ -124,8 +124,7 @@ public sealed class ImageSettings
 
     EditJobRequest Request(bool overwrite, EditOptions options)
     {
-        if (this["Mask"] is not null && Method != EditMethod.FocusFlow)
-            throw new ArgumentException($"Mask applies to Method FocusFlow only, not to {Method}.");
+        Core.Editing.Methods.EditMethods.Of(Method).CheckMaskImage(this["Mask"] is not null);
         return new EditJobRequest
         {
             Source = Source,

@@ -52,8 +52,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
     protected override void ProcessRecord() => ForEachInput(file =>
     {
         var options = BuildOptions(Method);
-        if (Mask is not null && Method != EditMethod.FocusFlow)
-            throw new ArgumentException($"-Mask applies to -Method FocusFlow only, not to {Method}.", nameof(Mask));
+        Core.Editing.Methods.EditMethods.Of(Method).CheckMaskImage(Mask is not null, nameof(Mask));
 
         var maskImage = MaskImage(Mask);
         var outputs = OutputNaming.ForTargets(file, OutputTarget(), Method, To);

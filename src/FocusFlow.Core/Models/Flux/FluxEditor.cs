@@ -1,3 +1,4 @@
+using FocusFlow.Core.Editing.Methods;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Text;
 using TorchSharp;
@@ -73,32 +74,23 @@ public static class FluxEditor
         using var packed = FluxLatents.Pack(xSrc.to(ScalarType.Float32, transformer.Placement.Device));
         var schedule = scheduler.SetTimesteps(options.Steps, packed.shape[1]);
 
+        var method = EditMethods.Of(options.Method);
         EditMask[]? used = null;
-        Tensor[] edited;
-        switch (options.Method)
+        if (method.UsesMask)
         {
-            case EditMethod.FlowEdit:
-                edited = FlowEditLoop.Run(field, packed, schedule, options, null, run);
-                break;
-            case EditMethod.SDEdit:
-                edited = SdEditLoop.Run(field, packed, schedule, options, run);
-                break;
-            case EditMethod.FocusFlow:
-                if (masks is not null && masks.Count != field.TargetCount)
-                    throw new ArgumentException($"One mask per target: {field.TargetCount} targets, {masks.Count} masks.", nameof(masks));
-                used = masks?.Select(m => m.Clone()).ToArray() ?? FocusFlowMask.Compute(field, packed, schedule, options, run);
-                try
-                {
-                    edited = FlowEditLoop.Run(field, packed, schedule, options, used.Select(m => m.Soft).ToList(), run);
-                }
-                catch
-                {
-                    foreach (var m in used) m.Dispose();
-                    throw;
-                }
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(options), options.Method, "Unknown editing method.");
+            if (masks is not null && masks.Count != field.TargetCount)
+                throw new ArgumentException($"One mask per target: {field.TargetCount} targets, {masks.Count} masks.", nameof(masks));
+            used = masks?.Select(m => m.Clone()).ToArray() ?? FocusFlowMask.Compute(field, packed, schedule, options, run);
+        }
+        Tensor[] edited;
+        try
+        {
+            edited = method.Run(field, packed, schedule, options, used?.Select(m => m.Soft).ToList(), run);
+        }
+        catch
+        {
+            foreach (var m in used ?? Array.Empty<EditMask>()) m.Dispose();
+            throw;
         }
         var latents = edited.Select(p =>
         {
