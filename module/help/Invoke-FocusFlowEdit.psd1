@@ -43,16 +43,20 @@ renamed together, so an interrupted run (Ctrl+C stops within one step) or a fail
 leaves no half-written file and none of that item's outputs. An item that fails (a
 missing or damaged image, an impossible value) is reported as an error and the next item goes on.
 
-Unset options take the published evaluation's values for the method. Every method: Steps 60,
-NegativePrompt empty, VaeTiling off, VaeTileOverlap 0.25; FocusFlow: NMax 60, NMin 15, NAvg 4,
-SourceGuidance 3.5, TargetGuidance 21.5, BlendMode Delta, MaskStrength 0.5, MaskSamples 10, MaskGuidance
-6, MaskBlur 5, MaskDilate 0, MaskThreshold 0.5; FlowEdit: NMax 33, NMin 0, NAvg 4, SourceGuidance 3.5,
-TargetGuidance 16.5; SDEdit: NMax 25, TargetGuidance 13.5. With another -Steps, an NMax or NMin you do
-not give keeps its share of the schedule; a value you give is used as given; an NMin you do not give
-never exceeds NMax (-Steps 30 -NMax 5 runs with NMin 5). -VaeTiling runs the VAE on tiles (less memory,
-slightly different numbers); by default it runs on the whole image, as diffusers does, unless the image
-cannot fit in the device's free memory, which a warning then says. Without
--Seed a random seed is chosen and reported in the result, so any edit can be repeated exactly.
+Unset options take the published evaluation's values for the method. Every method: Steps 60, NegativePrompt
+empty, VaeTiling off, VaeTileOverlap 0.25; FocusFlow: NMax 60, NMin 15, NAvg 4, SourceGuidance 3.5,
+TargetGuidance 21.5, BlendMode Delta, MaskStrength 0.5, MaskSamples 10, MaskGuidance 6, MaskBlur 5,
+MaskDilate 0, MaskThreshold 0.5; FlowEdit: NMax 33, NMin 0, NAvg 4, SourceGuidance 3.5, TargetGuidance 16.5;
+SDEdit: NMax 25, TargetGuidance 13.5. On a FLUX.1 model (its guidance is a model input, so a NegativePrompt
+is refused): Every method: Steps 28, NegativePrompt empty, VaeTiling off, VaeTileOverlap 0.25; FocusFlow:
+NMax 24, NMin 0, NAvg 1, SourceGuidance 1.5, TargetGuidance 5.5, BlendMode Delta, MaskStrength 0.5,
+MaskSamples 10, MaskGuidance 3.5, MaskBlur 5, MaskDilate 0, MaskThreshold 0.5; FlowEdit: NMax 24, NMin 0,
+NAvg 1, SourceGuidance 1.5, TargetGuidance 5.5; SDEdit: NMax 12, TargetGuidance 3.5. With another -Steps, an
+NMax or NMin you do not give keeps its share of the schedule; a value you give is used as given; an NMin you
+do not give never exceeds NMax (-Steps 30 -NMax 5 runs with NMin 5). -VaeTiling runs the VAE on tiles (less
+memory, slightly different numbers); by default it runs on the whole image, as diffusers does, unless the
+image cannot fit in the device's free memory, which a warning then says. Without -Seed a random seed is
+chosen and reported in the result, so any edit can be repeated exactly.
 
 Every PNG written (the edit, and the mask and overlay of -SaveMask) carries its provenance in a PNG text
 chunk (keyword focusflow): the method, prompts, seed, steps and every option, the model (Hugging Face id

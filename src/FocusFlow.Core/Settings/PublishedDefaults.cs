@@ -45,17 +45,18 @@ public static class PublishedDefaults
         return $"Default: {string.Join(", ", values.Select(v => $"{v.Value} ({v.Method})"))}.";
     }
 
-    /// <summary>The sentence of about_FocusFlow and Invoke-FocusFlowEdit's help: every method's defaults by option name.</summary>
-    public static string Summary()
+    /// <summary>The sentence of about_FocusFlow and Invoke-FocusFlowEdit's help: every method's defaults on <paramref name="family"/> (default SD3) by option name.</summary>
+    public static string Summary(IModelFamily? family = null)
     {
+        family ??= ModelFamilies.Sd3;
         var common = EditOptionCatalog.Options.Where(o => o.DefaultNote is null && o.Methods.Count == Methods.Length
-            && Methods.Select(m => Text(o.Default(m))).Distinct().Count() == 1).ToList();
+            && Methods.Select(m => Text(o.Default(m, family))).Distinct().Count() == 1).ToList();
         var sb = new StringBuilder("Every method: ");
-        sb.Append(string.Join(", ", common.Select(o => $"{o.Name} {Text(o.Default(EditMethod.FocusFlow))}")));
+        sb.Append(string.Join(", ", common.Select(o => $"{o.Name} {Text(o.Default(Methods[0], family))}")));
         foreach (var m in Methods)
         {
             var own = EditOptionCatalog.Options.Where(o => o.DefaultNote is null && o.AppliesTo(m) && !common.Contains(o));
-            sb.Append($"; {m}: ").Append(string.Join(", ", own.Select(o => $"{o.Name} {Text(o.Default(m))}")));
+            sb.Append($"; {m}: ").Append(string.Join(", ", own.Select(o => $"{o.Name} {Text(o.Default(m, family))}")));
         }
         return sb.Append('.').ToString();
     }

@@ -39,7 +39,10 @@ public class PublishedDefaultsDocsTests
     [Theory]
     [InlineData("module/en-US/about_FocusFlow.help.txt")]
     [InlineData("module/help/Invoke-FocusFlowEdit.psd1")]
-    public void TheDefaultsSentenceIsTheEngines(string file) => AssertContains(file, PublishedDefaults.Summary());
+    public void TheDefaultsSentenceIsTheEngines(string file)
+    {
+        foreach (var family in FocusFlow.Core.Families.ModelFamilies.All) AssertContains(file, PublishedDefaults.Summary(family));
+    }
 
     [Theory]
     [InlineData("module/help/Invoke-FocusFlowEdit.psd1", "")]
