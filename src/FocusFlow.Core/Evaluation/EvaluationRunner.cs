@@ -79,6 +79,8 @@ public static class EvaluationRunner
                 Overwrite = true,
                 SaveMask = method == EditMethod.FocusFlow,
                 Size = plan.Request.Size,
+                // An evaluation measures the edit as the model made it, beside its source at the same size.
+                OutputSize = OutputSize.Working,
             };
             return (Work: work, Relative: relative, Job: job);
         }).ToList();

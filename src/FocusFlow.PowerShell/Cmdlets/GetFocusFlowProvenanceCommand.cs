@@ -67,6 +67,8 @@ public sealed class GetFocusFlowProvenanceCommand : FocusFlowCmdlet
         foreach (var option in EditOptionCatalog.Options) Add(option.Name, option.ValueIn(p.Options));
         Add("Mask", p.MaskImage);
         Add("Size", p.Size?.ToArray());
+        Add("OutputSize", p.OutputSize);
+        Add("Quality", p.Quality);
         Add("Model", p.Model);
         if (Enum.TryParse<Precision>(p.Precision, out var precision)) Add("Precision", precision);
         if (!p.UseT5) Add("NoT5", true);

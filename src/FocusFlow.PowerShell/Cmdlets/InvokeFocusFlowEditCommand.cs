@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.PowerShell.Infrastructure;
 
@@ -41,6 +42,13 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
     /// <summary>Also write x.comparison.png: source | mask overlay | edit, labelled with the prompts.</summary>
     [Parameter] public SwitchParameter SaveComparison { get; set; }
 
+    /// <summary>Source (default): the photo back at its own size, orientation, EXIF and ICC; Working: the edit as computed.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)] public OutputSize? OutputSize { get; set; }
+    /// <summary>Png, Jpeg or Webp; default: the output file's extension, else the source's format.</summary>
+    [Parameter] public ImageFileFormat? Format { get; set; }
+    /// <summary>JPEG and WebP quality, 1 to 100.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateRange(1, 100)] public int? Quality { get; set; }
+
     protected override string Activity => $"FocusFlow: {Method}";
 
     protected override IEnumerable<KeyValuePair<string, object?>> OptionValues() => base.OptionValues().Concat(new KeyValuePair<string, object?>[]
@@ -56,7 +64,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
             throw new ArgumentException($"-Mask applies to -Method FocusFlow only, not to {Method}.", nameof(Mask));
 
         var maskImage = MaskImage(Mask);
-        var outputs = OutputNaming.ForTargets(file, OutputTarget(), Method, To);
+        var outputs = OutputNaming.ForTargets(file, OutputTarget(), Method, To, Format);
         var requests = new List<EditJobRequest>();
         for (int k = 0; k < To.Length; k++)
         {
@@ -73,6 +81,8 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
                 SaveComparison = SaveComparison,
                 MaskImage = maskImage,
                 Size = Size,
+                OutputSize = OutputSize ?? Core.Pipeline.OutputSize.Source,
+                Quality = Quality ?? ImageFileWriter.DefaultQuality,
             };
             try
             {
