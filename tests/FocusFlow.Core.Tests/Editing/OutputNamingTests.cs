@@ -32,7 +32,27 @@ public class OutputNamingTests
         Assert.Equal(temp.File("cat.png"), OutputNaming.ForSource("/photos/cat.jpg", temp.File("cat.png"), EditMethod.FocusFlow));
         File.WriteAllText(temp.File("notes"), "a file, not a folder");
         Assert.Throws<ArgumentException>(() => OutputNaming.ForSource("/photos/cat.jpg", temp.File("notes"), EditMethod.FocusFlow));
-        Assert.Throws<ArgumentException>(() => OutputNaming.ForSource("/photos/cat.jpg", temp.File("cat.jpg"), EditMethod.FocusFlow));
+        Assert.Throws<ArgumentException>(() => OutputNaming.ForSource("/photos/cat.jpg", temp.File("cat.gif"), EditMethod.FocusFlow));
+        Assert.Throws<ArgumentException>(() => OutputNaming.MaskForSource("/photos/cat.jpg", temp.File("cat.jpg")));
+    }
+
+    [Fact]
+    public void AnEditIsNamedInTheSourcesFormatUnlessTheOutputFileOrFormatSaysOtherwise()
+    {
+        using var temp = new TempDir();
+        var jpeg = temp.File("cat.jpg");
+        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(16, 16)) SixLabors.ImageSharp.ImageExtensions.SaveAsJpeg(image, jpeg);
+        var webpNamedPng = temp.File("dog.png");
+        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(16, 16)) SixLabors.ImageSharp.ImageExtensions.SaveAsWebp(image, webpNamedPng);
+        Assert.Equal(temp.File("cat.flowedit.jpg"), OutputNaming.ForSource(jpeg, null, EditMethod.FlowEdit));
+        Assert.Equal(temp.File("dog.flowedit.webp"), OutputNaming.ForSource(webpNamedPng, null, EditMethod.FlowEdit));   // by its bytes, not its name
+        Assert.Equal(temp.File("cat.flowedit.png"), OutputNaming.ForSource(jpeg, null, EditMethod.FlowEdit, FocusFlow.Core.IO.Images.ImageFileFormat.Png));
+        Assert.Equal(new[] { temp.File("cat.sdedit.a-tiger.jpg"), temp.File("cat.sdedit.a-lion.jpg") },
+            OutputNaming.ForTargets(jpeg, null, EditMethod.SDEdit, new[] { "a tiger", "a lion" }));
+        Assert.Equal(temp.File("out.webp"), OutputNaming.ForSource(jpeg, temp.File("out.webp"), EditMethod.FlowEdit));
+        var e = Assert.Throws<ArgumentException>(() => OutputNaming.ForSource(jpeg, temp.File("out.webp"), EditMethod.FlowEdit, FocusFlow.Core.IO.Images.ImageFileFormat.Jpeg));
+        Assert.Equal("Format", e.ParamName);
+        Assert.Equal(temp.File("cat.mask.png"), OutputNaming.MaskForSource(jpeg, null));   // masks stay PNG
     }
 
     [Fact]
