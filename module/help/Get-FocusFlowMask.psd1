@@ -47,6 +47,7 @@ second Get-FocusFlowMask).
         SaveComparison = 'Also write name.comparison.png: source | mask overlay, labelled with the prompts and the coverage.'
         Force         = 'Overwrite existing files.'
         IncludeOutputs = 'Also take inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk and size); they are skipped otherwise, and a warning at the end counts them.'
+        RecordedSize   = 'Bound from Get-FocusFlowProvenance''s objects (hidden): the working size the replayed output was made at, used when -Size is not given, so a replay edits at the same size.'
         ProvenanceFile = 'Bound from Get-FocusFlowProvenance''s objects (hidden): the PNG replayed. Its recorded source and model are then used only under the replay''s rules (see Invoke-FocusFlowEdit).'
         WhatIf        = 'Shows what would be written, without loading the model.'
         Confirm       = 'Asks before each image.'

@@ -34,7 +34,7 @@ public sealed class GetFocusFlowMaskCommand : ImageCommandBase
             Overwrite = Force,
             SaveOverlay = Overlay,
             SaveComparison = SaveComparison,
-            Size = Size,
+            Size = WorkingSize,
         };
         ClaimOutput(request.Output);
         request.EnsureOutputsFree();

@@ -67,6 +67,8 @@ public sealed class GetFocusFlowProvenanceCommand : FocusFlowCmdlet
         foreach (var option in EditOptionCatalog.Options) Add(option.Name, option.ValueIn(p.Options));
         Add("Mask", p.MaskImage);
         Add("Size", p.Size?.ToArray());
+        // Binds to the edit's hidden -RecordedSize (-Size is not bound from pipeline objects): a replay edits at the recorded size.
+        Add("RecordedSize", p.Size?.ToArray());
         Add("OutputSize", p.OutputSize);
         Add("Quality", p.Quality);
         Add("Model", p.Model);

@@ -80,7 +80,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
                 SaveLatents = SaveLatents,
                 SaveComparison = SaveComparison,
                 MaskImage = maskImage,
-                Size = Size,
+                Size = WorkingSize,
                 OutputSize = OutputSize ?? Core.Pipeline.OutputSize.Source,
                 Quality = Quality ?? ImageFileWriter.DefaultQuality,
             };

@@ -71,6 +71,16 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     [ValidateRange(Core.IO.Images.WorkingSize.Multiple, int.MaxValue)]
     public int[]? Size { get; set; }
 
+    /// <summary>The working size a replayed edit was made at (Get-FocusFlowProvenance's objects carry it): -Size when none is given,
+    /// so a replay edits at the recorded size. Bound under its own name, as -Size is not bound from pipeline objects.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    [ValidateCount(1, 2)]
+    [ValidateRange(Core.IO.Images.WorkingSize.Multiple, int.MaxValue)]
+    public int[]? RecordedSize { get; set; }
+
+    /// <summary>-Size, else for a replay the recorded working size.</summary>
+    protected int[]? WorkingSize => Size ?? (ProvenanceFile is not null ? RecordedSize : null);
+
     [Parameter] public ComputeDevice? Device { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public Precision? Precision { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter NoT5 { get; set; }
