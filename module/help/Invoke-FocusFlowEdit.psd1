@@ -115,6 +115,7 @@ and overlays; -IncludeOutputs takes them anyway.
         Format         = 'Png, Jpeg or Webp. Default: the -OutputPath file''s extension, else the source''s own format (a BMP, GIF or TIFF source gives a PNG).'
         Quality        = 'JPEG and WebP quality, 1 to 100. Default: 95.'
         Force          = 'Overwrite existing output files.'
+        SkipExisting   = 'Skip a target whose output files exist and whose edited image carries the provenance of this very edit (source, prompts, every option, size, mask, output size; any seed when -Seed is not given): rerun a batch after an interruption and only the missing edits are made. An output made otherwise still stops its target unless -Force. A batch ends with one line: edited, skipped, failed.'
         IncludeOutputs = 'Also edit inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk and size); they are skipped otherwise, and a warning at the end counts them.'
         RecordedSize   = 'Bound from Get-FocusFlowProvenance''s objects (hidden): the working size the replayed output was made at, used when -Size is not given, so a replay edits at the same size.'
         ProvenanceFile = 'Bound from Get-FocusFlowProvenance''s objects (hidden): the PNG replayed. Its recorded source, mask and model are then used only under the replay''s rules (see the description).'

@@ -143,7 +143,7 @@ public static class EvaluationRunner
         string? mask = method == EditMethod.FocusFlow ? files.Relative(OutputNaming.Mask(output)) : null;
         EvaluationRow Failed(string error)
         {
-            observer.Warning?.Invoke($"{method} {c.Image} / {c.TargetCode} failed: {error}");
+            (observer.Failure ?? observer.Warning)?.Invoke($"{method} {c.Image} / {c.TargetCode} failed: {error}");
             bool edited = File.Exists(output);
             return Row(work, null, null, seconds, edited ? relative : "", edited ? mask : null, EvaluationStatus.Failed, error) with { Source = source };
         }

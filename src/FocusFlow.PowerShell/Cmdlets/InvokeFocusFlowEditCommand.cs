@@ -49,6 +49,11 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
     /// <summary>JPEG and WebP quality, 1 to 100.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateRange(1, 100)] public int? Quality { get; set; }
 
+    /// <summary>Skip a target whose output exists with the provenance of this very edit (rerun a batch after an interruption).</summary>
+    [Parameter] public SwitchParameter SkipExisting { get; set; }
+
+    int _edited, _skippedExisting;
+
     protected override string Activity => $"FocusFlow: {Method}";
 
     protected override IEnumerable<KeyValuePair<string, object?>> OptionValues() => base.OptionValues().Concat(new KeyValuePair<string, object?>[]
@@ -84,6 +89,12 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
                 OutputSize = OutputSize ?? Core.Pipeline.OutputSize.Source,
                 Quality = Quality ?? ImageFileWriter.DefaultQuality,
             };
+            if (SkipExisting && ExistingOutputs.AlreadyMade(request, seedGiven: Seed is not null))
+            {
+                WriteVerbose($"Skipped {request.Output}: it exists and its provenance records this edit (-SkipExisting).");
+                _skippedExisting++;
+                continue;
+            }
             try
             {
                 // A target whose files exist is an error of its own; the other targets of the image go on.
@@ -105,6 +116,15 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
         var first = results[0];
         WriteVerbose($"{file}: {first.ModelCalls} transformer calls, {first.ModelRows} rows for {first.GroupSize} target(s) on {first.Device} in {first.Seconds:F1} s" +
             (first.PeakDeviceMemoryMB is double mb ? $", peak device memory {mb:F0} MB." : "."));
+        _edited += results.Count;
         foreach (var result in results) WriteObject(result);
     });
+
+    /// <summary>One line at the end of a batch (more than one edit, or anything skipped or failed): edited, skipped, failed.</summary>
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        if (_edited + _skippedExisting + ItemErrors > 1 || _skippedExisting + ItemErrors > 0)
+            WriteInformation(new HostInformationMessage { Message = BatchSummary.Line(_edited, _skippedExisting, ItemErrors) }, new[] { "PSHOST", "FocusFlowSummary" });
+    }
 }

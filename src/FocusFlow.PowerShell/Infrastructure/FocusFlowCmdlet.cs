@@ -22,7 +22,14 @@ public abstract class FocusFlowCmdlet : PSCmdlet
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    protected void WriteItemError(Exception e, object? target) => WriteError(ErrorMapping.ToRecord(e, target));
+    protected void WriteItemError(Exception e, object? target)
+    {
+        ItemErrors++;
+        WriteError(ErrorMapping.ToRecord(e, target));
+    }
+
+    /// <summary>How many per-item error records this command wrote (for a batch's summary).</summary>
+    protected int ItemErrors { get; private set; }
 
     bool _wroteLibTorchNotes;
 
