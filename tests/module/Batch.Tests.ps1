@@ -36,6 +36,20 @@ Describe 'Invoke-FocusFlowEdit -SkipExisting and the batch summary' {
         "$($info | Where-Object Tags -Contains 'FocusFlowSummary')" | Should -Be 'FocusFlow: 0 edited, 0 skipped (already made), 2 failed.'
     }
 
+    It 'finds a relative -Model from PowerShell''s location (Set-Location), as Import-FocusFlowModel does' {
+        $relative = @{} + $quick
+        $relative.Model = './tiny-sd3'
+        Push-Location $fixtures
+        try {
+            $r = Invoke-FocusFlowEdit (Join-Path $dir 'a.png') @relative -OutputPath (Join-Path $dir 'relative')
+            $r.Model | Should -Be (Join-Path $fixtures 'tiny-sd3')
+            Import-FocusFlowModel tiny-sd3 -Device Cpu | Out-Null
+        } finally {
+            Pop-Location
+            Remove-FocusFlowModel
+        }
+    }
+
     It 'a failed edit is an error record: $? is False and -ErrorAction Stop stops the script' {
         Invoke-FocusFlowEdit (Join-Path $dir 'missing.png') @quick -ErrorAction SilentlyContinue
         $? | Should -BeFalse

@@ -11,7 +11,8 @@ Describe 'Invoke-FocusFlowEdit' {
         foreach ($name in 'a', 'b', 'c') { Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir "$name.png") }
         Remove-FocusFlowModel
         $script:loadsBefore = [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount
-        $script:results = @(Get-ChildItem $dir -Filter *.png | Invoke-FocusFlowEdit @edit -SaveLatents -SaveMask)
+        # The reference pictures are the model's decodes at the working size.
+        $script:results = @(Get-ChildItem $dir -Filter *.png | Invoke-FocusFlowEdit @edit -SaveLatents -SaveMask -OutputSize Working)
     }
     AfterAll { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
 

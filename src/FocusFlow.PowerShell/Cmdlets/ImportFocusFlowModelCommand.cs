@@ -33,7 +33,7 @@ public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
 
     protected override void ProcessRecord()
     {
-        var spec = FocusFlowSession.DefaultModel(Model);
+        var spec = ModelSpec(Model);
         var options = new PipelineOptions { Device = Device, Precision = Precision, UseT5 = !NoT5, ReleaseTextEncoders = ReleaseTextEncoders, KeepTextEncodersOnDevice = KeepTextEncodersOnDevice, Components = Components };
         try
         {

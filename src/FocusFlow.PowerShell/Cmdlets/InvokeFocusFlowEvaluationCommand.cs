@@ -57,7 +57,7 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
 
     protected override void ProcessRecord()
     {
-        var model = FocusFlowSession.DefaultModel(Model);
+        var model = ModelSpec(Model);
         EvaluationPlan plan;
         try
         {

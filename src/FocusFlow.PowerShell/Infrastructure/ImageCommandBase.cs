@@ -149,7 +149,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
         var options = FocusFlowSession.Options(Device, Precision, NoT5, Components);
         // A model recorded in a provenance is used only when it is here already: a replay downloads nothing.
         var model = Model is not null && FromProvenance(nameof(Model)) ? ProvenanceReplay.Model(ProvenanceFile!, Model, options.HubOptions()) : Model;
-        var wanted = (FocusFlowSession.DefaultModel(model), options);
+        var wanted = (ModelSpec(model), options);
         if (_lease is not null && _leased == wanted) return _lease.Pipeline;
         Dispose();
         _lease = LoadPipeline(wanted.Item1, wanted.Item2);
