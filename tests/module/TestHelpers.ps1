@@ -19,7 +19,6 @@ function Get-ReferenceEditParameters {
         Model = $tinyModel; From = $e.src; To = $e.tar; Steps = $e.T; NMax = $e.n_max; NMin = $e.n_min; NAvg = $e.n_avg
         SourceGuidance = $e.cs; TargetGuidance = $e.ct; Seed = $e.seed; MaskStrength = $e.mask_strength
         MaskSamples = $e.mask_n; MaskGuidance = $e.mask_guidance; MaskBlur = $e.blur; Device = 'Cpu'
-        OutputSize = 'Working'   # the reference pictures are the model's decodes at the working size
     }
 }
 

@@ -6,7 +6,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Computes FocusFlow's automatic mask (where the prompts disagree) without editing.</summary>
-[Cmdlet(VerbsCommon.Get, "FocusFlowMask", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.HelpRoot + "Get-FocusFlowMask.psd1")]
+[Cmdlet(VerbsCommon.Get, "FocusFlowMask", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(MaskJobResult))]
 public sealed class GetFocusFlowMaskCommand : ImageCommandBase
 {

@@ -10,7 +10,7 @@ namespace FocusFlow.PowerShell.Cmdlets;
 /// Reads the settings an edit, mask or overlay was made with from its PNG, as an object whose properties bind by
 /// name to Invoke-FocusFlowEdit: piping it there makes the same edit again.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "FocusFlowProvenance", DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.HelpRoot + "Get-FocusFlowProvenance.psd1")]
+[Cmdlet(VerbsCommon.Get, "FocusFlowProvenance", DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(PSObject))]
 public sealed class GetFocusFlowProvenanceCommand : FocusFlowCmdlet
 {

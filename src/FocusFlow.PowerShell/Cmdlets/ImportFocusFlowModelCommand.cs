@@ -6,7 +6,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Loads a model once for the session and makes it the default of the other FocusFlow commands.</summary>
-[Cmdlet(VerbsData.Import, "FocusFlowModel", HelpUri = ModuleInfo.HelpRoot + "Import-FocusFlowModel.psd1")]
+[Cmdlet(VerbsData.Import, "FocusFlowModel", HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(LoadedModel))]
 public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
 {

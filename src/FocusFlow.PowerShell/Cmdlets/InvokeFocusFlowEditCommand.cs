@@ -11,7 +11,7 @@ namespace FocusFlow.PowerShell.Cmdlets;
 /// of one image are edited together (shared model rows, one noise stream): one result per target, each named by
 /// <see cref="OutputNaming.ForTargets"/>.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEdit", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.HelpRoot + "Invoke-FocusFlowEdit.psd1")]
+[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEdit", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(EditJobResult))]
 public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
 {

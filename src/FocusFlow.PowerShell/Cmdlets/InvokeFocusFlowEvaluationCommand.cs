@@ -8,7 +8,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Runs the published evaluation: every method on every case of a case list, measured, tabulated and drawn.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEvaluation", SupportsShouldProcess = true, HelpUri = ModuleInfo.HelpRoot + "Invoke-FocusFlowEvaluation.psd1")]
+[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEvaluation", SupportsShouldProcess = true, HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(MethodSummary))]
 public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
 {
