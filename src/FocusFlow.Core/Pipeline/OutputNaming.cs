@@ -87,21 +87,29 @@ public static class OutputNaming
                 throw new ArgumentException($"Format {f} and the output file {outputPath} disagree: leave out -Format, or name the file {ImageFileFormats.Extension(f)}.", "Format");
             return Path.GetFullPath(outputPath);
         }
-        return ForSource(sourcePath, outputPath, tag, "Edited images", ImageFileFormats.Extension(format ?? ImageFileFormats.OfSource(sourcePath)));
+        var fileName = $"{Path.GetFileNameWithoutExtension(sourcePath)}.{tag}{ImageFileFormats.Extension(format ?? ImageFileFormats.OfSource(sourcePath))}";
+        return string.IsNullOrEmpty(outputPath)
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourcePath))!, fileName)
+            : Path.Combine(Path.GetFullPath(outputPath), fileName);
     }
 
-    /// <summary>Where the mask of <paramref name="sourcePath"/> goes: name.mask.png beside it, into a folder, or a .png path.</summary>
-    public static string MaskForSource(string sourcePath, string? outputPath) => ForSource(sourcePath, outputPath, "mask", "Masks", ".png");
-
-    static string ForSource(string sourcePath, string? outputPath, string tag, string what, string extension)
+    /// <summary>
+    /// Where the masks of <paramref name="sourcePath"/> toward <paramref name="targetPrompts"/> go, by the one rule for masks: the
+    /// mask companion of the FocusFlow edit of the same target (<c>name.focusflow.mask.png</c>, with the target's tag for several:
+    /// <c>name.focusflow.a-tiger.mask.png</c>), so Get-FocusFlowMask and Invoke-FocusFlowEdit -SaveMask name a mask alike;
+    /// beside the source, into a folder, or for one target at a given .png path.
+    /// </summary>
+    public static IReadOnlyList<string> MasksForTargets(string sourcePath, string? outputPath, IReadOnlyList<string> targetPrompts)
     {
-        var fileName = $"{Path.GetFileNameWithoutExtension(sourcePath)}.{tag}{extension}";
-        if (string.IsNullOrEmpty(outputPath))
-            return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourcePath))!, fileName);
-        if (IsFolder(outputPath)) return Path.Combine(Path.GetFullPath(outputPath), fileName);
-        if (!string.Equals(Path.GetExtension(outputPath), ".png", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"{what} are written as PNG: name the output file .png (got {outputPath}), or give a folder (a path without an extension).", "OutputPath");
-        return Path.GetFullPath(outputPath);
+        if (!string.IsNullOrEmpty(outputPath) && !IsFolder(outputPath))
+        {
+            if (!string.Equals(Path.GetExtension(outputPath), ".png", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"Masks are written as PNG: name the output file .png (got {outputPath}), or give a folder (a path without an extension).", "OutputPath");
+            if (targetPrompts.Count > 1)
+                throw new ArgumentException($"{targetPrompts.Count} targets make {targetPrompts.Count} masks: give -OutputPath a folder, not the file {outputPath}.", "OutputPath");
+            return new[] { Path.GetFullPath(outputPath) };
+        }
+        return ForTargets(sourcePath, outputPath, EditMethod.FocusFlow, targetPrompts, ImageFileFormat.Png).Select(Mask).ToList();
     }
 
     public static string Mask(string output) => Companion(output, ".mask.png");

@@ -95,17 +95,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
                 _skippedExisting++;
                 continue;
             }
-            try
-            {
-                // A target whose files exist is an error of its own; the other targets of the image go on.
-                ClaimOutput(request.Output);
-                request.EnsureOutputsFree();
-                requests.Add(request);
-            }
-            catch (Exception e) when (e is ArgumentException or Core.IO.OutputExistsException)
-            {
-                WriteItemError(e, file);
-            }
+            if (TryClaimOutputs(request, file)) requests.Add(request);
         }
         if (requests.Count == 0) return;
         var targets = string.Join(", ", requests.Select(r => $"'{r.TargetPrompt}'"));

@@ -222,6 +222,25 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
             throw new ArgumentException($"{path} was already written by an earlier item of this command; give -OutputPath a folder when editing several images.", "OutputPath");
     }
 
+    /// <summary>
+    /// Claims a target's files for this command (<see cref="ClaimOutput"/>) and checks they may be written; where not, the
+    /// target is an error record of its own and false comes back, so the other targets of the image go on.
+    /// </summary>
+    protected bool TryClaimOutputs(ImageJobRequest request, string file)
+    {
+        try
+        {
+            ClaimOutput(request.Output);
+            request.EnsureOutputsFree();
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or Core.IO.OutputExistsException)
+        {
+            WriteItemError(e, file);
+            return false;
+        }
+    }
+
     protected abstract string Activity { get; }
 
     protected EditObserver Observer(string file) => new()

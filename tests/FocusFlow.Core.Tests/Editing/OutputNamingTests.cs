@@ -28,12 +28,12 @@ public class OutputNamingTests
         using var temp = new TempDir();
         var missing = temp.File("results");
         Assert.Equal(Path.Combine(missing, "cat.focusflow.png"), OutputNaming.ForSource("/photos/cat.jpg", missing, EditMethod.FocusFlow));
-        Assert.Equal(Path.Combine(missing, "cat.mask.png"), OutputNaming.MaskForSource("/photos/cat.jpg", missing));
+        Assert.Equal(new[] { Path.Combine(missing, "cat.focusflow.mask.png") }, OutputNaming.MasksForTargets("/photos/cat.jpg", missing, new[] { "a tiger" }));
         Assert.Equal(temp.File("cat.png"), OutputNaming.ForSource("/photos/cat.jpg", temp.File("cat.png"), EditMethod.FocusFlow));
         File.WriteAllText(temp.File("notes"), "a file, not a folder");
         Assert.Throws<ArgumentException>(() => OutputNaming.ForSource("/photos/cat.jpg", temp.File("notes"), EditMethod.FocusFlow));
         Assert.Throws<ArgumentException>(() => OutputNaming.ForSource("/photos/cat.jpg", temp.File("cat.gif"), EditMethod.FocusFlow));
-        Assert.Throws<ArgumentException>(() => OutputNaming.MaskForSource("/photos/cat.jpg", temp.File("cat.jpg")));
+        Assert.Throws<ArgumentException>(() => OutputNaming.MasksForTargets("/photos/cat.jpg", temp.File("cat.jpg"), new[] { "a tiger" }));
     }
 
     [Fact]
@@ -52,7 +52,13 @@ public class OutputNamingTests
         Assert.Equal(temp.File("out.webp"), OutputNaming.ForSource(jpeg, temp.File("out.webp"), EditMethod.FlowEdit));
         var e = Assert.Throws<ArgumentException>(() => OutputNaming.ForSource(jpeg, temp.File("out.webp"), EditMethod.FlowEdit, FocusFlow.Core.IO.Images.ImageFileFormat.Jpeg));
         Assert.Equal("Format", e.ParamName);
-        Assert.Equal(temp.File("cat.mask.png"), OutputNaming.MaskForSource(jpeg, null));   // masks stay PNG
+        // One rule for masks: the mask companion of the FocusFlow edit, as -SaveMask names it, always a PNG.
+        Assert.Equal(new[] { temp.File("cat.focusflow.mask.png") }, OutputNaming.MasksForTargets(jpeg, null, new[] { "a tiger" }));
+        Assert.Equal(OutputNaming.Mask(OutputNaming.ForSource(jpeg, null, EditMethod.FocusFlow)), OutputNaming.MasksForTargets(jpeg, null, new[] { "a tiger" })[0]);
+        Assert.Equal(new[] { temp.File("cat.focusflow.a-tiger.mask.png"), temp.File("cat.focusflow.a-lion.mask.png") },
+            OutputNaming.MasksForTargets(jpeg, null, new[] { "a tiger", "a lion" }));
+        Assert.Equal(temp.File("m.png"), OutputNaming.MasksForTargets(jpeg, temp.File("m.png"), new[] { "a tiger" })[0]);
+        Assert.Equal("OutputPath", Assert.Throws<ArgumentException>(() => OutputNaming.MasksForTargets(jpeg, temp.File("m.png"), new[] { "a", "b" })).ParamName);
     }
 
     [Fact]
