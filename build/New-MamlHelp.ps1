@@ -47,6 +47,18 @@ function ParameterOrder($cmd, [string] $name) {
     '{0:D4}{1}{2:D3}{3:D10}' -f $position, $mandatory, $depth, $token
 }
 
+function DefaultValue($cmd, $instance, [string] $name) {
+    # What the parameter is when not given: the cmdlet's own initial value, else "None" (an engine default applies;
+    # the description says which). Switches are off.
+    $property = $cmd.ImplementingType.GetProperty($name)
+    if (-not $property -or -not $instance) { return 'None' }
+    if ($property.PropertyType -eq [System.Management.Automation.SwitchParameter]) { return 'False' }
+    $value = $property.GetValue($instance)
+    if ($null -eq $value -or ($value -is [array] -and $value.Count -eq 0) -or ($value -is [string] -and $value -eq '')) { return 'None' }
+    if ($value -is [array]) { return ($value -join ', ') }
+    return "$value"
+}
+
 $problems = [System.Collections.Generic.List[string]]::new()
 $sb = [System.Text.StringBuilder]::new()
 [void]$sb.Append('<?xml version="1.0" encoding="utf-8"?><helpItems schema="maml" xmlns="http://msh" xmlns:maml="http://schemas.microsoft.com/maml/2004/10" xmlns:command="http://schemas.microsoft.com/maml/dev/command/2004/10" xmlns:dev="http://schemas.microsoft.com/maml/dev/2004/10">')
@@ -56,6 +68,7 @@ foreach ($cmd in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
     if (-not (Test-Path $file)) { $problems.Add("$($cmd.Name): no help file $file"); continue }
     $h = Import-PowerShellDataFile $file
     $parameters = $cmd.Parameters.Values | Where-Object { $_.Name -notin $common } | Sort-Object { ParameterOrder $cmd $_.Name }
+    $instance = try { [Activator]::CreateInstance($cmd.ImplementingType) } catch { $null }
     foreach ($p in $parameters) {
         if (-not $h.Parameters.ContainsKey($p.Name)) { $problems.Add("$($cmd.Name): parameter -$($p.Name) has no description") }
     }
@@ -96,10 +109,11 @@ foreach ($cmd in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
         if ($values) { $description += "`n`nAccepted values: $($values -join ', ')." }
         if ($p.Aliases.Count) { $description += "`n`nAliases: $($p.Aliases -join ', ')." }
         $pos = if ($null -ne $position) { $position } else { 'named' }
-        [void]$sb.Append("<command:parameter required=`"$($mandatory.ToString().ToLower())`" position=`"$pos`" pipelineInput=`"$pipelineText`" globbing=`"$([bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }))`"><maml:name>$($p.Name)</maml:name>")
+        $aliases = if ($p.Aliases.Count) { $p.Aliases -join ', ' } else { 'None' }
+        [void]$sb.Append("<command:parameter required=`"$($mandatory.ToString().ToLower())`" position=`"$pos`" pipelineInput=`"$pipelineText`" globbing=`"$([bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }))`" aliases=`"$(Esc $aliases)`"><maml:name>$($p.Name)</maml:name>")
         [void]$sb.Append("<maml:description>$(Paras $description)</maml:description>")
         [void]$sb.Append("<command:parameterValue required=`"true`">$(Esc (TypeName $p.ParameterType))</command:parameterValue>")
-        [void]$sb.Append("<dev:type><maml:name>$(Esc (TypeName $p.ParameterType))</maml:name></dev:type></command:parameter>")
+        [void]$sb.Append("<dev:type><maml:name>$(Esc (TypeName $p.ParameterType))</maml:name></dev:type><dev:defaultValue>$(Esc (DefaultValue $cmd $instance $p.Name))</dev:defaultValue></command:parameter>")
     }
     [void]$sb.Append('</command:parameters>')
 

@@ -7,7 +7,7 @@ the edit will happen. The disagreement is clipped to its 1st and 99th percentile
 optionally dilated, blurred and thresholded.
 
 The mask is written as an 8-bit grayscale PNG at the image's working size (beside the source as
-name.mask.png by default); -Overlay also writes the source with the mask tinted red (name.overlay.png), and
+name.focusflow.mask.png by default, the name Invoke-FocusFlowEdit -SaveMask gives it; with several -To targets, one mask each, name.focusflow.<target tag>.mask.png); -Overlay also writes the source with the mask tinted red (name.focusflow.overlay.png), and
 -SaveComparison writes name.comparison.png: the source and that overlay side by side, labelled with the
 prompts and the coverage. The result object
 tells the mask's coverage: the share of pixels in the binary mask. Use it to tune -MaskThreshold,
@@ -21,9 +21,9 @@ second Get-FocusFlowMask).
         Path          = 'Image files. Wildcards are expanded. Accepts pipeline input: strings, and objects with a Path property.'
         LiteralPath   = 'Image files taken literally. Bound from FullName and PSPath of pipeline objects.'
         From          = 'The source prompt: what the image shows now.'
-        To            = 'The target prompt: what should change.'
+        To            = 'The target prompts: what should change. Several give one mask each, named name.focusflow.<target tag>.mask.png as Invoke-FocusFlowEdit -SaveMask names them.'
         Model         = 'The Stable Diffusion 3 model: a diffusers folder or a Hugging Face id (see Invoke-FocusFlowEdit).'
-        OutputPath    = 'A folder for the masks (named name.mask.png), or the .png file to write for one image. A path without an extension is a folder, created if it does not exist yet. Default: beside each source.'
+        OutputPath    = 'A folder for the masks (named name.focusflow.mask.png), or the .png file to write for one image. A path without an extension is a folder, created if it does not exist yet. Default: beside each source.'
         Steps         = 'Scheduler steps T, 1 to 1000; with -MaskStrength it sets the noise level of the samples. Default: 60.'
         NegativePrompt = 'The negative prompt for guidance. Default: empty.'
         Seed          = 'Seed; the mask samples use -MaskSeed, which defaults to it. Default: random, reported in the result.'
@@ -47,6 +47,7 @@ second Get-FocusFlowMask).
         SaveComparison = 'Also write name.comparison.png: source | mask overlay, labelled with the prompts and the coverage.'
         Force         = 'Overwrite existing files.'
         IncludeOutputs = 'Also take inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk and size); they are skipped otherwise, and a warning at the end counts them.'
+        RecordedSize   = 'Bound from Get-FocusFlowProvenance''s objects (hidden): the working size the replayed output was made at, used when -Size is not given, so a replay edits at the same size.'
         ProvenanceFile = 'Bound from Get-FocusFlowProvenance''s objects (hidden): the PNG replayed. Its recorded source and model are then used only under the replay''s rules (see Invoke-FocusFlowEdit).'
         WhatIf        = 'Shows what would be written, without loading the model.'
         Confirm       = 'Asks before each image.'
@@ -57,7 +58,7 @@ second Get-FocusFlowMask).
         @{
             Title   = 'Look at the mask before editing'
             Code    = "Get-FocusFlowMask cat.png -From 'a cat' -To 'a tiger' -Overlay -Seed 1"
-            Remarks = 'Writes cat.mask.png and cat.overlay.png and returns the coverage.'
+            Remarks = 'Writes cat.focusflow.mask.png and cat.focusflow.overlay.png and returns the coverage.'
         }
         @{
             Title   = 'Find a threshold that covers about a third of the image'

@@ -28,9 +28,14 @@ TIFF), EXIF orientation is honoured and transparency is flattened onto white.
 
 Images are edited at a working size whose sides are multiples of 16: their own size, scaled down to
 1024 on the longest side if larger, each side rounded to the nearest multiple of 16; -Size sets the
-longest side (one number) or width and height (two numbers). The result is written as a PNG at the
-working size: by default beside the source as name.method.png, or into the folder or at the .png path
-given by -OutputPath. -SaveMask adds x.mask.png (the mask, 8-bit grayscale) and x.overlay.png (the
+longest side (one number) or width and height (two numbers). The result comes back at the source's own
+size, orientation and format (PNG, JPEG or WebP; other formats give a PNG) with its EXIF and ICC profile:
+with a mask (FocusFlow's or -Mask) the upscaled edit is composited onto the source's pixels through the
+mask upscaled from latent resolution, so every pixel where that mask is 0 is the source's, bit for bit;
+FlowEdit and SDEdit give the whole picture upscaled (Lanczos). -OutputSize Working writes the edit at the
+working size instead; -Format and -Quality pick the format and JPEG/WebP quality. It is written by default
+beside the source as name.method.png (.jpg, .webp), or into the folder or at the .png, .jpg or .webp path
+given by -OutputPath. -SaveMask adds x.mask.png (the mask, 8-bit grayscale, at the output's size) and x.overlay.png (the
 source with the mask tinted red); -SaveLatents adds x.latents.safetensors (float32 x_src, out, and for
 FocusFlow mask_soft and mask_bin); -SaveComparison adds x.comparison.png: source | mask overlay | edit
 side by side at the working size, labelled with the prompts (source | edit for FlowEdit and SDEdit, which
@@ -110,8 +115,13 @@ and overlays; -IncludeOutputs takes them anyway.
         SaveMask       = 'Also write x.mask.png and x.overlay.png beside the output (FocusFlow).'
         SaveLatents    = 'Also write x.latents.safetensors beside the output: float32 x_src and out, and for FocusFlow mask_soft and mask_bin.'
         SaveComparison = 'Also write x.comparison.png beside the output: source | mask overlay | edit, labelled with the prompts (source | edit without a mask).'
+        OutputSize     = 'Source (default): the output at the source''s own size, orientation and format, composited through the mask where there is one. Working: the edit at the size it was computed at.'
+        Format         = 'Png, Jpeg or Webp. Default: the -OutputPath file''s extension, else the source''s own format (a BMP, GIF or TIFF source gives a PNG).'
+        Quality        = 'JPEG and WebP quality, 1 to 100. Default: 95.'
         Force          = 'Overwrite existing output files.'
+        SkipExisting   = 'Skip a target whose output files exist and whose edited image carries the provenance of this very edit (source, prompts, every option, size, mask, output size; any seed when -Seed is not given): rerun a batch after an interruption and only the missing edits are made. An output made otherwise still stops its target unless -Force. A batch ends with one line: edited, skipped, failed.'
         IncludeOutputs = 'Also edit inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk and size); they are skipped otherwise, and a warning at the end counts them.'
+        RecordedSize   = 'Bound from Get-FocusFlowProvenance''s objects (hidden): the working size the replayed output was made at, used when -Size is not given, so a replay edits at the same size.'
         ProvenanceFile = 'Bound from Get-FocusFlowProvenance''s objects (hidden): the PNG replayed. Its recorded source, mask and model are then used only under the replay''s rules (see the description).'
         WhatIf         = 'Shows what would be edited and written, without loading the model or writing anything.'
         Confirm        = 'Asks before each image.'

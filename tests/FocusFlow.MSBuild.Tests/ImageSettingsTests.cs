@@ -20,6 +20,7 @@ public sealed class ImageSettingsTests
         ["VaeTiling"] = "true", ["VaeTileSize"] = "64", ["VaeTileOverlap"] = "0.5", ["MaxBatchRows"] = "8",
         ["Model"] = "/elsewhere/model", ["From"] = "a dog", ["To"] = "a wolf", ["Method"] = "FlowEdit", ["Size"] = "256",
         ["Precision"] = "Float16", ["NoT5"] = "true", ["SaveMask"] = "true", ["SaveLatents"] = "true", ["SaveComparison"] = "true",
+        ["OutputSize"] = "Working", ["Quality"] = "80",
     };
 
     static readonly Dictionary<string, string?> Defaults = new(StringComparer.OrdinalIgnoreCase)
@@ -56,6 +57,8 @@ public sealed class ImageSettingsTests
     [InlineData("SaveMask")]
     [InlineData("SaveLatents")]
     [InlineData("SaveComparison")]
+    [InlineData("OutputSize")]
+    [InlineData("Quality")]
     public void WhatToEditAndHowToLoadChangeTheSettings(string name) =>
         Assert.NotEqual(Describe(), Describe((name, Changed[name])));
 
@@ -66,6 +69,24 @@ public sealed class ImageSettingsTests
     [InlineData("MaxLpips", "0.2")]
     public void WhereAndHowItIsJudgedLeaveTheSettingsAlone(string name, string value) =>
         Assert.Equal(Describe(), Describe((name, value)));
+
+    [Fact]
+    public void FormatNamesTheEditedImageAndBadOutputSettingsNameTheSetting()
+    {
+        var item = new TaskItem("/images/cat.png");
+        item.SetMetadata("Format", "Jpeg");
+        Assert.Equal("/images/cat.focusflow.jpg", ImageSettings.Of(item, Defaults, null).Output);
+        foreach (var (name, value) in new[] { ("OutputSize", "Huge"), ("Quality", "0"), ("Quality", "101") })
+        {
+            var bad = new TaskItem("/images/cat.png");
+            bad.SetMetadata(name, value);
+            var e = Assert.Throws<ArgumentException>(() => ImageSettings.Of(bad, Defaults, null).Describe("1.2.3"));
+            Assert.StartsWith(name, e.Message);
+        }
+        var format = new TaskItem("/images/cat.png");
+        format.SetMetadata("Format", "Gif");
+        Assert.StartsWith("Format", Assert.Throws<ArgumentException>(() => ImageSettings.Of(format, Defaults, null).Output).Message);
+    }
 
     [Fact]
     public void ThePackageVersionIsPartOfTheSettings()

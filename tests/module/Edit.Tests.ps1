@@ -11,7 +11,8 @@ Describe 'Invoke-FocusFlowEdit' {
         foreach ($name in 'a', 'b', 'c') { Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir "$name.png") }
         Remove-FocusFlowModel
         $script:loadsBefore = [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount
-        $script:results = @(Get-ChildItem $dir -Filter *.png | Invoke-FocusFlowEdit @edit -SaveLatents -SaveMask)
+        # The reference pictures are the model's decodes at the working size.
+        $script:results = @(Get-ChildItem $dir -Filter *.png | Invoke-FocusFlowEdit @edit -SaveLatents -SaveMask -OutputSize Working)
     }
     AfterAll { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
 
@@ -66,7 +67,7 @@ Describe 'Invoke-FocusFlowEdit with several targets' {
 
     It 'edits the targets together, one result and file each, the first as the single edit gives it' {
         $p = $edit.Clone(); $p.To = $targets
-        $r = @(Invoke-FocusFlowEdit (Join-Path $dir 'cat.png') @p -OutputPath $dir)
+        $r = @(Invoke-FocusFlowEdit (Join-Path $dir 'cat.png') @p -OutputPath $dir -OutputSize Working)
         $r.Count | Should -Be 3
         ($r | ForEach-Object { Split-Path $_.Output -Leaf }) -join ',' |
             Should -Be 'cat.focusflow.a-tiger-sitting.png,cat.focusflow.a-lion-sitting.png,cat.focusflow.a-leopard-sitting.png'
@@ -218,8 +219,9 @@ Describe 'Get-FocusFlowMask' {
             Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
             $p = $edit.Clone(); 'NMax', 'NMin', 'NAvg', 'SourceGuidance', 'TargetGuidance' | ForEach-Object { $p.Remove($_) }
             $m = Get-FocusFlowMask (Join-Path $dir 'cat.png') @p -Overlay
-            $m.Mask | Should -Be (Join-Path $dir 'cat.mask.png')
-            $m.Overlay | Should -Be (Join-Path $dir 'cat.overlay.png')
+            # One naming rule for masks: the one Invoke-FocusFlowEdit -SaveMask gives the FocusFlow edit's mask.
+            $m.Mask | Should -Be (Join-Path $dir 'cat.focusflow.mask.png')
+            $m.Overlay | Should -Be (Join-Path $dir 'cat.focusflow.overlay.png')
             Get-MaskDifference $m.Mask (Join-Path $reference 'mask_soft.png') | Should -BeLessOrEqual 1
             $m.Coverage | Should -BeGreaterThan 0
             $m.Coverage | Should -BeLessOrEqual 1
@@ -234,8 +236,21 @@ Describe 'Get-FocusFlowMask' {
             $folder = Join-Path $dir 'masks'
             $p = $edit.Clone(); 'NMax', 'NMin', 'NAvg', 'SourceGuidance', 'TargetGuidance' | ForEach-Object { $p.Remove($_) }
             $m = Get-FocusFlowMask (Join-Path $dir 'cat.png') @p -OutputPath $folder
-            $m.Mask | Should -Be (Join-Path $folder 'cat.mask.png')
+            $m.Mask | Should -Be (Join-Path $folder 'cat.focusflow.mask.png')
             Test-Path $m.Mask -PathType Leaf | Should -BeTrue
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+    }
+
+    It 'takes several targets, one mask each, named as -SaveMask names them, each the mask of that target alone' {
+        $dir = New-TestFolder
+        try {
+            Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
+            $p = $edit.Clone(); 'NMax', 'NMin', 'NAvg', 'SourceGuidance', 'TargetGuidance', 'To' | ForEach-Object { $p.Remove($_) }
+            $m = @(Get-FocusFlowMask (Join-Path $dir 'cat.png') @p -To 'a tiger', $edit.To -OutputPath (Join-Path $dir 'two'))
+            $m.Mask | Should -Be @((Join-Path $dir 'two/cat.focusflow.a-tiger.mask.png'), (Join-Path $dir "two/cat.focusflow.$([FocusFlow.Core.Pipeline.OutputNaming]::TargetTags(@('a tiger', $edit.To))[1]).mask.png"))
+            $m.TargetPrompt | Should -Be @('a tiger', $edit.To)
+            Get-MaskDifference $m[1].Mask (Join-Path $reference 'mask_soft.png') | Should -BeLessOrEqual 1
         }
         finally { Remove-Item $dir -Recurse -Force }
     }

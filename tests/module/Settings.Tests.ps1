@@ -36,12 +36,13 @@ AfterAll { Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue }
 Describe 'The same settings on every surface' {
     It '-Steps 30 -NMax 5 runs with the same options and gives the same image in the cmdlet, the task and the evaluation' {
         # One documented rule: NMax as given, NMin (15 of 60, scaled to 8 of 30) capped at the given NMax.
-        $edit = Invoke-FocusFlowEdit $source 'a cat' 'a tiger' -Model $tinyModel -Device Cpu -Steps 30 -NMax 5 -NAvg 1 -MaskSamples 2 -Seed 3 -OutputPath (Join-Path $work 'ps/')
+        # At the working size, which is what the evaluation writes (it measures the edit as the model made it).
+        $edit = Invoke-FocusFlowEdit $source 'a cat' 'a tiger' -Model $tinyModel -Device Cpu -Steps 30 -NMax 5 -NAvg 1 -MaskSamples 2 -Seed 3 -OutputSize Working -OutputPath (Join-Path $work 'ps/')
         $o = $edit.Options
         ($o.Steps, $o.NMax, $o.NMin, $o.NAvg, $o.Mask.Samples, $o.Seed) | Should -Be (30, 5, 5, 1, 2, 3)
         $o.VaeMemory.Tiling | Should -BeFalse
 
-        $task = Invoke-EditTask 'task' 'Steps="30" NMax="5" NAvg="1" MaskSamples="2" Seed="3"'
+        $task = Invoke-EditTask 'task' 'Steps="30" NMax="5" NAvg="1" MaskSamples="2" Seed="3" OutputSize="Working"'
         $LASTEXITCODE | Should -Be 0 -Because ($task -join "`n")
         ($task -join "`n") | Should -Match 'option: Steps=30 NMax=5 NMin=5 NAvg=1 MaskSamples=2 Seed=3 VaeTiling=False'
         Get-MaxPixelDifference $edit.Output (Join-Path $work 'task/cat.focusflow.png') | Should -Be 0

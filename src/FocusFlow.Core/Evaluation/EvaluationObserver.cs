@@ -15,6 +15,8 @@ public sealed record EvaluationObserver
     public IProgress<EvaluationProgress>? Progress { get; init; }
     public IProgress<EditProgress>? Step { get; init; }
     public Action<string>? Warning { get; init; }
+    /// <summary>An edit (or its measuring) that failed; the run goes on. Surfaces report it as an error (default: as a warning).</summary>
+    public Action<string>? Failure { get; init; }
     public Action<string>? Verbose { get; init; }
     public CancellationToken Cancellation { get; init; }
 

@@ -81,6 +81,8 @@ public static class EvaluationRunner
                 Overwrite = true,
                 SaveMask = EditMethods.Of(method).UsesMask,
                 Size = plan.Request.Size,
+                // An evaluation measures the edit as the model made it, beside its source at the same size.
+                OutputSize = OutputSize.Working,
             };
             return (Work: work, Relative: relative, Job: job);
         }).ToList();
@@ -143,7 +145,7 @@ public static class EvaluationRunner
         string? mask = EditMethods.Of(method).UsesMask ? files.Relative(OutputNaming.Mask(output)) : null;
         EvaluationRow Failed(string error)
         {
-            observer.Warning?.Invoke($"{method} {c.Image} / {c.TargetCode} failed: {error}");
+            (observer.Failure ?? observer.Warning)?.Invoke($"{method} {c.Image} / {c.TargetCode} failed: {error}");
             bool edited = File.Exists(output);
             return Row(work, null, null, seconds, edited ? relative : "", edited ? mask : null, EvaluationStatus.Failed, error) with { Source = source };
         }

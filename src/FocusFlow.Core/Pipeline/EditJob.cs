@@ -24,6 +24,10 @@ public sealed record EditJobRequest : ImageJobRequest
     public string? MaskImage { get; init; }
     /// <summary>Also write x.comparison.png: source | mask overlay | edit, labelled with the prompts.</summary>
     public bool SaveComparison { get; init; }
+    /// <summary>The size the edited image is written at: the source's (default) or the working size.</summary>
+    public OutputSize OutputSize { get; init; } = OutputSize.Source;
+    /// <summary>The JPEG or WebP quality, 1 to 100 (the format is the output's extension's, see <see cref="ImageFileFormats"/>).</summary>
+    public int Quality { get; init; } = ImageFileWriter.DefaultQuality;
 
     public override IReadOnlyList<string> PlannedOutputs()
     {
@@ -78,7 +82,8 @@ public static class EditJob
         var first = CheckGroup(requests);
         first.Options.EnsureValid();
         foreach (var r in requests) r.EnsureOutputsFree();
-        using var image = first.LoadWorkingImage(observer.Verbose);
+        using var original = ImageLoader.Load(first.Source);
+        using var image = first.WorkingImageOf(original, observer.Verbose);
         int width = image.Width, height = image.Height;
         using var userMask = first.MaskImage is null ? null : MaskImages.LoadUserMask(first.MaskImage, height / 8, width / 8);
 
@@ -87,7 +92,7 @@ public static class EditJob
         var saved = new List<(EditJobRequest Request, EditOutcome Outcome, string? Mask, string? Overlay, string? Latents, string? Comparison)>();
         for (int k = 0; k < requests.Count; k++)
         {
-            var (mask, overlay, latents, comparison) = Save(pipeline, requests[k], image, group.SourceLatent, group.Targets[k]);
+            var (mask, overlay, latents, comparison) = Save(pipeline, requests[k], original, image, group.SourceLatent, group.Targets[k]);
             saved.Add((requests[k], group.Targets[k], mask, overlay, latents, comparison));
             observer.Progress?.Report(new EditProgress(EditPhase.Saving, k + 1, requests.Count));
         }
@@ -124,14 +129,22 @@ public static class EditJob
     static bool SameSize(IReadOnlyList<int>? a, IReadOnlyList<int>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
 
     /// <summary>Writes one target's PNG and, when asked, its mask, overlay, latents and comparison (all or none); returns the companions' paths.</summary>
-    static (string? Mask, string? Overlay, string? Latents, string? Comparison) Save(IEditModel pipeline, EditJobRequest request, Image<Rgb24> image, Tensor sourceLatent, EditOutcome outcome)
+    static (string? Mask, string? Overlay, string? Latents, string? Comparison) Save(IEditModel pipeline, EditJobRequest request,
+        Image<Rgb24> original, Image<Rgb24> image, Tensor sourceLatent, EditOutcome outcome)
     {
         int width = image.Width, height = image.Height;
         var provenance = Provenance.For(request, request.Options, pipeline, width, height, request.MaskImage);
-        provenance.WriteTo(outcome.Image.Metadata, OutputKind.Edit);
+        var format = ImageFileFormats.FromExtension(request.Output) ?? ImageFileFormat.Png;
+        using var full = FullSizeOutput.Of(request.OutputSize, original, outcome);
+        var written = provenance with
+        {
+            OutputSize = request.OutputSize,
+            OutputWidth = full.Image.Width, OutputHeight = full.Image.Height,
+            Quality = format == ImageFileFormat.Png ? null : request.Quality,
+        };
         // All of one target's files together or none (see OutputSet).
         using var outputs = new OutputSet(request.Overwrite);
-        outputs.Add(request.Output, s => outcome.Image.SaveAsPng(s));
+        outputs.Add(request.Output, s => ImageFileWriter.Write(s, full.Image, format, request.Quality, Provenance.Keyword, written.Text(OutputKind.Edit)));
         string? maskPath = null, overlayPath = null, latentsPath = null, comparisonPath = null;
         // The overlay is drawn once, for its own file and for the comparison's middle panel.
         using var overlay = outcome.Mask is not null && (request.SaveMask || request.SaveComparison) ? MaskImages.Overlay(image, outcome.Mask.Soft) : null;
@@ -139,9 +152,10 @@ public static class EditJob
         {
             maskPath = OutputNaming.Mask(request.Output);
             overlayPath = OutputNaming.Overlay(request.Output);
-            using (var maskImage = MaskImages.ToGrayscale(outcome.Mask.Soft, width, height))
+            // The mask the output was composited through, at the output's size; at the working size, as the model used it.
+            using (var maskImage = full.Mask?.Clone() ?? MaskImages.ToGrayscale(outcome.Mask.Soft, width, height))
             {
-                provenance.WriteTo(maskImage.Metadata, OutputKind.Mask);
+                (full.Mask is null ? provenance : written).WriteTo(maskImage.Metadata, OutputKind.Mask);
                 outputs.Add(maskPath, s => maskImage.SaveAsPng(s));
             }
             provenance.WriteTo(overlay!.Metadata, OutputKind.Overlay);

@@ -39,6 +39,12 @@ public abstract record ImageJobRequest
     public Image<Rgb24> LoadWorkingImage(Action<string>? verbose)
     {
         using var original = ImageLoader.Load(Source);
+        return WorkingImageOf(original, verbose);
+    }
+
+    /// <summary><paramref name="original"/> (this request's source, as loaded) at its working size.</summary>
+    public Image<Rgb24> WorkingImageOf(Image<Rgb24> original, Action<string>? verbose)
+    {
         var (width, height) = WorkingSize.For(original.Width, original.Height, Size);
         if (width != original.Width || height != original.Height)
             verbose?.Invoke($"{Source}: {original.Width}x{original.Height} worked on at {width}x{height}.");

@@ -1,10 +1,12 @@
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.IO.Images;
 
 namespace FocusFlow.Core.Pipeline;
 
 /// <summary>
-/// Where an edit's files go. The edited image is a PNG: beside the source as <c>name.method.png</c>, in a
-/// given folder under that name, or at a given .png path. Companions sit beside it: for <c>x.png</c>,
+/// Where an edit's files go. The edited image is in the source's format (PNG, JPEG or WebP; any other source gets a
+/// PNG) unless -Format names one: beside the source as <c>name.method.png</c> (.jpg, .webp), in a given folder under
+/// that name, or at a given .png, .jpg or .webp path. Companions sit beside it: for <c>x.png</c>,
 /// <c>x.mask.png</c>, <c>x.overlay.png</c>, <c>x.comparison.png</c>, <c>x.latents.safetensors</c> and, once measured by a
 /// build's quality gate, <c>x.quality.json</c>.
 /// Several targets of one source: each name gets the target's tag before <c>.png</c>
@@ -19,12 +21,14 @@ public static class OutputNaming
     /// The edited images of one source toward <paramref name="targetPrompts"/>, in order: the plain name for a single
     /// target, else the plain name with each target's tag inserted before <c>.png</c>.
     /// </summary>
-    public static IReadOnlyList<string> ForTargets(string sourcePath, string? outputPath, EditMethod method, IReadOnlyList<string> targetPrompts)
+    public static IReadOnlyList<string> ForTargets(string sourcePath, string? outputPath, EditMethod method, IReadOnlyList<string> targetPrompts,
+        ImageFileFormat? format = null)
     {
-        var plain = ForSource(sourcePath, outputPath, method);
+        var plain = ForSource(sourcePath, outputPath, method, format);
         if (targetPrompts.Count <= 1) return new[] { plain };
         var stem = Path.ChangeExtension(plain, null);
-        return TargetTags(targetPrompts).Select(tag => $"{stem}.{tag}.png").ToList();
+        var extension = Path.GetExtension(plain);
+        return TargetTags(targetPrompts).Select(tag => $"{stem}.{tag}{extension}").ToList();
     }
 
     /// <summary>
@@ -69,22 +73,43 @@ public static class OutputNaming
         Directory.Exists(outputPath) || outputPath.EndsWith(Path.DirectorySeparatorChar) || outputPath.EndsWith(Path.AltDirectorySeparatorChar)
         || (Path.GetExtension(outputPath).Length == 0 && !File.Exists(outputPath));
 
-    /// <param name="outputPath">null (beside the source), a folder (see <see cref="IsFolder"/>; into it), or a .png file.</param>
-    public static string ForSource(string sourcePath, string? outputPath, EditMethod method) =>
-        ForSource(sourcePath, outputPath, method.ToString().ToLowerInvariant(), "Edited images");
-
-    /// <summary>Where the mask of <paramref name="sourcePath"/> goes: name.mask.png beside it, into a folder, or a .png path.</summary>
-    public static string MaskForSource(string sourcePath, string? outputPath) => ForSource(sourcePath, outputPath, "mask", "Masks");
-
-    static string ForSource(string sourcePath, string? outputPath, string tag, string what)
+    /// <param name="outputPath">null (beside the source), a folder (see <see cref="IsFolder"/>; into it), or a .png, .jpg or .webp file.</param>
+    /// <param name="format">The edited image's format (-Format); null: an output file's extension decides, else the source's format
+    /// (<see cref="ImageFileFormats.OfSource"/>: a JPEG's edit is a JPEG).</param>
+    public static string ForSource(string sourcePath, string? outputPath, EditMethod method, ImageFileFormat? format = null)
     {
-        var fileName = $"{Path.GetFileNameWithoutExtension(sourcePath)}.{tag}.png";
-        if (string.IsNullOrEmpty(outputPath))
-            return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourcePath))!, fileName);
-        if (IsFolder(outputPath)) return Path.Combine(Path.GetFullPath(outputPath), fileName);
-        if (!string.Equals(Path.GetExtension(outputPath), ".png", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"{what} are written as PNG: name the output file .png (got {outputPath}), or give a folder (a path without an extension).", "OutputPath");
-        return Path.GetFullPath(outputPath);
+        var tag = method.ToString().ToLowerInvariant();
+        if (!string.IsNullOrEmpty(outputPath) && !IsFolder(outputPath))
+        {
+            var named = ImageFileFormats.FromExtension(outputPath)
+                ?? throw new ArgumentException($"Edited images are written as PNG, JPEG or WebP: name the output file .png, .jpg or .webp (got {outputPath}), or give a folder (a path without an extension).", "OutputPath");
+            if (format is { } f && f != named)
+                throw new ArgumentException($"Format {f} and the output file {outputPath} disagree: leave out -Format, or name the file {ImageFileFormats.Extension(f)}.", "Format");
+            return Path.GetFullPath(outputPath);
+        }
+        var fileName = $"{Path.GetFileNameWithoutExtension(sourcePath)}.{tag}{ImageFileFormats.Extension(format ?? ImageFileFormats.OfSource(sourcePath))}";
+        return string.IsNullOrEmpty(outputPath)
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourcePath))!, fileName)
+            : Path.Combine(Path.GetFullPath(outputPath), fileName);
+    }
+
+    /// <summary>
+    /// Where the masks of <paramref name="sourcePath"/> toward <paramref name="targetPrompts"/> go, by the one rule for masks: the
+    /// mask companion of the FocusFlow edit of the same target (<c>name.focusflow.mask.png</c>, with the target's tag for several:
+    /// <c>name.focusflow.a-tiger.mask.png</c>), so Get-FocusFlowMask and Invoke-FocusFlowEdit -SaveMask name a mask alike;
+    /// beside the source, into a folder, or for one target at a given .png path.
+    /// </summary>
+    public static IReadOnlyList<string> MasksForTargets(string sourcePath, string? outputPath, IReadOnlyList<string> targetPrompts)
+    {
+        if (!string.IsNullOrEmpty(outputPath) && !IsFolder(outputPath))
+        {
+            if (!string.Equals(Path.GetExtension(outputPath), ".png", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"Masks are written as PNG: name the output file .png (got {outputPath}), or give a folder (a path without an extension).", "OutputPath");
+            if (targetPrompts.Count > 1)
+                throw new ArgumentException($"{targetPrompts.Count} targets make {targetPrompts.Count} masks: give -OutputPath a folder, not the file {outputPath}.", "OutputPath");
+            return new[] { Path.GetFullPath(outputPath) };
+        }
+        return ForTargets(sourcePath, outputPath, EditMethod.FocusFlow, targetPrompts, ImageFileFormat.Png).Select(Mask).ToList();
     }
 
     public static string Mask(string output) => Companion(output, ".mask.png");

@@ -17,9 +17,10 @@ public enum OutputKind { Edit, Mask, Overlay, Comparison }
 
 /// <summary>
 /// What made an output: the method and every setting, the model (hub id and commit, or folder), the source
-/// image and the module version. Written into every PNG this module writes as one PNG text chunk (keyword
+/// image and the module version. Written into every image this module writes: in a PNG as one text chunk (keyword
 /// <see cref="Keyword"/>, JSON), the way other image tools record their parameters, so an edit can be traced,
-/// rerun exactly, and recognised as this module's output (a rerun skips it as an input).
+/// rerun exactly, and recognised as this module's output (a rerun skips it as an input); in a JPEG or WebP the same JSON
+/// as COM segments or a chunk (see <see cref="ImageFileWriter"/>).
 /// </summary>
 public sealed partial record Provenance
 {
@@ -44,6 +45,12 @@ public sealed partial record Provenance
     public IReadOnlyList<int>? Size { get; init; }
     public int Width { get; init; }
     public int Height { get; init; }
+    /// <summary>The size the file was written at (null in provenance written before it was recorded: the working size).</summary>
+    public OutputSize? OutputSize { get; init; }
+    public int? OutputWidth { get; init; }
+    public int? OutputHeight { get; init; }
+    /// <summary>The JPEG or WebP quality it was encoded at (null for PNG).</summary>
+    public int? Quality { get; init; }
     /// <summary>The model: a Hugging Face id with its commit (<c>org/name@commit</c>) when it came from the hub cache, else its folder.</summary>
     public required string Model { get; init; }
     /// <summary>The model's family where it is not SD3 (<see cref="Families.IModelFamily.Name"/>: "FLUX.1"); absent for SD3, as in every provenance written before families were recorded.</summary>
@@ -86,8 +93,11 @@ public sealed partial record Provenance
         var png = metadata.GetPngMetadata();
         for (int i = png.TextData.Count - 1; i >= 0; i--)
             if (png.TextData[i].Keyword == Keyword) png.TextData.RemoveAt(i);
-        png.TextData.Add(new PngTextData(Keyword, JsonSerializer.Serialize(this with { Kind = kind }, Json), "", ""));
+        png.TextData.Add(new PngTextData(Keyword, Text(kind), "", ""));
     }
+
+    /// <summary>This provenance as the JSON text an output of <paramref name="kind"/> carries (see <see cref="ImageFileWriter"/>).</summary>
+    public string Text(OutputKind kind) => JsonSerializer.Serialize(this with { Kind = kind }, Json);
 
     /// <summary>
     /// The provenance in a PNG file's <see cref="Keyword"/> chunk, or null when it has none (not a PNG, not this
@@ -101,8 +111,7 @@ public sealed partial record Provenance
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (!PngChunks.IsPng(stream)) return null;
-            text = PngChunks.ReadText(stream, Keyword, MaxChunkBytes);
+            text = ImageFileWriter.ReadText(stream, Keyword, MaxChunkBytes);
         }
         catch (InvalidDataException e)
         {
@@ -134,8 +143,7 @@ public sealed partial record Provenance
         {
             if (Read(path) is not { } p) return null;
             if (p.Kind == OutputKind.Comparison) return p;
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            return PngChunks.Size(stream) == (p.Width, p.Height) ? p : null;
+            return ImageLoader.DeclaredSize(path) == (p.OutputWidth ?? p.Width, p.OutputHeight ?? p.Height) ? p : null;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
@@ -170,6 +178,10 @@ public sealed partial record Provenance
         if (p.Size is not null) WorkingSize.CheckSize(p.Size);
         if (p.Width is < 1 or > WorkingSize.MaxSide || p.Height is < 1 or > WorkingSize.MaxSide)
             throw new InvalidDataException($"its size {p.Width}x{p.Height} is not one an edit is made at (1 to {WorkingSize.MaxSide} a side)");
+        if (p.OutputSize is { } o && !Enum.IsDefined(o)) throw new InvalidDataException($"OutputSize {(int)o} is not one of {string.Join(", ", Enum.GetNames<OutputSize>())}");
+        if (p.OutputWidth is < 1 || p.OutputHeight is < 1 || (long)(p.OutputWidth ?? 1) * (p.OutputHeight ?? 1) > ImageLoader.MaxPixels)
+            throw new InvalidDataException($"its output size {p.OutputWidth}x{p.OutputHeight} is not one an image is read at (at most {ImageLoader.MaxPixels} pixels)");
+        if (p.Quality is < 1 or > 100) throw new InvalidDataException($"its quality {p.Quality} is not 1 to 100");
         return p;
     }
 

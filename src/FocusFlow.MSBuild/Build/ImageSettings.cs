@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Hub;
+using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Settings;
 using Microsoft.Build.Framework;
@@ -23,7 +24,7 @@ public sealed class ImageSettings
     /// </summary>
     public static readonly IReadOnlyList<string> Names = new[] { "Model", "From", "To", EditSettings.MethodName }
         .Concat(EditOptionCatalog.Names)
-        .Concat(new[] { "Mask", "Size", "Device", "Precision", "NoT5", "SaveMask", "SaveLatents", "SaveComparison", "OutputDir", "MinClipT", "MaxLpips" })
+        .Concat(new[] { "Mask", "Size", "Device", "Precision", "NoT5", "SaveMask", "SaveLatents", "SaveComparison", "OutputDir", "OutputSize", "Format", "Quality", "MinClipT", "MaxLpips" })
         .ToArray();
 
     readonly Dictionary<string, string> _values;
@@ -93,7 +94,8 @@ public sealed class ImageSettings
     /// <summary>The edited PNG: planned already, or by the engine's naming rule in OutputDir (default: beside the image).</summary>
     public string Output =>
         Original.GetMetadata(OutputMetadata) is { Length: > 0 } planned ? planned
-        : OutputNaming.ForSource(Source, this["OutputDir"] is { } dir ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)) + Path.DirectorySeparatorChar : null, Method);
+        : OutputNaming.ForSource(Source, this["OutputDir"] is { } dir ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)) + Path.DirectorySeparatorChar : null, Method,
+            OutputSettings.Format(this["Format"]));
 
     /// <summary>The edit options, built once by the engine's settings model from the method and every option set.</summary>
     /// <param name="describing">Leave an unset seed at 0 instead of drawing one (for <see cref="Describe"/>).</param>
@@ -118,7 +120,8 @@ public sealed class ImageSettings
         var request = Request(overwrite);
         var targets = request.TargetPrompt.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (targets.Length <= 1) return new[] { request };
-        var outputs = OutputNaming.ForTargets(Source, Path.GetDirectoryName(request.Output) + Path.DirectorySeparatorChar, Method, targets);
+        var outputs = OutputNaming.ForTargets(Source, Path.GetDirectoryName(request.Output) + Path.DirectorySeparatorChar, Method, targets,
+            ImageFileFormats.FromExtension(request.Output));
         return targets.Select((target, k) => request with { TargetPrompt = target, Output = outputs[k] }).ToList();
     }
 
@@ -138,6 +141,8 @@ public sealed class ImageSettings
             SaveComparison = Flag("SaveComparison"),
             MaskImage = this["Mask"] is { } mask ? Path.GetFullPath(mask) : null,
             Size = Size(),
+            OutputSize = OutputSettings.Size(this["OutputSize"]),
+            Quality = OutputSettings.Quality(this["Quality"]),
         };
     }
 
@@ -171,6 +176,8 @@ public sealed class ImageSettings
             ["saveMask"] = request.SaveMask,
             ["saveLatents"] = request.SaveLatents,
             ["saveComparison"] = request.SaveComparison,
+            ["outputSize"] = request.OutputSize,
+            ["quality"] = request.Quality,
         };
         return JsonSerializer.Serialize(description, DescribeJson) + Environment.NewLine;
     }

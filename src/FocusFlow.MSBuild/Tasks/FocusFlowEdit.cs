@@ -64,6 +64,12 @@ public sealed class FocusFlowEdit : TorchTask
     public bool SaveLatents { get; set; }
     /// <summary>Also write name.method.comparison.png (source | mask overlay | edit, labelled).</summary>
     public bool SaveComparison { get; set; }
+    /// <summary>Source (default: the photo's own size and format) or Working (the size the edit was computed at).</summary>
+    public string? OutputSize { get; set; }
+    /// <summary>Png, Jpeg or Webp (default: the source's format).</summary>
+    public string? Format { get; set; }
+    /// <summary>JPEG and WebP quality, 1 to 100.</summary>
+    public string? Quality { get; set; }
 
     /// <summary>
     /// One item per edited image (the PNG) with metadata Source, Method, Seconds, Mask, Comparison, and every edit option as used
@@ -136,7 +142,7 @@ public sealed class FocusFlowEdit : TorchTask
         ("From", From), ("To", To), ("Method", Method), ("Model", Model), ("OutputDir", OutputDirectory), ("Mask", Mask), ("Size", Size),
         ("Device", Device), ("Precision", Precision),
         ("NoT5", NoT5 ? "true" : null), ("SaveMask", SaveMask ? "true" : null), ("SaveLatents", SaveLatents ? "true" : null),
-        ("SaveComparison", SaveComparison ? "true" : null),
+        ("SaveComparison", SaveComparison ? "true" : null), ("OutputSize", OutputSize), ("Format", Format), ("Quality", Quality),
     }.Concat(EditOptionCatalog.Names.Select(name => (name, (string?)typeof(FocusFlowEdit).GetProperty(name)!.GetValue(this))));
 
     static ITaskItem ToItem(EditJobResult result, EditOptions options)

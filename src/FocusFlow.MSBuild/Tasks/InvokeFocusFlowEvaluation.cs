@@ -85,6 +85,8 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
             {
                 Progress = new LogProgress(Log),
                 Warning = w => Log.LogWarning(null, "FF0102", null, Cases, 0, 0, 0, 0, w),
+                // A failed edit fails the build (after the rest have run), as it fails a PowerShell run.
+                Failure = f => Log.LogError(null, "FF0102", null, Cases, 0, 0, 0, 0, f),
                 Verbose = v => Log.LogMessage(MessageImportance.Low, v),
                 Cancellation = Cancellation,
             });

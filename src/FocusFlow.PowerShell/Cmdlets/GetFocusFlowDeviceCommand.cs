@@ -6,7 +6,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Loads LibTorch and lists the devices this build can compute on.</summary>
-[Cmdlet(VerbsCommon.Get, "FocusFlowDevice", HelpUri = ModuleInfo.HelpRoot + "Get-FocusFlowDevice.psd1")]
+[Cmdlet(VerbsCommon.Get, "FocusFlowDevice", HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(DeviceInfo))]
 public sealed class GetFocusFlowDeviceCommand : PSCmdlet
 {

@@ -6,14 +6,16 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Computes FocusFlow's automatic mask (where the prompts disagree) without editing.</summary>
-[Cmdlet(VerbsCommon.Get, "FocusFlowMask", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.HelpRoot + "Get-FocusFlowMask.psd1")]
+[Cmdlet(VerbsCommon.Get, "FocusFlowMask", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(MaskJobResult))]
 public sealed class GetFocusFlowMaskCommand : ImageCommandBase
 {
+    /// <summary>The target prompts: one mask each, named by <see cref="OutputNaming.MasksForTargets"/>.</summary>
     [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
     [Alias("TargetPrompt")]
     [ValidateNotNull]
-    public string To { get; set; } = "";
+    [ValidateCount(1, 64)]
+    public string[] To { get; set; } = Array.Empty<string>();
 
     [Parameter] public SwitchParameter Overlay { get; set; }
     /// <summary>Also write x.comparison.png: source | mask overlay, labelled with the prompts.</summary>
@@ -24,22 +26,25 @@ public sealed class GetFocusFlowMaskCommand : ImageCommandBase
     protected override void ProcessRecord() => ForEachInput(file =>
     {
         var options = BuildOptions(EditMethod.FocusFlow);
-        var request = new MaskJobRequest
+        var outputs = OutputNaming.MasksForTargets(file, OutputTarget(), To);
+        for (int k = 0; k < To.Length; k++)
         {
-            Source = file,
-            SourcePrompt = From,
-            TargetPrompt = To,
-            Options = options,
-            Output = OutputNaming.MaskForSource(file, OutputTarget()),
-            Overwrite = Force,
-            SaveOverlay = Overlay,
-            SaveComparison = SaveComparison,
-            Size = Size,
-        };
-        ClaimOutput(request.Output);
-        request.EnsureOutputsFree();
-        if (!ShouldProcess(file, $"Mask for '{From}' -> '{To}' (seed {options.MaskSeed}), writing {request.Output}"))
-            return;
-        WriteObject(MaskJob.Run(Pipeline(), request, Observer(file)));
+            var request = new MaskJobRequest
+            {
+                Source = file,
+                SourcePrompt = From,
+                TargetPrompt = To[k],
+                Options = options,
+                Output = outputs[k],
+                Overwrite = Force,
+                SaveOverlay = Overlay,
+                SaveComparison = SaveComparison,
+                Size = WorkingSize,
+            };
+            if (!TryClaimOutputs(request, file)) continue;
+            if (!ShouldProcess(file, $"Mask for '{From}' -> '{To[k]}' (seed {options.MaskSeed}), writing {request.Output}"))
+                continue;
+            WriteObject(MaskJob.Run(Pipeline(), request, Observer(file)));
+        }
     });
 }

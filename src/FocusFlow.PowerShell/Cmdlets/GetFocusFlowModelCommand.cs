@@ -7,7 +7,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Lists the components of a diffusers model folder or single-file checkpoint: class, parameter count, dtype, size (and for a single file, the architecture and resident size).</summary>
-[Cmdlet(VerbsCommon.Get, "FocusFlowModel", HelpUri = ModuleInfo.HelpRoot + "Get-FocusFlowModel.psd1")]
+[Cmdlet(VerbsCommon.Get, "FocusFlowModel", HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(ComponentSummary))]
 public sealed class GetFocusFlowModelCommand : PSCmdlet
 {

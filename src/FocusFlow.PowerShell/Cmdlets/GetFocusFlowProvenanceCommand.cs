@@ -10,7 +10,7 @@ namespace FocusFlow.PowerShell.Cmdlets;
 /// Reads the settings an edit, mask or overlay was made with from its PNG, as an object whose properties bind by
 /// name to Invoke-FocusFlowEdit: piping it there makes the same edit again.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "FocusFlowProvenance", DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.HelpRoot + "Get-FocusFlowProvenance.psd1")]
+[Cmdlet(VerbsCommon.Get, "FocusFlowProvenance", DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(PSObject))]
 public sealed class GetFocusFlowProvenanceCommand : FocusFlowCmdlet
 {
@@ -67,6 +67,10 @@ public sealed class GetFocusFlowProvenanceCommand : FocusFlowCmdlet
         foreach (var option in EditOptionCatalog.Options) Add(option.Name, option.ValueIn(p.Options));
         Add("Mask", p.MaskImage);
         Add("Size", p.Size?.ToArray());
+        // Binds to the edit's hidden -RecordedSize (-Size is not bound from pipeline objects): a replay edits at the recorded size.
+        Add("RecordedSize", p.Size?.ToArray());
+        Add("OutputSize", p.OutputSize);
+        Add("Quality", p.Quality);
         Add("Model", p.Model);
         if (Enum.TryParse<Precision>(p.Precision, out var precision)) Add("Precision", precision);
         if (!p.UseT5) Add("NoT5", true);

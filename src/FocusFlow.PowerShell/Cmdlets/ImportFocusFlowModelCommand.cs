@@ -6,7 +6,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Loads a model once for the session and makes it the default of the other FocusFlow commands.</summary>
-[Cmdlet(VerbsData.Import, "FocusFlowModel", HelpUri = ModuleInfo.HelpRoot + "Import-FocusFlowModel.psd1")]
+[Cmdlet(VerbsData.Import, "FocusFlowModel", HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(LoadedModel))]
 public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
 {
@@ -33,7 +33,7 @@ public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
 
     protected override void ProcessRecord()
     {
-        var spec = FocusFlowSession.DefaultModel(Model);
+        var spec = ModelSpec(Model);
         var options = new PipelineOptions { Device = Device, Precision = Precision, UseT5 = !NoT5, ReleaseTextEncoders = ReleaseTextEncoders, KeepTextEncodersOnDevice = KeepTextEncodersOnDevice, Components = Components };
         try
         {

@@ -6,7 +6,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Fetches, verifies and unpacks the LibTorch backend (CPU, or CUDA with -Cuda) into a per-user folder.</summary>
-[Cmdlet(VerbsLifecycle.Install, "FocusFlowBackend", SupportsShouldProcess = true, HelpUri = ModuleInfo.HelpRoot + "Install-FocusFlowBackend.psd1")]
+[Cmdlet(VerbsLifecycle.Install, "FocusFlowBackend", SupportsShouldProcess = true, HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(InstalledBackend))]
 public sealed class InstallFocusFlowBackendCommand : FocusFlowCmdlet
 {

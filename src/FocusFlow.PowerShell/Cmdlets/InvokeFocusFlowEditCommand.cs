@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.PowerShell.Infrastructure;
 
@@ -10,7 +11,7 @@ namespace FocusFlow.PowerShell.Cmdlets;
 /// of one image are edited together (shared model rows, one noise stream): one result per target, each named by
 /// <see cref="OutputNaming.ForTargets"/>.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEdit", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.HelpRoot + "Invoke-FocusFlowEdit.psd1")]
+[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEdit", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(EditJobResult))]
 public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
 {
@@ -41,6 +42,18 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
     /// <summary>Also write x.comparison.png: source | mask overlay | edit, labelled with the prompts.</summary>
     [Parameter] public SwitchParameter SaveComparison { get; set; }
 
+    /// <summary>Source (default): the photo back at its own size, orientation, EXIF and ICC; Working: the edit as computed.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)] public OutputSize? OutputSize { get; set; }
+    /// <summary>Png, Jpeg or Webp; default: the output file's extension, else the source's format.</summary>
+    [Parameter] public ImageFileFormat? Format { get; set; }
+    /// <summary>JPEG and WebP quality, 1 to 100.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateRange(1, 100)] public int? Quality { get; set; }
+
+    /// <summary>Skip a target whose output exists with the provenance of this very edit (rerun a batch after an interruption).</summary>
+    [Parameter] public SwitchParameter SkipExisting { get; set; }
+
+    int _edited, _skippedExisting;
+
     protected override string Activity => $"FocusFlow: {Method}";
 
     protected override IEnumerable<KeyValuePair<string, object?>> OptionValues() => base.OptionValues().Concat(new KeyValuePair<string, object?>[]
@@ -55,7 +68,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
         Core.Editing.Methods.EditMethods.Of(Method).CheckMaskImage(Mask is not null, nameof(Mask));
 
         var maskImage = MaskImage(Mask);
-        var outputs = OutputNaming.ForTargets(file, OutputTarget(), Method, To);
+        var outputs = OutputNaming.ForTargets(file, OutputTarget(), Method, To, Format);
         var requests = new List<EditJobRequest>();
         for (int k = 0; k < To.Length; k++)
         {
@@ -71,19 +84,17 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
                 SaveLatents = SaveLatents,
                 SaveComparison = SaveComparison,
                 MaskImage = maskImage,
-                Size = Size,
+                Size = WorkingSize,
+                OutputSize = OutputSize ?? Core.Pipeline.OutputSize.Source,
+                Quality = Quality ?? ImageFileWriter.DefaultQuality,
             };
-            try
+            if (SkipExisting && ExistingOutputs.AlreadyMade(request, seedGiven: Seed is not null))
             {
-                // A target whose files exist is an error of its own; the other targets of the image go on.
-                ClaimOutput(request.Output);
-                request.EnsureOutputsFree();
-                requests.Add(request);
+                WriteVerbose($"Skipped {request.Output}: it exists and its provenance records this edit (-SkipExisting).");
+                _skippedExisting++;
+                continue;
             }
-            catch (Exception e) when (e is ArgumentException or Core.IO.OutputExistsException)
-            {
-                WriteItemError(e, file);
-            }
+            if (TryClaimOutputs(request, file)) requests.Add(request);
         }
         if (requests.Count == 0) return;
         var targets = string.Join(", ", requests.Select(r => $"'{r.TargetPrompt}'"));
@@ -94,6 +105,15 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
         var first = results[0];
         WriteVerbose($"{file}: {first.ModelCalls} transformer calls, {first.ModelRows} rows for {first.GroupSize} target(s) on {first.Device} in {first.Seconds:F1} s" +
             (first.PeakDeviceMemoryMB is double mb ? $", peak device memory {mb:F0} MB." : "."));
+        _edited += results.Count;
         foreach (var result in results) WriteObject(result);
     });
+
+    /// <summary>One line at the end of a batch (more than one edit, or anything skipped or failed): edited, skipped, failed.</summary>
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        if (_edited + _skippedExisting + ItemErrors > 1 || _skippedExisting + ItemErrors > 0)
+            WriteInformation(new HostInformationMessage { Message = BatchSummary.Line(_edited, _skippedExisting, ItemErrors) }, new[] { "PSHOST", "FocusFlowSummary" });
+    }
 }

@@ -8,7 +8,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Runs the published evaluation: every method on every case of a case list, measured, tabulated and drawn.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEvaluation", SupportsShouldProcess = true, HelpUri = ModuleInfo.HelpRoot + "Invoke-FocusFlowEvaluation.psd1")]
+[Cmdlet(VerbsLifecycle.Invoke, "FocusFlowEvaluation", SupportsShouldProcess = true, HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(MethodSummary))]
 public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
 {
@@ -57,7 +57,7 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
 
     protected override void ProcessRecord()
     {
-        var model = FocusFlowSession.DefaultModel(Model);
+        var model = ModelSpec(Model);
         EvaluationPlan plan;
         try
         {
@@ -92,7 +92,12 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
 
         var slice = plan.Request.Shard is { } s ? $"slice {s} ({plan.Work.Count} of {plan.TotalWork} edits)" : $"{plan.Work.Count} edits";
         if (!ShouldProcess(plan.Request.OutputFolder, $"Evaluate {string.Join(", ", Methods)} on {plan.Cases.Count} cases of {plan.Request.CasesFile}: {slice}"))
+        {
+            // -WhatIf checks what it can without a model: a missing image would fail each of its edits.
+            foreach (var image in plan.Work.Select(w => w.Case.ImagePath).Distinct(StringComparer.Ordinal).Where(i => !File.Exists(i)))
+                WriteError(ErrorMapping.ToRecord(new Core.IO.Images.ImageLoadException(image, $"The case list names an image that is not there: {image}.", new FileNotFoundException(null, image)), Cases));
             return;
+        }
 
         int activity = NewActivityId();
         try
@@ -105,10 +110,19 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
                 Progress = new RunProgress(this, activity),
                 Step = StepProgress(activity, "Current edit"),
                 Warning = WriteWarning,
+                // An error record per failed edit: $? is False and -ErrorAction Stop stops the run, as a CI job needs.
+                Failure = m => WriteError(new ErrorRecord(new InvalidOperationException(m), "EvaluationEditFailed", ErrorCategory.OperationStopped, plan.Request.CasesFile)),
                 Verbose = WriteVerbose,
                 Cancellation = StopToken,
             };
             var outcome = EvaluationRunner.Run(plan, pipeline, meter, observer);
+            if (outcome.Rows.Count > 0 && outcome.Rows.All(r => r.Status == EvaluationStatus.Failed))
+            {
+                WriteObject(outcome.Summaries, enumerateCollection: true);
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
+                    $"Every edit of the evaluation failed ({outcome.Rows.Count}); the errors above say why. Results: {outcome.CasesCsv}."),
+                    "EvaluationFailed", ErrorCategory.OperationStopped, plan.Request.CasesFile));
+            }
             WriteVerbose($"Per-case results: {outcome.CasesCsv}" + (outcome.Report is null
                 ? ". Merge the slices with Merge-FocusFlowEvaluation when all have run."
                 : $"; summary: {outcome.SummaryCsv}; report: {outcome.Report}; chart: {outcome.Chart}; gallery: {outcome.Gallery}."));

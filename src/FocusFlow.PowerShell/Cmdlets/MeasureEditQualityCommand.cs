@@ -5,7 +5,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Scores edits: CLIP-T of the edited image with the prompt, LPIPS of the edited image from the source.</summary>
-[Cmdlet(VerbsDiagnostic.Measure, "EditQuality", HelpUri = ModuleInfo.HelpRoot + "Measure-EditQuality.psd1")]
+[Cmdlet(VerbsDiagnostic.Measure, "EditQuality", HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(EditQuality))]
 public sealed class MeasureEditQualityCommand : MetricCommandBase
 {

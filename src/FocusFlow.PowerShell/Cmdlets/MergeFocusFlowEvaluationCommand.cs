@@ -5,7 +5,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Joins the slices of an evaluation (Invoke-FocusFlowEvaluation -Shard k/n) into one run's tables, report and chart.</summary>
-[Cmdlet(VerbsData.Merge, "FocusFlowEvaluation", SupportsShouldProcess = true, HelpUri = ModuleInfo.HelpRoot + "Merge-FocusFlowEvaluation.psd1")]
+[Cmdlet(VerbsData.Merge, "FocusFlowEvaluation", SupportsShouldProcess = true, HelpUri = ModuleInfo.OnlineHelp)]
 [OutputType(typeof(MethodSummary))]
 public sealed class MergeFocusFlowEvaluationCommand : FocusFlowCmdlet
 {

@@ -5,7 +5,7 @@ using FocusFlow.PowerShell.Infrastructure;
 namespace FocusFlow.PowerShell.Cmdlets;
 
 /// <summary>Unloads models from the session to free their memory.</summary>
-[Cmdlet(VerbsCommon.Remove, "FocusFlowModel", SupportsShouldProcess = true, HelpUri = ModuleInfo.HelpRoot + "Remove-FocusFlowModel.psd1")]
+[Cmdlet(VerbsCommon.Remove, "FocusFlowModel", SupportsShouldProcess = true, HelpUri = ModuleInfo.OnlineHelp)]
 public sealed class RemoveFocusFlowModelCommand : FocusFlowCmdlet
 {
     /// <summary>The folder of a loaded model (its Path); all loaded models, the metric models included, when left out.</summary>

@@ -24,7 +24,14 @@ public abstract class FocusFlowCmdlet : PSCmdlet
 
     protected override void StopProcessing() => _stop.Cancel();
 
-    protected void WriteItemError(Exception e, object? target) => WriteError(ErrorMapping.ToRecord(e, target));
+    protected void WriteItemError(Exception e, object? target)
+    {
+        ItemErrors++;
+        WriteError(ErrorMapping.ToRecord(e, target));
+    }
+
+    /// <summary>How many per-item error records this command wrote (for a batch's summary).</summary>
+    protected int ItemErrors { get; private set; }
 
     bool _wroteLibTorchNotes;
 
@@ -39,6 +46,25 @@ public abstract class FocusFlowCmdlet : PSCmdlet
 
     /// <summary>A fresh progress activity id, so nested and concurrent bars do not overwrite each other.</summary>
     protected static int NewActivityId() => Interlocked.Increment(ref _nextActivityId);
+
+    /// <summary>-Model (or the session's default model), a local path among it resolved as PowerShell resolves paths (see <see cref="LocalModelPath"/>).</summary>
+    protected string ModelSpec(string? given) => LocalModelPath(FocusFlowSession.DefaultModel(given));
+
+    /// <summary>
+    /// A model given as a path, resolved against PowerShell's current location (Set-Location), not the process's: a folder or
+    /// file that is there, or a spec written as a path (./x, ../x, ~/x, rooted). Anything else (a Hugging Face id) is kept.
+    /// </summary>
+    protected string LocalModelPath(string spec)
+    {
+        string asPath;
+        try { asPath = GetUnresolvedProviderPathFromPSPath(spec); }
+        catch (Exception e) when (e is ItemNotFoundException or ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or NotSupportedException or PSArgumentException or PSInvalidOperationException)
+        {
+            return spec;
+        }
+        bool writtenAsPath = spec.StartsWith('.') || spec.StartsWith('~') || System.IO.Path.IsPathRooted(spec);
+        return writtenAsPath || Directory.Exists(asPath) || File.Exists(asPath) ? asPath : spec;
+    }
 
     /// <summary>
     /// The local folder of a model given by path or Hugging Face id, downloading it into the Hugging Face cache
@@ -84,7 +110,7 @@ public abstract class FocusFlowCmdlet : PSCmdlet
         var asPath = GetUnresolvedProviderPathFromPSPath(spec);
         if (!SingleFileCheckpoint.IsSingleFile(asPath)) return ResolveModelFolder(spec, options.HubOptions());
         if (!string.IsNullOrWhiteSpace(options.Components))
-            options = options with { Components = ResolveModelFolder(options.Components, options.HubOptions()) };
+            options = options with { Components = ResolveModelFolder(LocalModelPath(options.Components), options.HubOptions()) };
         return asPath;
     }
 

@@ -72,6 +72,16 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     [ValidateRange(Core.IO.Images.WorkingSize.Multiple, int.MaxValue)]
     public int[]? Size { get; set; }
 
+    /// <summary>The working size a replayed edit was made at (Get-FocusFlowProvenance's objects carry it): -Size when none is given,
+    /// so a replay edits at the recorded size. Bound under its own name, as -Size is not bound from pipeline objects.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    [ValidateCount(1, 2)]
+    [ValidateRange(Core.IO.Images.WorkingSize.Multiple, int.MaxValue)]
+    public int[]? RecordedSize { get; set; }
+
+    /// <summary>-Size, else for a replay the recorded working size.</summary>
+    protected int[]? WorkingSize => Size ?? (ProvenanceFile is not null ? RecordedSize : null);
+
     [Parameter] public ComputeDevice? Device { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public Precision? Precision { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter NoT5 { get; set; }
@@ -136,7 +146,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
         var options = FocusFlowSession.Options(Device, Precision, NoT5, Components);
         // A model recorded in a provenance is used only when it is here already: a replay downloads nothing.
         var model = Model is not null && FromProvenance(nameof(Model)) ? ProvenanceReplay.Model(ProvenanceFile!, Model, options.HubOptions()) : Model;
-        return (FocusFlowSession.DefaultModel(model), options);
+        return (ModelSpec(model), options);
     }
 
     /// <summary>Every edit option this command has, by its catalogue name; null where the user gave none.</summary>
@@ -225,6 +235,25 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     {
         if (!_written.Add(path))
             throw new ArgumentException($"{path} was already written by an earlier item of this command; give -OutputPath a folder when editing several images.", "OutputPath");
+    }
+
+    /// <summary>
+    /// Claims a target's files for this command (<see cref="ClaimOutput"/>) and checks they may be written; where not, the
+    /// target is an error record of its own and false comes back, so the other targets of the image go on.
+    /// </summary>
+    protected bool TryClaimOutputs(ImageJobRequest request, string file)
+    {
+        try
+        {
+            ClaimOutput(request.Output);
+            request.EnsureOutputsFree();
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or Core.IO.OutputExistsException)
+        {
+            WriteItemError(e, file);
+            return false;
+        }
     }
 
     protected abstract string Activity { get; }

@@ -25,6 +25,8 @@ public class EndToEndTests : IClassFixture<EditReference>
         Output = dir.File("cat.png"),
         SaveMask = true,
         SaveLatents = true,
+        // The reference pictures are the model's decodes at the working size.
+        OutputSize = OutputSize.Working,
     };
 
     [Fact]

@@ -28,11 +28,37 @@ public class OutputNamingTests
         using var temp = new TempDir();
         var missing = temp.File("results");
         Assert.Equal(Path.Combine(missing, "cat.focusflow.png"), OutputNaming.ForSource("/photos/cat.jpg", missing, EditMethod.FocusFlow));
-        Assert.Equal(Path.Combine(missing, "cat.mask.png"), OutputNaming.MaskForSource("/photos/cat.jpg", missing));
+        Assert.Equal(new[] { Path.Combine(missing, "cat.focusflow.mask.png") }, OutputNaming.MasksForTargets("/photos/cat.jpg", missing, new[] { "a tiger" }));
         Assert.Equal(temp.File("cat.png"), OutputNaming.ForSource("/photos/cat.jpg", temp.File("cat.png"), EditMethod.FocusFlow));
         File.WriteAllText(temp.File("notes"), "a file, not a folder");
         Assert.Throws<ArgumentException>(() => OutputNaming.ForSource("/photos/cat.jpg", temp.File("notes"), EditMethod.FocusFlow));
-        Assert.Throws<ArgumentException>(() => OutputNaming.ForSource("/photos/cat.jpg", temp.File("cat.jpg"), EditMethod.FocusFlow));
+        Assert.Throws<ArgumentException>(() => OutputNaming.ForSource("/photos/cat.jpg", temp.File("cat.gif"), EditMethod.FocusFlow));
+        Assert.Throws<ArgumentException>(() => OutputNaming.MasksForTargets("/photos/cat.jpg", temp.File("cat.jpg"), new[] { "a tiger" }));
+    }
+
+    [Fact]
+    public void AnEditIsNamedInTheSourcesFormatUnlessTheOutputFileOrFormatSaysOtherwise()
+    {
+        using var temp = new TempDir();
+        var jpeg = temp.File("cat.jpg");
+        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(16, 16)) SixLabors.ImageSharp.ImageExtensions.SaveAsJpeg(image, jpeg);
+        var webpNamedPng = temp.File("dog.png");
+        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(16, 16)) SixLabors.ImageSharp.ImageExtensions.SaveAsWebp(image, webpNamedPng);
+        Assert.Equal(temp.File("cat.flowedit.jpg"), OutputNaming.ForSource(jpeg, null, EditMethod.FlowEdit));
+        Assert.Equal(temp.File("dog.flowedit.webp"), OutputNaming.ForSource(webpNamedPng, null, EditMethod.FlowEdit));   // by its bytes, not its name
+        Assert.Equal(temp.File("cat.flowedit.png"), OutputNaming.ForSource(jpeg, null, EditMethod.FlowEdit, FocusFlow.Core.IO.Images.ImageFileFormat.Png));
+        Assert.Equal(new[] { temp.File("cat.sdedit.a-tiger.jpg"), temp.File("cat.sdedit.a-lion.jpg") },
+            OutputNaming.ForTargets(jpeg, null, EditMethod.SDEdit, new[] { "a tiger", "a lion" }));
+        Assert.Equal(temp.File("out.webp"), OutputNaming.ForSource(jpeg, temp.File("out.webp"), EditMethod.FlowEdit));
+        var e = Assert.Throws<ArgumentException>(() => OutputNaming.ForSource(jpeg, temp.File("out.webp"), EditMethod.FlowEdit, FocusFlow.Core.IO.Images.ImageFileFormat.Jpeg));
+        Assert.Equal("Format", e.ParamName);
+        // One rule for masks: the mask companion of the FocusFlow edit, as -SaveMask names it, always a PNG.
+        Assert.Equal(new[] { temp.File("cat.focusflow.mask.png") }, OutputNaming.MasksForTargets(jpeg, null, new[] { "a tiger" }));
+        Assert.Equal(OutputNaming.Mask(OutputNaming.ForSource(jpeg, null, EditMethod.FocusFlow)), OutputNaming.MasksForTargets(jpeg, null, new[] { "a tiger" })[0]);
+        Assert.Equal(new[] { temp.File("cat.focusflow.a-tiger.mask.png"), temp.File("cat.focusflow.a-lion.mask.png") },
+            OutputNaming.MasksForTargets(jpeg, null, new[] { "a tiger", "a lion" }));
+        Assert.Equal(temp.File("m.png"), OutputNaming.MasksForTargets(jpeg, temp.File("m.png"), new[] { "a tiger" })[0]);
+        Assert.Equal("OutputPath", Assert.Throws<ArgumentException>(() => OutputNaming.MasksForTargets(jpeg, temp.File("m.png"), new[] { "a", "b" })).ParamName);
     }
 
     [Fact]

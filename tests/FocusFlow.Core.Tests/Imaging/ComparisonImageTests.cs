@@ -28,6 +28,8 @@ public class ComparisonImageTests
         SaveMask = true,
         SaveComparison = true,
         Size = new[] { 32 },
+        // The sheet's panels are at the working size: so is the edit they are compared with.
+        OutputSize = OutputSize.Working,
     };
 
     /// <summary>Margins around and between, a column per panel at least the minimum wide, the wrapped prompts, the titles, the panels.</summary>
