@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Models;
+using FocusFlow.Core.IO.SingleFile;
 using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Text;
@@ -17,7 +18,7 @@ namespace FocusFlow.Core.Models.Flux;
 /// encoders (resting in CPU memory on CUDA unless asked otherwise). Load it once and run every edit of a session on it;
 /// edits on one pipeline run one at a time.
 /// </summary>
-public sealed class FluxPipeline : IDisposable
+public sealed partial class FluxPipeline : IDisposable
 {
     readonly object _textGate = new();
     readonly PromptCache _prompts = new(capacity: 16);
@@ -38,8 +39,9 @@ public sealed class FluxPipeline : IDisposable
     public int SequenceLength => _maxSequenceLength ?? FluxPromptEncoder.SequenceLengthFor(Transformer.Config);
 
     FluxPipeline(DiffusersModelFolder model, TensorPlacement placement, FluxTransformer2DModel transformer, AutoencoderKL vae,
-        FluxScheduler scheduler, TimeSpan loadTime, bool restTextEncodersOnCpu, int? maxSequenceLength)
+        FluxScheduler scheduler, TimeSpan loadTime, bool restTextEncodersOnCpu, int? maxSequenceLength, SingleFileCheckpoint? file = null)
     {
+        SingleFile = file;
         Model = model;
         Placement = placement;
         Transformer = transformer;
@@ -160,5 +162,6 @@ public sealed class FluxPipeline : IDisposable
         _text?.Dispose();
         Transformer.Dispose();
         Vae.Dispose();
+        SingleFile?.Dispose();
     }
 }
