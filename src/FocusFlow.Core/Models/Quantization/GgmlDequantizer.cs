@@ -13,7 +13,7 @@ namespace FocusFlow.Core.Models.Quantization;
 public static class GgmlDequantizer
 {
     /// <summary>Blocks dequantised together on the CPU: their float32 intermediates stay in the core's cache.</summary>
-    const long CpuChunkElements = 1 << 16;
+    const long CpuChunkElements = 1 << 17;
 
     /// <summary>
     /// The float32 tensor of <paramref name="shape"/> (torch order) stored in <paramref name="raw"/>: a uint8 tensor whose
@@ -45,13 +45,16 @@ public static class GgmlDequantizer
         long count = blocks.shape[0];
         long chunk = raw.device_type == DeviceType.CPU ? Math.Max(1, CpuChunkElements / size) : count;
         var result = torch.empty(new[] { elements }, dtype, raw.device);
+        // Q8_0's one scale per block decodes for the whole tensor at once: a few small operations per call, not per chunk.
+        using var q8Scales = type == GgmlType.Q8_0 && chunk < count ? Half(blocks, 0) : null;
         try
         {
             for (long start = 0; start < count; start += chunk)
             {
                 using var scope = torch.NewDisposeScope();
                 long n = Math.Min(chunk, count - start);
-                var values = Values(blocks.narrow(0, start, n), type);
+                var part = blocks.narrow(0, start, n);
+                var values = q8Scales is null ? Values(part, type) : Q8_0(part, q8Scales.narrow(0, start, n));
                 result.narrow(0, start * size, n * size).copy_(values.reshape(-1));
             }
         }
@@ -132,7 +135,9 @@ public static class GgmlDequantizer
 
     static Tensor Float(Tensor t) => t.to(ScalarType.Float32);
 
-    static Tensor Q8_0(Tensor b) => Float(Signed(Cols(b, 2, 32))).mul_(Half(b, 0));
+    static Tensor Q8_0(Tensor b) => Q8_0(b, Half(b, 0));
+
+    static Tensor Q8_0(Tensor b, Tensor scales) => Float(Signed(Cols(b, 2, 32))).mul_(scales);
 
     // q - 8 (and the other offsets below) are small integers: exact in float32, as in the reference's integer step.
     static Tensor Q4_0(Tensor b) => Half(b, 0) * (Float(Nibbles32(Cols(b, 2, 16))) - 8);
