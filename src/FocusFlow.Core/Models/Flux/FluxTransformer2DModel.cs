@@ -56,21 +56,9 @@ public sealed class FluxTransformer2DModel : nn.Module
     /// Loads the transformer from tensors under diffusers' names (a single file's or GGUF's, through its key map): weights
     /// stored quantised stay quantised in their linear layers and are never held in full precision.
     /// </summary>
-    public static FluxTransformer2DModel Load(ITensorSource weights, FluxTransformerConfig config, TensorPlacement placement)
-    {
-        var model = new FluxTransformer2DModel(config, placement with { DeferLinearWeights = true }) { Placement = placement };
-        try
-        {
-            model.LoadReport = QuantizedWeightLoader.LoadStrict(model, weights, placement.Device);
-            model.eval();
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+    public static FluxTransformer2DModel Load(ITensorSource weights, FluxTransformerConfig config, TensorPlacement placement) =>
+        QuantizedWeightLoader.LoadNew(new FluxTransformer2DModel(config, placement with { DeferLinearWeights = true }) { Placement = placement },
+            weights, placement.Device, (m, report) => m.LoadReport = report);
 
     /// <summary>Bytes of weights the model holds (quantised weights at their stored size).</summary>
     public long ResidentBytes => QuantizedWeightLoader.ResidentBytes(this);
