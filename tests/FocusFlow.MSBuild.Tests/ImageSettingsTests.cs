@@ -18,7 +18,7 @@ public sealed class ImageSettingsTests
         ["NegativePrompt"] = "blurry", ["Seed"] = "5", ["BlendMode"] = "Raw", ["MaskStrength"] = "0.6", ["MaskSamples"] = "3",
         ["MaskGuidance"] = "5", ["MaskBlur"] = "3", ["MaskDilate"] = "3", ["MaskThreshold"] = "0.4", ["MaskSeed"] = "7",
         ["VaeTiling"] = "true", ["VaeTileSize"] = "64", ["VaeTileOverlap"] = "0.5", ["MaxBatchRows"] = "8",
-        ["Model"] = "/elsewhere/model", ["From"] = "a dog", ["To"] = "a wolf", ["Method"] = "FlowEdit", ["Size"] = "256",
+        ["Model"] = "/elsewhere/model", ["Components"] = "/models/companion", ["From"] = "a dog", ["To"] = "a wolf", ["Method"] = "FlowEdit", ["Size"] = "256",
         ["Precision"] = "Float16", ["NoT5"] = "true", ["SaveMask"] = "true", ["SaveLatents"] = "true", ["SaveComparison"] = "true",
         ["OutputSize"] = "Working", ["Quality"] = "80",
     };
@@ -48,6 +48,7 @@ public sealed class ImageSettingsTests
 
     [Theory]
     [InlineData("Model")]
+    [InlineData("Components")]
     [InlineData("From")]
     [InlineData("To")]
     [InlineData("Method")]
@@ -99,4 +100,15 @@ public sealed class ImageSettingsTests
     [Fact]
     public void NoSeedIsDescribedAsNoneRatherThanAsTheSeedDrawnForOneEdit() =>
         Assert.Equal(Describe(), Describe());
+
+    [Fact]
+    public void ComponentsReachTheLoadOptionsFromMetadataOrTheBuildWideValue()
+    {
+        var item = new TaskItem("/images/cat.png");
+        Assert.Null(ImageSettings.Of(item, Defaults, null).PipelineOptions.Components);
+        var buildWide = new Dictionary<string, string?>(Defaults, StringComparer.OrdinalIgnoreCase) { ["Components"] = "/models/tiny-sd3" };
+        Assert.Equal("/models/tiny-sd3", ImageSettings.Of(item, buildWide, null).PipelineOptions.Components);
+        item.SetMetadata("Components", "/models/other");
+        Assert.Equal("/models/other", ImageSettings.Of(item, buildWide, null).PipelineOptions.Components);
+    }
 }

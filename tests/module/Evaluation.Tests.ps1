@@ -127,6 +127,28 @@ Describe 'Invoke-FocusFlowEvaluation' {
         function script:RowKey($r) { ($r.PSObject.Properties | Where-Object Name -ne 'seconds' | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join '|' }
     }
 
+    It 'evaluates a single-file -Model with -Components as the folder it was made from' {
+        # The F16 GGUF holds the tiny transformer's own values; the rest comes from the folder: the same edits.
+        $gguf = Join-Path $fixtures 'loading/gguf/tiny-sd3-F16.gguf'
+        $single = @{} + $run
+        $single.Model = $gguf
+        $single.Components = $tinyModel
+        $out = Join-Path $work 'single-file'
+        $result = @(Invoke-FocusFlowEvaluation @single -Methods SDEdit -OutputPath $out)
+        $result.Method | Should -Be 'SDEdit'
+        $result[0].Ok | Should -Be 3
+        $fromFile = @(Import-Csv (Join-Path $out 'cases.csv'))
+        $fromFolder = @($rows | Where-Object method -eq 'SDEdit')
+        $fromFile.Count | Should -Be 3
+        for ($i = 0; $i -lt 3; $i++) {
+            $fromFile[$i].target_code | Should -Be $fromFolder[$i].target_code
+            $fromFile[$i].clip_t | Should -Be $fromFolder[$i].clip_t
+            $fromFile[$i].lpips | Should -Be $fromFolder[$i].lpips
+        }
+        { Invoke-FocusFlowEvaluation @run -Model $gguf -Methods SDEdit -OutputPath (Join-Path $work 'no-components') -ErrorAction Stop } |
+            Should -Throw '*-Components*'
+    }
+
     It 'returns one summary per method, in the order asked' {
         $summary.Method | Should -Be @('FocusFlow', 'FlowEdit', 'SDEdit')
         $summary | ForEach-Object { $_.Measured | Should -Be 3; $_.Ok | Should -Be 3; $_.Failed | Should -Be 0 }

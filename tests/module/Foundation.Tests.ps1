@@ -61,6 +61,10 @@ Describe 'Get-FocusFlowModel' {
         $gguf = Get-FocusFlowModel (Join-Path $loading 'gguf/tiny-sd3-Q8_0.gguf')
         $gguf.DType | Should -Match 'Q8_0'
         $gguf.ResidentBytes | Should -BeLessThan ($components | Where-Object Name -eq 'transformer').ResidentBytes
+        $flux = Get-FocusFlowModel (Join-Path $loading 'single-file/tiny-flux1-dev.safetensors')
+        $flux.ClassName | Should -Be 'FluxTransformer2DModel'
+        $flux.Architecture | Should -BeLike 'FLUX-family transformer (2 double and 2 single blocks, width 32, guidance-distilled)'
+        (Get-FocusFlowModel (Join-Path $loading 'gguf/tiny-flux-Q8_0.gguf')).DType | Should -Match 'Q8_0'
     }
 
     It 'says clearly when the folder is not a model folder' {

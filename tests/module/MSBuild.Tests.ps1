@@ -191,6 +191,50 @@ Describe 'FocusFlowEdit task with several targets' {
     }
 }
 
+Describe 'A single-file Model with Components' {
+    It 'edits with FocusFlowEdit (task parameter and item metadata) and evaluates with InvokeFocusFlowEvaluation' {
+        $gguf = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'loading/gguf/tiny-sd3-F16.gguf'
+        $metrics = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'metrics'
+        $images = Join-Path $work 'single'
+        New-Item -ItemType Directory $images -Force | Out-Null
+        Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-sd3-ref/source.png') (Join-Path $images 'cat.png')
+        Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-sd3-ref/source.png') (Join-Path $images 'dog.png')
+        Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-sd3-ref/source.png') (Join-Path $images 'fox.png')
+        "- {input_img: single/cat.png, source_prompt: a cat, target_prompt: a tiger, target_code: tiger}" | Set-Content (Join-Path $work 'single-cases.yaml')
+        $proj = Join-Path $work 'single.proj'
+        @"
+<Project>
+  <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
+  <Target Name="Build">
+    <FocusFlowEdit Images="$images/cat.png" Model="$gguf" Components="$tinyModel" From="a cat" To="a tiger" Method="SDEdit" Steps="2" Size="32" Seed="3" Device="Cpu" OutputDirectory="$work/single-out" />
+    <FocusFlowEdit Images="$images/dog.png" Model="$tinyModel" From="a cat" To="a tiger" Method="SDEdit" Steps="2" Size="32" Seed="3" Device="Cpu" OutputDirectory="$work/single-out" />
+    <ItemGroup><WithMetadata Include="$images/fox.png" Components="$tinyModel" /></ItemGroup>
+    <FocusFlowEdit Images="@(WithMetadata)" Model="$gguf" From="a cat" To="a tiger" Method="SDEdit" Steps="2" Size="32" Seed="3" Device="Cpu" OutputDirectory="$work/single-out" />
+    <FocusFlowEdit Images="$images/cat.png" Model="$gguf" From="a cat" To="a tiger" Method="SDEdit" Steps="2" Size="32" Device="Cpu" OutputDirectory="$work/single-missing" ContinueOnError="true" />
+  </Target>
+  <Target Name="Evaluate">
+    <InvokeFocusFlowEvaluation Cases="single-cases.yaml" OutputPath="single-run" Model="$gguf" Components="$tinyModel" ClipModel="$metrics/tiny-clip"
+        LpipsModel="$metrics/alexnet_features_random.safetensors" Methods="SDEdit" Steps="2" Size="32" Device="Cpu">
+      <Output TaskParameter="Summary" ItemName="Summary" />
+    </InvokeFocusFlowEvaluation>
+    <Message Importance="high" Text="evaluated: %(Summary.Identity) ok %(Summary.Ok)" />
+  </Target>
+</Project>
+"@ | Set-Content $proj
+        $out = & dotnet msbuild $proj -t:Build -nologo -v:m -nodeReuse:false 2>&1
+        # The same model from the GGUF and its companion as from the folder: the same picture.
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        Get-MaxPixelDifference (Join-Path $work 'single-out/cat.sdedit.png') (Join-Path $work 'single-out/dog.sdedit.png') | Should -Be 0 -Because ($out -join "`n")
+        Get-MaxPixelDifference (Join-Path $work 'single-out/fox.sdedit.png') (Join-Path $work 'single-out/dog.sdedit.png') | Should -Be 0
+        # Without Components the file's family model is looked for in the cache only: a clear error, nothing written.
+        ($out -join "`n") | Should -Match 'FF2002: .*-Components'
+        Join-Path $work 'single-missing/cat.sdedit.png' | Should -Not -Exist
+        $out = & dotnet msbuild $proj -t:Evaluate -nologo -v:m -nodeReuse:false 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+        ($out -join "`n") | Should -Match 'evaluated: SDEdit ok 1'
+    }
+}
+
 Describe 'InvokeFocusFlowEvaluation and MergeFocusFlowEvaluation tasks' {
     It 'run an evaluation in two slices and merge them inside dotnet msbuild' {
         $metrics = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'metrics'

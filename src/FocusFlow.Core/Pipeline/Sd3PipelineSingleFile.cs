@@ -22,12 +22,14 @@ public sealed partial class Sd3Pipeline
     /// <summary>What the model was loaded from: the single file, else the model folder.</summary>
     public string SourcePath => SingleFile?.Path ?? Model.RootPath;
 
-    /// <summary>The diffusers model each published SD3 architecture's companion defaults to (looked up in the cache only).</summary>
+    /// <summary>The diffusers model each published SD3 or FLUX architecture's companion defaults to (looked up in the cache only).</summary>
     public static string? DefaultCompanion(CheckpointArchitecture architecture) => architecture.Name switch
     {
         "SD3 medium" => DefaultModelId,
         "SD3.5 medium" => "stabilityai/stable-diffusion-3.5-medium",
         "SD3.5 large" => "stabilityai/stable-diffusion-3.5-large",
+        "FLUX.1 dev" => "black-forest-labs/FLUX.1-dev",
+        "FLUX.1 schnell" => "black-forest-labs/FLUX.1-schnell",
         _ => null,
     };
 
@@ -39,7 +41,7 @@ public sealed partial class Sd3Pipeline
         {
             if (file.Architecture.Family != ModelFamily.Sd3)
                 throw new NotSupportedException(
-                    $"{path} holds a {file.Architecture.Name}; FocusFlow edits with Stable Diffusion 3 and 3.5 models. Give an SD3/SD3.5 single file or model folder.");
+                    $"{path} holds a {file.Architecture.Name}, not a Stable Diffusion 3 model: load it as a FLUX pipeline (FluxPipeline.LoadSingleFile), or give an SD3/SD3.5 single file or model folder.");
             var model = DiffusersModelFolder.Open(ResolveCompanion(file, options));
             Sd3PipelineClasses.Check(model);
             var config = SD3TransformerConfig.Read(model.Require("transformer").FolderPath);
@@ -91,7 +93,7 @@ public sealed partial class Sd3Pipeline
     public static string ResidentSize(long bytes) => bytes < 1L << 30 ? $"{bytes / (double)(1 << 20):F1} MB" : $"{bytes / (double)(1L << 30):F2} GB";
 
     /// <summary>The companion's folder: <see cref="PipelineOptions.Components"/> as given (a folder, or a hub id resolved as -Model resolves one), else the family's diffusers model if the cache has it.</summary>
-    static string ResolveCompanion(SingleFileCheckpoint file, PipelineOptions options)
+    internal static string ResolveCompanion(SingleFileCheckpoint file, PipelineOptions options)
     {
         if (!string.IsNullOrWhiteSpace(options.Components))
             return ModelResolver.Resolve(options.Components, options.HubOptions());

@@ -22,7 +22,7 @@ public sealed class ImageSettings
     /// options are the engine's (<see cref="EditOptionCatalog"/>); the others say what to edit, with which model, where
     /// to, and how it is judged.
     /// </summary>
-    public static readonly IReadOnlyList<string> Names = new[] { "Model", "From", "To", EditSettings.MethodName }
+    public static readonly IReadOnlyList<string> Names = new[] { "Model", "Components", "From", "To", EditSettings.MethodName }
         .Concat(EditOptionCatalog.Names)
         .Concat(new[] { "Mask", "Size", "Device", "Precision", "NoT5", "SaveMask", "SaveLatents", "SaveComparison", "OutputDir", "OutputSize", "Format", "Quality", "MinClipT", "MaxLpips" })
         .ToArray();
@@ -88,8 +88,8 @@ public sealed class ImageSettings
     public double? MinClipT => Number("MinClipT");
     public double? MaxLpips => Number("MaxLpips");
 
-    /// <summary>How the model loads (Device, Precision, NoT5), read by the engine's one reader of those names.</summary>
-    public PipelineOptions PipelineOptions => PipelineLoader.Options(this["Device"], this["Precision"], Flag("NoT5"));
+    /// <summary>How the model loads (Device, Precision, NoT5, and a single-file Model's Components), read by the engine's one reader of those names.</summary>
+    public PipelineOptions PipelineOptions => PipelineLoader.Options(this["Device"], this["Precision"], Flag("NoT5")) with { Components = this["Components"] };
 
     /// <summary>The edited PNG: planned already, or by the engine's naming rule in OutputDir (default: beside the image).</summary>
     public string Output =>
@@ -172,6 +172,8 @@ public sealed class ImageSettings
             ["size"] = request.Size,
             ["precision"] = load.Precision,
             ["t5"] = load.UseT5,
+            // Only when set, so that the settings of images without it (every folder model) read as before.
+            ["components"] = load.Components is { } components ? ModelIdentity(components) : null,
             ["mask"] = mask is null ? request.MaskImage : $"{mask.FullName} ({mask.Length} bytes, {mask.LastWriteTimeUtc:O})",
             ["saveMask"] = request.SaveMask,
             ["saveLatents"] = request.SaveLatents,

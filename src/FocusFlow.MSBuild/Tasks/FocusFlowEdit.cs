@@ -26,6 +26,8 @@ public sealed class FocusFlowEdit : TorchTask
     public string? Method { get; set; }
     /// <summary>A diffusers folder or a Hugging Face id; default $(FOCUSFLOW_MODEL) or SD3 medium.</summary>
     public string? Model { get; set; }
+    /// <summary>For a single-file Model (.safetensors, .gguf): the diffusers folder or hub id of the same family that gives what the file lacks.</summary>
+    public string? Components { get; set; }
     /// <summary>Folder for the results (name.method.png); default beside each image.</summary>
     public string? OutputDirectory { get; set; }
     /// <summary>A mask image (white = edit) instead of FocusFlow's automatic mask.</summary>
@@ -139,7 +141,7 @@ public sealed class FocusFlowEdit : TorchTask
     /// <summary>The task's own parameters as build-wide settings: the fixed ones, then one per edit option (read by name).</summary>
     IEnumerable<(string, string?)> ParameterDefaults() => new (string, string?)[]
     {
-        ("From", From), ("To", To), ("Method", Method), ("Model", Model), ("OutputDir", OutputDirectory), ("Mask", Mask), ("Size", Size),
+        ("From", From), ("To", To), ("Method", Method), ("Model", Model), ("Components", Components), ("OutputDir", OutputDirectory), ("Mask", Mask), ("Size", Size),
         ("Device", Device), ("Precision", Precision),
         ("NoT5", NoT5 ? "true" : null), ("SaveMask", SaveMask ? "true" : null), ("SaveLatents", SaveLatents ? "true" : null),
         ("SaveComparison", SaveComparison ? "true" : null), ("OutputSize", OutputSize), ("Format", Format), ("Quality", Quality),

@@ -20,6 +20,8 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
     [Required] public string OutputPath { get; set; } = "";
     /// <summary>Default: $(FOCUSFLOW_MODEL), else stabilityai/stable-diffusion-3-medium-diffusers.</summary>
     public string? Model { get; set; }
+    /// <summary>For a single-file Model (.safetensors, .gguf): the diffusers folder or hub id of the same family that gives what the file lacks.</summary>
+    public string? Components { get; set; }
     /// <summary>Default: FocusFlow;FlowEdit;SDEdit.</summary>
     public string[]? Methods { get; set; }
     public string ClipModel { get; set; } = ClipScorer.DefaultModelId;
@@ -55,7 +57,7 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
         try
         {
             var model = Sd3Pipeline.ChooseModel(Model);
-            var pipelineOptions = PipelineLoader.Options(Device, Precision, NoT5);
+            var pipelineOptions = PipelineLoader.Options(Device, Precision, NoT5) with { Components = string.IsNullOrWhiteSpace(Components) ? null : Components };
             var steps = EditOptionCatalog.Find("Steps");
             var plan = EvaluationPlan.For(new EvaluationRequest
             {

@@ -30,6 +30,11 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
     [ValidateNotNullOrEmpty]
     public string? Model { get; set; }
 
+    /// <summary>For a single-file -Model: the diffusers model folder or hub id of the same family that gives what the file lacks.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Components { get; set; }
+
     [Parameter] public int? Steps { get; set; }
 
     [Parameter] public long Seed { get; set; }
@@ -102,7 +107,7 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
         int activity = NewActivityId();
         try
         {
-            using var lease = LoadPipeline(model, FocusFlowSession.Options(Device, Precision, NoT5));
+            using var lease = LoadPipeline(model, FocusFlowSession.Options(Device, Precision, NoT5, Components));
             var pipeline = lease.Pipeline;
             var meter = LoadMeter();
             var observer = new EvaluationObserver

@@ -3,6 +3,7 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Models;
+using FocusFlow.Core.IO.SingleFile;
 using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
@@ -20,7 +21,7 @@ namespace FocusFlow.Core.Models.Flux;
 /// encoders (resting in CPU memory on CUDA unless asked otherwise). Load it once and run every edit of a session on it;
 /// edits on one pipeline run one at a time.
 /// </summary>
-public sealed class FluxPipeline : IEditModel
+public sealed partial class FluxPipeline : IEditModel
 {
     readonly object _textGate = new();
     readonly PromptCache _prompts = new(capacity: 16);
@@ -50,8 +51,9 @@ public sealed class FluxPipeline : IEditModel
     public int SequenceLength => _maxSequenceLength ?? FluxPromptEncoder.SequenceLengthFor(Transformer.Config);
 
     FluxPipeline(DiffusersModelFolder model, TensorPlacement placement, FluxTransformer2DModel transformer, AutoencoderKL vae,
-        FluxScheduler scheduler, TimeSpan loadTime, bool restTextEncodersOnCpu, int? maxSequenceLength)
+        FluxScheduler scheduler, TimeSpan loadTime, bool restTextEncodersOnCpu, int? maxSequenceLength, SingleFileCheckpoint? file = null)
     {
+        SingleFile = file;
         Model = model;
         Placement = placement;
         Transformer = transformer;
@@ -195,6 +197,7 @@ public sealed class FluxPipeline : IEditModel
         _text?.Dispose();
         Transformer.Dispose();
         Vae.Dispose();
+        SingleFile?.Dispose();
     }
 }
 

@@ -1,3 +1,4 @@
+using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Models.Layers;
 using FocusFlow.Core.Models.Loading;
 using FocusFlow.Core.Models.Transformer;
@@ -23,8 +24,8 @@ public sealed class FluxTransformer2DModel : nn.Module
     readonly Linear proj_out;
 
     public FluxTransformerConfig Config { get; }
-    public TensorPlacement Placement { get; }
-    /// <summary>What <see cref="Load"/> found in the checkpoint; null for a module built directly.</summary>
+    public TensorPlacement Placement { get; private set; }
+    /// <summary>What a Load found in the checkpoint; null for a module built directly.</summary>
     public WeightLoadReport? LoadReport { get; private set; }
 
     /// <summary>Builds the network with uninitialised weights.</summary>
@@ -50,6 +51,17 @@ public sealed class FluxTransformer2DModel : nn.Module
     public static FluxTransformer2DModel Load(string componentFolder, TensorPlacement placement) =>
         ComponentFolder.LoadWeights(new FluxTransformer2DModel(FluxTransformerConfig.Read(componentFolder), placement), componentFolder,
             (m, weights) => m.LoadReport = ModuleWeightLoader.LoadStrict(m, weights));
+
+    /// <summary>
+    /// Loads the transformer from tensors under diffusers' names (a single file's or GGUF's, through its key map): weights
+    /// stored quantised stay quantised in their linear layers and are never held in full precision.
+    /// </summary>
+    public static FluxTransformer2DModel Load(ITensorSource weights, FluxTransformerConfig config, TensorPlacement placement) =>
+        QuantizedWeightLoader.LoadNew(new FluxTransformer2DModel(config, placement with { DeferLinearWeights = true }) { Placement = placement },
+            weights, placement.Device, (m, report) => m.LoadReport = report);
+
+    /// <summary>Bytes of weights the model holds (quantised weights at their stored size).</summary>
+    public long ResidentBytes => QuantizedWeightLoader.ResidentBytes(this);
 
     /// <summary>
     /// One velocity prediction, as diffusers' forward: the timestep and guidance come divided by 1000 (as the pipeline

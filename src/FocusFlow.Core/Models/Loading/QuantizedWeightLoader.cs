@@ -33,6 +33,26 @@ public static class QuantizedWeightLoader
         return report with { Loaded = report.Loaded.Concat(kept).ToList() };
     }
 
+    /// <summary>
+    /// <see cref="LoadStrict"/> into a freshly built <paramref name="model"/> (its linear weights deferred), then eval
+    /// mode; the report goes to <paramref name="keep"/>. The model is disposed when loading fails.
+    /// </summary>
+    public static T LoadNew<T>(T model, ITensorSource source, Device device, Action<T, WeightLoadReport> keep, Func<string, bool>? optional = null)
+        where T : nn.Module
+    {
+        try
+        {
+            keep(model, LoadStrict(model, source, device, optional));
+            model.eval();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Bytes the module holds resident: its parameters and buffers plus the blocks of its quantised weights.</summary>
     public static long ResidentBytes(nn.Module module) =>
         module.parameters().Sum(p => p.NumberOfElements * p.ElementSize)

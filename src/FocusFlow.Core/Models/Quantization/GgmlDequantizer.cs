@@ -12,11 +12,21 @@ namespace FocusFlow.Core.Models.Quantization;
 /// </summary>
 public static class GgmlDequantizer
 {
+    /// <summary>Blocks dequantised together on the CPU: their float32 intermediates stay in the core's cache.</summary>
+    const long CpuChunkElements = 1 << 17;
+
     /// <summary>
     /// The float32 tensor of <paramref name="shape"/> (torch order) stored in <paramref name="raw"/>: a uint8 tensor whose
     /// bytes are the tensor's blocks in order (any shape, e.g. [rows, row bytes]).
     /// </summary>
-    public static Tensor Dequantize(Tensor raw, GgmlType type, long[] shape)
+    public static Tensor Dequantize(Tensor raw, GgmlType type, long[] shape) => Dequantize(raw, type, shape, ScalarType.Float32);
+
+    /// <summary>
+    /// The tensor stored in <paramref name="raw"/>, in <paramref name="dtype"/>: each value is computed in float32 as the
+    /// reference computes it and rounded once into <paramref name="dtype"/>. On the CPU the blocks go a cache-sized chunk
+    /// at a time straight into the result, so a call allocates the result and nothing of its size besides.
+    /// </summary>
+    public static Tensor Dequantize(Tensor raw, GgmlType type, long[] shape, ScalarType dtype)
     {
         if (raw.dtype != ScalarType.Byte)
             throw new ArgumentException($"ggml blocks are bytes; got a {raw.dtype} tensor.", nameof(raw));
@@ -24,28 +34,56 @@ public static class GgmlDequantizer
         long bytes = checked(elements / type.BlockSize() * type.BlockBytes());
         if (elements % type.BlockSize() != 0 || raw.NumberOfElements != bytes)
             throw new ArgumentException($"{raw.NumberOfElements} bytes do not hold a {type} tensor of shape [{string.Join(", ", shape)}] ({bytes} bytes).", nameof(raw));
-        if (type == GgmlType.F32) return FromFloat32Bytes(raw, shape);
-        using var scope = torch.NewDisposeScope();
-        // The quants stay bytes (the bit arithmetic never leaves 0..255); only the small scale fields widen.
-        var blocks = raw.reshape(-1, type.BlockBytes());
-        var values = type switch
+        if (type == GgmlType.F32)
         {
-            GgmlType.F16 => HalfBits.Float16(U16(blocks, 0)),
-            GgmlType.BF16 => HalfBits.BFloat16(U16(blocks, 0)),
-            GgmlType.Q8_0 => Q8_0(blocks),
-            GgmlType.Q4_0 => Q4_0(blocks),
-            GgmlType.Q4_1 => Q4_1(blocks),
-            GgmlType.Q5_0 => Q5_0(blocks),
-            GgmlType.Q5_1 => Q5_1(blocks),
-            GgmlType.Q2_K => Q2_K(blocks),
-            GgmlType.Q3_K => Q3_K(blocks),
-            GgmlType.Q4_K => Q4_K(blocks),
-            GgmlType.Q5_K => Q5_K(blocks),
-            GgmlType.Q6_K => Q6_K(blocks),
-            _ => throw new NotSupportedException($"ggml type {type} cannot be dequantised."),
-        };
-        return values.reshape(shape).MoveToOuterDisposeScope();
+            var plain = FromFloat32Bytes(raw, shape);
+            if (dtype == ScalarType.Float32) return plain;
+            using (plain) return plain.to(dtype);
+        }
+        long size = type.BlockSize();
+        using var blocks = raw.reshape(-1, type.BlockBytes());
+        long count = blocks.shape[0];
+        long chunk = raw.device_type == DeviceType.CPU ? Math.Max(1, CpuChunkElements / size) : count;
+        var result = torch.empty(new[] { elements }, dtype, raw.device);
+        // Q8_0's one scale per block decodes for the whole tensor at once: a few small operations per call, not per chunk.
+        using var q8Scales = type == GgmlType.Q8_0 && chunk < count ? Half(blocks, 0) : null;
+        try
+        {
+            for (long start = 0; start < count; start += chunk)
+            {
+                using var scope = torch.NewDisposeScope();
+                long n = Math.Min(chunk, count - start);
+                var part = blocks.narrow(0, start, n);
+                var values = q8Scales is null ? Values(part, type) : Q8_0(part, q8Scales.narrow(0, start, n));
+                result.narrow(0, start * size, n * size).copy_(values.reshape(-1));
+            }
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+        using (result) return result.view(shape);
     }
+
+    /// <summary>The float32 values of <paramref name="blocks"/> ([N, block bytes]), as [N, ...] in block order.</summary>
+    static Tensor Values(Tensor blocks, GgmlType type) => type switch
+    {
+        // The quants stay bytes (the bit arithmetic never leaves 0..255); only the small scale fields widen.
+        GgmlType.F16 => HalfBits.Float16(U16(blocks, 0)),
+        GgmlType.BF16 => HalfBits.BFloat16(U16(blocks, 0)),
+        GgmlType.Q8_0 => Q8_0(blocks),
+        GgmlType.Q4_0 => Q4_0(blocks),
+        GgmlType.Q4_1 => Q4_1(blocks),
+        GgmlType.Q5_0 => Q5_0(blocks),
+        GgmlType.Q5_1 => Q5_1(blocks),
+        GgmlType.Q2_K => Q2_K(blocks),
+        GgmlType.Q3_K => Q3_K(blocks),
+        GgmlType.Q4_K => Q4_K(blocks),
+        GgmlType.Q5_K => Q5_K(blocks),
+        GgmlType.Q6_K => Q6_K(blocks),
+        _ => throw new NotSupportedException($"ggml type {type} cannot be dequantised."),
+    };
 
     /// <summary>Little-endian float32 bytes: reinterpreted on the CPU (plain floats need no arithmetic), then put back on the device.</summary>
     static Tensor FromFloat32Bytes(Tensor raw, long[] shape)
@@ -97,10 +135,9 @@ public static class GgmlDequantizer
 
     static Tensor Float(Tensor t) => t.to(ScalarType.Float32);
 
-    static Tensor Q8_0(Tensor b)
-    {
-        return Float(Signed(Cols(b, 2, 32))) * Half(b, 0);
-    }
+    static Tensor Q8_0(Tensor b) => Q8_0(b, Half(b, 0));
+
+    static Tensor Q8_0(Tensor b, Tensor scales) => Float(Signed(Cols(b, 2, 32))).mul_(scales);
 
     // q - 8 (and the other offsets below) are small integers: exact in float32, as in the reference's integer step.
     static Tensor Q4_0(Tensor b) => Half(b, 0) * (Float(Nibbles32(Cols(b, 2, 16))) - 8);

@@ -30,13 +30,8 @@ public sealed class QuantizedWeight : IDisposable
     /// <summary>Bytes resident for this weight.</summary>
     public long ByteCount => Blocks.NumberOfElements;
 
-    /// <summary>The weight's values in <paramref name="dtype"/> on the blocks' device (float32 first: exact, then one rounding).</summary>
-    public Tensor Dequantize(ScalarType dtype)
-    {
-        var values = GgmlDequantizer.Dequantize(Blocks, Type, Shape);
-        if (dtype == ScalarType.Float32) return values;
-        using (values) return values.to(dtype);
-    }
+    /// <summary>The weight's values in <paramref name="dtype"/> on the blocks' device (computed in float32: exact, then one rounding).</summary>
+    public Tensor Dequantize(ScalarType dtype) => GgmlDequantizer.Dequantize(Blocks, Type, Shape, dtype);
 
     public void Dispose() => Blocks.Dispose();
 }

@@ -80,17 +80,7 @@ public sealed class SD3Transformer2DModel : nn.Module<Tensor, Tensor, Tensor, Te
         bool tableStored = weights.Contains(PositionTableKey);
         var model = new SD3Transformer2DModel(config, placement with { DeferLinearWeights = true }, computePositionTable: !tableStored);
         model.Placement = placement;
-        try
-        {
-            model.LoadReport = QuantizedWeightLoader.LoadStrict(model, weights, placement.Device, optional: name => name == PositionTableKey);
-            model.eval();
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return QuantizedWeightLoader.LoadNew(model, weights, placement.Device, (m, report) => m.LoadReport = report, optional: name => name == PositionTableKey);
     }
 
     /// <summary>Bytes of weights the model holds (quantised weights at their stored size).</summary>

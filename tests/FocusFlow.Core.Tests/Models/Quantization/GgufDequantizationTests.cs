@@ -65,4 +65,37 @@ public class GgufDequantizationTests
         Assert.True(torch.equal(rounded, asHalf).all().item<bool>());
         Assert.Equal(3 * 2 * 210, weight.ByteCount);
     }
+
+    /// <summary>
+    /// A tensor larger than one CPU chunk (128Ki values) dequantises, in float32 and straight into bfloat16 and float16,
+    /// to the reference values of each of its rows: the chunks meet without a gap or overlap, and each value rounds once.
+    /// </summary>
+    [Theory]
+    [InlineData("a.Q8_0")]
+    [InlineData("a.Q4_1")]
+    [InlineData("a.Q5_0")]
+    [InlineData("a.Q4_K")]
+    [InlineData("a.Q6_K")]
+    public void TensorsOfManyChunksEqualTheReferenceInEveryComputeDtype(string name)
+    {
+        const int copies = 100; // 100 x 3 rows x 512 = 153600 values: two chunks, the second partly filled
+        using var file = GgufFile.Open(Fixture("quant-vectors.gguf"));
+        using var reference = SafetensorsFile.Open(Fixture("quant-vectors.dequant.safetensors"));
+        var info = file.Info(name);
+        using var raw = file.Raw(name);
+        using var rows = raw.reshape(info.Shape[0], -1);
+        using var many = torch.cat(Enumerable.Repeat(rows, copies).ToArray(), 0);
+        using var expectedRows = reference.Load(name);
+        using var expected = torch.cat(Enumerable.Repeat(expectedRows, copies).ToArray(), 0);
+        var shape = new[] { info.Shape[0] * copies, info.Shape[1] };
+        using var asFloat = GgmlDequantizer.Dequantize(many, info.Type, shape);
+        Assert.True(torch.equal(expected, asFloat).all().item<bool>(), $"{name} x {copies} differs from the reference");
+        foreach (var dtype in new[] { ScalarType.BFloat16, ScalarType.Float16 })
+        {
+            using var direct = GgmlDequantizer.Dequantize(many, info.Type, shape, dtype);
+            using var rounded = expected.to(dtype);
+            Assert.Equal(dtype, direct.dtype);
+            Assert.True(torch.equal(rounded, direct).all().item<bool>(), $"{name} in {dtype} is not the reference rounded once");
+        }
+    }
 }
