@@ -106,6 +106,8 @@ public sealed class ImageSettingsTests
     {
         var item = new TaskItem("/images/cat.png");
         Assert.Null(ImageSettings.Of(item, Defaults, null).PipelineOptions.Components);
+        // Unset, it is not in the settings file: images of folder models keep the settings they had.
+        Assert.DoesNotContain("components", Describe());
         var buildWide = new Dictionary<string, string?>(Defaults, StringComparer.OrdinalIgnoreCase) { ["Components"] = "/models/tiny-sd3" };
         Assert.Equal("/models/tiny-sd3", ImageSettings.Of(item, buildWide, null).PipelineOptions.Components);
         item.SetMetadata("Components", "/models/other");

@@ -172,8 +172,6 @@ public sealed class ImageSettings
             ["size"] = request.Size,
             ["precision"] = load.Precision,
             ["t5"] = load.UseT5,
-            // Only when set, so that the settings of images without it (every folder model) read as before.
-            ["components"] = load.Components is { } components ? ModelIdentity(components) : null,
             ["mask"] = mask is null ? request.MaskImage : $"{mask.FullName} ({mask.Length} bytes, {mask.LastWriteTimeUtc:O})",
             ["saveMask"] = request.SaveMask,
             ["saveLatents"] = request.SaveLatents,
@@ -181,6 +179,8 @@ public sealed class ImageSettings
             ["outputSize"] = request.OutputSize,
             ["quality"] = request.Quality,
         };
+        // Only when set, so that the settings of images without it (every folder model) read as before.
+        if (load.Components is { } components) description["components"] = ModelIdentity(components);
         return JsonSerializer.Serialize(description, DescribeJson) + Environment.NewLine;
     }
 
