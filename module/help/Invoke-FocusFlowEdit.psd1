@@ -110,6 +110,7 @@ and overlays; -IncludeOutputs takes them anyway.
         SaveMask       = 'Also write x.mask.png and x.overlay.png beside the output (FocusFlow).'
         SaveLatents    = 'Also write x.latents.safetensors beside the output: float32 x_src and out, and for FocusFlow mask_soft and mask_bin.'
         SaveComparison = 'Also write x.comparison.png beside the output: source | mask overlay | edit, labelled with the prompts (source | edit without a mask).'
+        SaveDifference = 'Also write x.difference.png beside the output (every method): a heat map of where and how strongly the edit changed the picture, black unchanged to white a channel moved by 255; with -SaveComparison it is the sheet''s last panel.'
         Force          = 'Overwrite existing output files.'
         IncludeOutputs = 'Also edit inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk and size); they are skipped otherwise, and a warning at the end counts them.'
         ProvenanceFile = 'Bound from Get-FocusFlowProvenance''s objects (hidden): the PNG replayed. Its recorded source, mask and model are then used only under the replay''s rules (see the description).'

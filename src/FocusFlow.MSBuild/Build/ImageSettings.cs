@@ -24,6 +24,7 @@ public sealed class ImageSettings
     public static readonly IReadOnlyList<string> Names = new[] { "Model", "From", "To", EditSettings.MethodName }
         .Concat(EditOptionCatalog.Names)
         .Concat(new[] { "Mask", "Size", "Device", "Precision", "NoT5", "SaveMask", "SaveLatents", "SaveComparison", "OutputDir", "MinClipT", "MaxLpips" })
+        .Concat(CompanionOutputs.All.Select(c => "Save" + c.Name))
         .ToArray();
 
     readonly Dictionary<string, string> _values;
@@ -136,6 +137,7 @@ public sealed class ImageSettings
             SaveMask = Flag("SaveMask"),
             SaveLatents = Flag("SaveLatents"),
             SaveComparison = Flag("SaveComparison"),
+            Companions = CompanionOutputs.All.Where(c => Flag("Save" + c.Name)).Select(c => c.Name).ToList(),
             MaskImage = this["Mask"] is { } mask ? Path.GetFullPath(mask) : null,
             Size = Size(),
         };
@@ -172,6 +174,8 @@ public sealed class ImageSettings
             ["saveLatents"] = request.SaveLatents,
             ["saveComparison"] = request.SaveComparison,
         };
+        // Only when asked for, so the description of an edit without companions stays what it was.
+        if (request.Companions.Count > 0) description["companions"] = request.Companions;
         return JsonSerializer.Serialize(description, DescribeJson) + Environment.NewLine;
     }
 
