@@ -118,6 +118,7 @@ and overlays; -IncludeOutputs takes them anyway.
         OutputSize     = 'Source (default): the output at the source''s own size, orientation and format, composited through the mask where there is one. Working: the edit at the size it was computed at.'
         Format         = 'Png, Jpeg or Webp. Default: the -OutputPath file''s extension, else the source''s own format (a BMP, GIF or TIFF source gives a PNG).'
         Quality        = 'JPEG and WebP quality, 1 to 100. Default: 95.'
+        SaveDifference = 'Also write x.difference.png beside the output (every method): a heat map of where and how strongly the edit changed the picture, black unchanged to white a channel moved by 255; with -SaveComparison it is the sheet''s last panel.'
         Force          = 'Overwrite existing output files.'
         SkipExisting   = 'Skip a target whose output files exist and whose edited image carries the provenance of this very edit (source, prompts, every option, size, mask, output size; any seed when -Seed is not given): rerun a batch after an interruption and only the missing edits are made. An output made otherwise still stops its target unless -Force. A batch ends with one line: edited, skipped, failed.'
         IncludeOutputs = 'Also edit inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk and size); they are skipped otherwise, and a warning at the end counts them.'

@@ -105,6 +105,7 @@ Describe 'FocusFlowEditImages target' {
     <FocusFlowDevice>Cpu</FocusFlowDevice>
     <FocusFlowOutputDir>$work/flux-out/</FocusFlowOutputDir>
     <FocusFlowSaveLatents>true</FocusFlowSaveLatents>
+    <FocusFlowSaveDifference>true</FocusFlowSaveDifference>
   </PropertyGroup>
   <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
   <ItemGroup><FocusFlowImage Include="$images/*.png" /></ItemGroup>
@@ -116,6 +117,7 @@ Describe 'FocusFlowEditImages target' {
         $LASTEXITCODE | Should -Be 0 -Because ($first -join "`n")
         $output = Join-Path $work 'flux-out/cat.flowedit.png'
         $output | Should -Exist
+        Join-Path $work 'flux-out/cat.flowedit.difference.png' | Should -Exist
         Import-Module $env:FOCUSFLOW_TEST_MODULE   # the engine's types and its LibTorch, to read the latents
         $mine = [FocusFlow.Core.IO.Safetensors.SafetensorsFile]::Open((Join-Path $work 'flux-out/cat.flowedit.latents.safetensors'))
         $theirs = [FocusFlow.Core.IO.Safetensors.SafetensorsFile]::Open((Join-Path $fluxRef 'edit.safetensors'))

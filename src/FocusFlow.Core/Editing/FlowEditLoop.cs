@@ -72,8 +72,7 @@ public static class FlowEditLoop
                     {
                         // Re-noise the edits to the current level, as SDEdit would, and sample from there.
                         using var n = run.Noise.Next(shape);
-                        float sigma = schedule.Sigmas[i];
-                        using var noised = sigma * n + (1 - sigma) * xSrc;
+                        using var noised = FlowMatchEulerDiscreteScheduler.AddNoise(xSrc, n, schedule.Sigmas[i]);
                         xTar = zEdit.Select(z => z + noised - xSrc).ToArray();
                     }
                     using var scope = torch.NewDisposeScope();

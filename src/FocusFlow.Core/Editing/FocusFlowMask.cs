@@ -72,7 +72,7 @@ public static class FocusFlowMask
                 // Each sample has its own generator, so the mask does not depend on the edit's noise stream.
                 using var noise = new NoiseSource(options.MaskSeed + 100L * s, xSrc.device);
                 var n = noise.Next(xSrc.shape);
-                var xt = sigma * n + (1 - sigma) * xSrc;
+                var xt = FlowMatchEulerDiscreteScheduler.AddNoise(xSrc, n, sigma);
                 var source = request.Guided(xt, GuidanceBatch.SourceRow, mo.Guidance);
                 for (int j = 0; j < targets.Count; j++)
                     rows[s, j] = (source, request.Guided(xt, GuidanceBatch.TargetRow(targets[j]), mo.Guidance));

@@ -17,10 +17,10 @@ public static class SdEditLoop
         using var noGrad = torch.no_grad();
         int T = schedule.Steps, K = field.TargetCount;
         int start = Math.Clamp(T - options.NMax, 0, T - 1);
-        float sigma = schedule.Sigmas[start];
         Tensor[] x;
         using (var n = run.Noise.Next(xSrc.shape))
-        using (var noised = (sigma * n + (1 - sigma) * xSrc).to(ScalarType.Float32))
+        using (var mixed = FlowMatchEulerDiscreteScheduler.AddNoise(xSrc, n, schedule.Sigmas[start]))
+        using (var noised = mixed.to(ScalarType.Float32))
             x = Enumerable.Range(0, K).Select(_ => noised.clone()).ToArray();
         try
         {

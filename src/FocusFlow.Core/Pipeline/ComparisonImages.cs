@@ -16,7 +16,9 @@ public static class ComparisonImages
     public const string SourceTitle = "source";
     public const string OverlayTitle = "mask overlay";
 
-    public static Image<Rgb24> ForEdit(Image<Rgb24> source, Image<Rgb24>? overlay, Image<Rgb24> edit, EditMethod method, string sourcePrompt, string targetPrompt)
+    /// <param name="extra">Further panels after the edit (companion outputs such as the difference map), by title.</param>
+    public static Image<Rgb24> ForEdit(Image<Rgb24> source, Image<Rgb24>? overlay, Image<Rgb24> edit, EditMethod method, string sourcePrompt, string targetPrompt,
+        IReadOnlyList<(string Title, Image<Rgb24> Image)>? extra = null)
     {
         var titles = new List<string> { SourceTitle };
         var panels = new List<SheetPanel> { new(source, Array.Empty<string>()) };
@@ -27,6 +29,11 @@ public static class ComparisonImages
         }
         titles.Add($"{method} edit");
         panels.Add(new SheetPanel(edit, Array.Empty<string>()));
+        foreach (var (title, image) in extra ?? Array.Empty<(string, Image<Rgb24>)>())
+        {
+            titles.Add(title);
+            panels.Add(new SheetPanel(image, Array.Empty<string>()));
+        }
         return LabelledSheet.Render(Prompts(sourcePrompt, targetPrompt), titles, new[] { new SheetRow(null, panels) });
     }
 

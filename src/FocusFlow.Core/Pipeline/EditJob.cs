@@ -22,6 +22,13 @@ public sealed record EditJobRequest : ImageJobRequest
     public bool SaveLatents { get; init; }
     /// <summary>A mask image (white = edit) to use instead of FocusFlow's automatic mask.</summary>
     public string? MaskImage { get; init; }
+    /// <summary>The companion outputs to write as well, by <see cref="CompanionOutputs"/> name (each where its method makes it; a comparison sheet shows their panels).</summary>
+    public IReadOnlyList<string> Companions { get; init; } = Array.Empty<string>();
+
+    /// <summary>The requested companions this request's method makes.</summary>
+    internal IEnumerable<CompanionOutput> CompanionsMade =>
+        Companions.Select(CompanionOutputs.Find).Distinct().Where(c => c.MadeBy(EditMethods.Of(Options.Method)));
+
     /// <summary>Also write x.comparison.png: source | mask overlay | edit, labelled with the prompts.</summary>
     public bool SaveComparison { get; init; }
     /// <summary>The size the edited image is written at: the source's (default) or the working size.</summary>
@@ -36,6 +43,7 @@ public sealed record EditJobRequest : ImageJobRequest
             files.AddRange(new[] { OutputNaming.Mask(Output), OutputNaming.Overlay(Output) });
         if (SaveLatents) files.Add(OutputNaming.Latents(Output));
         if (SaveComparison) files.Add(OutputNaming.Comparison(Output));
+        files.AddRange(CompanionsMade.Select(c => c.PathFor(Output)));
         return files;
     }
 }
@@ -58,6 +66,8 @@ public sealed record EditJobResult(
 
     /// <summary>Every option the edit ran with (as built by Core.Settings.EditSettings), the chosen seed included.</summary>
     public EditOptions? Options { get; init; }
+    /// <summary>The companion outputs written (<see cref="CompanionOutputs"/>), by name: e.g. Companions.Difference.</summary>
+    public IReadOnlyDictionary<string, string> Companions { get; init; } = new Dictionary<string, string>();
 }
 
 public static class EditJob
@@ -89,11 +99,11 @@ public static class EditJob
 
         using var group = ImageEditor.Edit(pipeline, image, first.SourcePrompt, requests.Select(r => r.TargetPrompt).ToList(), first.Options, userMask, observer);
         observer.Progress?.Report(new EditProgress(EditPhase.Saving, 0, requests.Count));
-        var saved = new List<(EditJobRequest Request, EditOutcome Outcome, string? Mask, string? Overlay, string? Latents, string? Comparison)>();
+        var saved = new List<(EditJobRequest Request, EditOutcome Outcome, string? Mask, string? Overlay, string? Latents, string? Comparison, IReadOnlyDictionary<string, string> Companions)>();
         for (int k = 0; k < requests.Count; k++)
         {
-            var (mask, overlay, latents, comparison) = Save(pipeline, requests[k], original, image, group.SourceLatent, group.Targets[k]);
-            saved.Add((requests[k], group.Targets[k], mask, overlay, latents, comparison));
+            var (mask, overlay, latents, comparison, companions) = Save(pipeline, requests[k], original, image, group.SourceLatent, group.Targets[k]);
+            saved.Add((requests[k], group.Targets[k], mask, overlay, latents, comparison, companions));
             observer.Progress?.Report(new EditProgress(EditPhase.Saving, k + 1, requests.Count));
         }
         var a = group.Accounting;
@@ -103,7 +113,7 @@ public static class EditJob
         return saved.Select(s => new EditJobResult(Path.GetFullPath(s.Request.Source), s.Request.Output, s.Mask, s.Overlay, s.Latents,
             o.Method, s.Request.SourcePrompt, s.Request.TargetPrompt, o.NegativePrompt, o.Seed, width, height,
             s.Outcome.Mask?.Coverage, seconds, a.ModelCalls, pipeline.SourcePath, pipeline.Placement.ToString(),
-            a.ModelRows, a.GroupSize, peakMB) { Comparison = s.Comparison, Options = o }).ToList();
+            a.ModelRows, a.GroupSize, peakMB) { Comparison = s.Comparison, Options = o, Companions = s.Companions }).ToList();
     }
 
     /// <summary>The first request, after checking that all edit the same source the same way into different files.</summary>
@@ -129,7 +139,7 @@ public static class EditJob
     static bool SameSize(IReadOnlyList<int>? a, IReadOnlyList<int>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
 
     /// <summary>Writes one target's PNG and, when asked, its mask, overlay, latents and comparison (all or none); returns the companions' paths.</summary>
-    static (string? Mask, string? Overlay, string? Latents, string? Comparison) Save(IEditModel pipeline, EditJobRequest request,
+    static (string? Mask, string? Overlay, string? Latents, string? Comparison, IReadOnlyDictionary<string, string> Companions) Save(IEditModel pipeline, EditJobRequest request,
         Image<Rgb24> original, Image<Rgb24> image, Tensor sourceLatent, EditOutcome outcome)
     {
         int width = image.Width, height = image.Height;
@@ -173,15 +183,25 @@ public static class EditJob
             var metadata = Metadata(request, pipeline);
             outputs.Add(latentsPath, s => SafetensorsWriter.Write(s, tensors, metadata));
         }
+        var context = new CompanionContext(request, image, outcome, provenance, outputs);
+        var companions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var companion in request.CompanionsMade)
+        {
+            var path = companion.PathFor(request.Output);
+            companion.Write(context, path);
+            companions[companion.Name] = path;
+        }
         if (request.SaveComparison)
         {
             comparisonPath = OutputNaming.Comparison(request.Output);
-            using var sheet = ComparisonImages.ForEdit(image, overlay, outcome.Image, request.Options.Method, request.SourcePrompt, request.TargetPrompt);
+            var panels = request.CompanionsMade.Where(c => c.Panel is not null).Select(c => (c.Name.ToLowerInvariant(), c.Panel!(context))).ToList();
+            using var sheet = ComparisonImages.ForEdit(image, overlay, outcome.Image, request.Options.Method, request.SourcePrompt, request.TargetPrompt, panels);
+            foreach (var (_, panel) in panels) panel.Dispose();
             provenance.WriteTo(sheet.Metadata, OutputKind.Comparison);
             outputs.Add(comparisonPath, s => sheet.SaveAsPng(s));
         }
         outputs.Commit();
-        return (maskPath, overlayPath, latentsPath, comparisonPath);
+        return (maskPath, overlayPath, latentsPath, comparisonPath, companions);
     }
 
     static Dictionary<string, string> Metadata(EditJobRequest r, IEditModel p)

@@ -130,5 +130,5 @@ public static class OutputNaming
         return stem + extension;
     }
 
-    static string Companion(string output, string extension) => Path.ChangeExtension(output, null) + extension;
+    internal static string Companion(string output, string extension) => Path.ChangeExtension(output, null) + extension;
 }

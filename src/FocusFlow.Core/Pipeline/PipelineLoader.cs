@@ -57,16 +57,6 @@ public static class PipelineLoader
         }
     }
 
-    /// <summary>Resolves and loads <paramref name="model"/>; a model already loaded with these options is reused.</summary>
-    public static IEditModel Load(string? model, PipelineOptions options, IProgress<DownloadProgress>? downloads = null,
-        Action<string>? log = null, CancellationToken ct = default) =>
-        LoadFolder(Resolve(model, options, downloads, ct), options, log);
-
-    /// <summary>Loads a resolved model folder (see <see cref="Resolve"/>), once per process, without a lease (for hosts
-    /// that never remove models while they run).</summary>
-    public static IEditModel LoadFolder(string folder, PipelineOptions options, Action<string>? log = null) =>
-        PipelineRegistry.GetOrLoad(folder, options, log);
-
     /// <summary>Loads a resolved model folder once per process and holds it until the lease is disposed, so that
     /// <see cref="PipelineRegistry.Remove"/> from another runspace waits for the edit instead of breaking it.</summary>
     public static PipelineLease LeaseFolder(string folder, PipelineOptions options, Action<string>? log = null, CancellationToken ct = default) =>

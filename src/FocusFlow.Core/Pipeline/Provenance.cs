@@ -13,7 +13,7 @@ using SixLabors.ImageSharp.Metadata;
 namespace FocusFlow.Core.Pipeline;
 
 /// <summary>Which of this module's outputs a PNG is.</summary>
-public enum OutputKind { Edit, Mask, Overlay, Comparison }
+public enum OutputKind { Edit, Mask, Overlay, Comparison, Difference }
 
 /// <summary>
 /// What made an output: the method and every setting, the model (hub id and commit, or folder), the source

@@ -25,6 +25,7 @@ public sealed class ImageSettings
     public static readonly IReadOnlyList<string> Names = new[] { "Model", "Components", "From", "To", EditSettings.MethodName }
         .Concat(EditOptionCatalog.Names)
         .Concat(new[] { "Mask", "Size", "Device", "Precision", "NoT5", "SaveMask", "SaveLatents", "SaveComparison", "OutputDir", "OutputSize", "Format", "Quality", "MinClipT", "MaxLpips" })
+        .Concat(CompanionOutputs.All.Select(c => "Save" + c.Name))
         .ToArray();
 
     readonly Dictionary<string, string> _values;
@@ -139,6 +140,7 @@ public sealed class ImageSettings
             SaveMask = Flag("SaveMask"),
             SaveLatents = Flag("SaveLatents"),
             SaveComparison = Flag("SaveComparison"),
+            Companions = CompanionOutputs.All.Where(c => Flag("Save" + c.Name)).Select(c => c.Name).ToList(),
             MaskImage = this["Mask"] is { } mask ? Path.GetFullPath(mask) : null,
             Size = Size(),
             OutputSize = OutputSettings.Size(this["OutputSize"]),
@@ -181,6 +183,8 @@ public sealed class ImageSettings
         };
         // Only when set, so that the settings of images without it (every folder model) read as before.
         if (load.Components is { } components) description["components"] = ModelIdentity(components);
+        // Only when asked for, so the description of an edit without companions stays what it was.
+        if (request.Companions.Count > 0) description["companions"] = request.Companions;
         return JsonSerializer.Serialize(description, DescribeJson) + Environment.NewLine;
     }
 

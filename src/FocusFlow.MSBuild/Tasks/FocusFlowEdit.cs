@@ -72,6 +72,8 @@ public sealed class FocusFlowEdit : TorchTask
     public string? Format { get; set; }
     /// <summary>JPEG and WebP quality, 1 to 100.</summary>
     public string? Quality { get; set; }
+    /// <summary>Also write name.method.difference.png (a heat map of where the edit changed the picture).</summary>
+    public bool SaveDifference { get; set; }
 
     /// <summary>
     /// One item per edited image (the PNG) with metadata Source, Method, Seconds, Mask, Comparison, and every edit option as used
@@ -145,7 +147,7 @@ public sealed class FocusFlowEdit : TorchTask
         ("Device", Device), ("Precision", Precision),
         ("NoT5", NoT5 ? "true" : null), ("SaveMask", SaveMask ? "true" : null), ("SaveLatents", SaveLatents ? "true" : null),
         ("SaveComparison", SaveComparison ? "true" : null), ("OutputSize", OutputSize), ("Format", Format), ("Quality", Quality),
-    }.Concat(EditOptionCatalog.Names.Select(name => (name, (string?)typeof(FocusFlowEdit).GetProperty(name)!.GetValue(this))));
+    }.Concat(CompanionOutputs.All.Select(c => ("Save" + c.Name, (bool)typeof(FocusFlowEdit).GetProperty("Save" + c.Name)!.GetValue(this)! ? "true" : null))).Concat(EditOptionCatalog.Names.Select(name => (name, (string?)typeof(FocusFlowEdit).GetProperty(name)!.GetValue(this))));
 
     static ITaskItem ToItem(EditJobResult result, EditOptions options)
     {

@@ -41,6 +41,8 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
     [Parameter] public SwitchParameter SaveLatents { get; set; }
     /// <summary>Also write x.comparison.png: source | mask overlay | edit, labelled with the prompts.</summary>
     [Parameter] public SwitchParameter SaveComparison { get; set; }
+    /// <summary>Also write x.difference.png: a heat map of where and how strongly the edit changed the picture (a panel of the comparison too).</summary>
+    [Parameter] public SwitchParameter SaveDifference { get; set; }
 
     /// <summary>Source (default): the photo back at its own size, orientation, EXIF and ICC; Working: the edit as computed.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] public OutputSize? OutputSize { get; set; }
@@ -83,6 +85,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
                 SaveMask = SaveMask,
                 SaveLatents = SaveLatents,
                 SaveComparison = SaveComparison,
+                Companions = RequestedCompanions(),
                 MaskImage = maskImage,
                 Size = WorkingSize,
                 OutputSize = OutputSize ?? Core.Pipeline.OutputSize.Source,

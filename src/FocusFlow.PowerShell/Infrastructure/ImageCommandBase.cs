@@ -258,6 +258,11 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
 
     protected abstract string Activity { get; }
 
+    /// <summary>The companion outputs asked for: each registered kind's Save switch (-SaveDifference, ...) that is set.</summary>
+    protected IReadOnlyList<string> RequestedCompanions() => CompanionOutputs.All
+        .Where(c => MyInvocation.BoundParameters.TryGetValue("Save" + c.Name, out var v) && v is SwitchParameter { IsPresent: true })
+        .Select(c => c.Name).ToList();
+
     protected EditObserver Observer(string file) => new()
     {
         Progress = _itemProgress = StepProgress(_parentActivity, System.IO.Path.GetFileName(file)),

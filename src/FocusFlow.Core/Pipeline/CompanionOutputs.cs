@@ -1,0 +1,50 @@
+using FocusFlow.Core.Editing.Methods;
+using FocusFlow.Core.IO;
+using FocusFlow.Core.IO.Images;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FocusFlow.Core.Pipeline;
+
+/// <summary>What a companion's writer gets: the request, the source at working size, the edit, its provenance and the target's output set.</summary>
+public sealed record CompanionContext(EditJobRequest Request, Image<Rgb24> Source, EditOutcome Outcome, Provenance Provenance, OutputSet Outputs);
+
+/// <summary>
+/// A file written beside an edit when asked: its name (the surfaces' switch is Save + Name), the suffix its file takes,
+/// the methods that make it, and its writer. A new kind is one entry in <see cref="CompanionOutputs"/> plus the surfaces'
+/// switch.
+/// </summary>
+public sealed record CompanionOutput(string Name, string Suffix, OutputKind Kind, string Description, Func<EditMethodDefinition, bool> MadeBy,
+    Action<CompanionContext, string> Write)
+{
+    /// <summary>The file of this kind beside <paramref name="output"/>.</summary>
+    public string PathFor(string output) => OutputNaming.Companion(output, Suffix);
+
+    /// <summary>The panel this kind adds to a comparison sheet, or null (a sheet shows only pictures).</summary>
+    public Func<CompanionContext, Image<Rgb24>>? Panel { get; init; }
+}
+
+/// <summary>The registered companion outputs, keyed by name.</summary>
+public static class CompanionOutputs
+{
+    /// <summary>x.difference.png: where and how strongly the edit changed the picture (<see cref="DifferenceMaps"/>), for every method.</summary>
+    public static CompanionOutput Difference { get; } = new("Difference", ".difference.png", OutputKind.Difference,
+        "A heat map of where and how strongly the edit changed the picture (black: unchanged; white: a channel moved by 255).",
+        _ => true,
+        (c, path) =>
+        {
+            using var map = DifferenceMaps.HeatMap(c.Source, c.Outcome.Image);
+            c.Provenance.WriteTo(map.Metadata, OutputKind.Difference);
+            c.Outputs.Add(path, s => map.SaveAsPng(s));
+        })
+    {
+        Panel = c => DifferenceMaps.HeatMap(c.Source, c.Outcome.Image),
+    };
+
+    public static IReadOnlyList<CompanionOutput> All { get; } = new[] { Difference };
+
+    /// <summary>The companion called <paramref name="name"/> (any case); an unknown name is an error listing the names.</summary>
+    public static CompanionOutput Find(string name) =>
+        All.FirstOrDefault(c => string.Equals(c.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"'{name}' is not a companion output; the companions are {string.Join(", ", All.Select(c => c.Name))}.");
+}
