@@ -60,6 +60,12 @@ public sealed record EditJobResult(
 
 public static class EditJob
 {
+    /// <summary>
+    /// The most targets edited together: a step's rows grow with them (2 + 2K), and so do the latents held, so 64
+    /// (130 rows a step) is far past any real comparison of prompts and still bounded. More targets run in more groups.
+    /// </summary>
+    public const int MaxGroupSize = 64;
+
     public static EditJobResult Run(Sd3Pipeline pipeline, EditJobRequest request, EditObserver observer) =>
         RunGroup(pipeline, new[] { request }, observer)[0];
 
@@ -102,6 +108,8 @@ public static class EditJob
     static EditJobRequest CheckGroup(IReadOnlyList<EditJobRequest> requests)
     {
         if (requests.Count == 0) throw new ArgumentException("An edit group needs at least one request.", nameof(requests));
+        if (requests.Count > MaxGroupSize)
+            throw new OptionOutOfRangeException("To", requests.Count, $"At most {MaxGroupSize} targets are edited together; got {requests.Count}. Edit them in several runs.");
         var first = requests[0];
         foreach (var r in requests.Skip(1))
         {

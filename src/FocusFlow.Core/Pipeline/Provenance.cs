@@ -113,9 +113,9 @@ public sealed partial record Provenance
         {
             throw new InvalidDataException($"{path} carries a FocusFlow provenance that cannot be read: {e.Message}.", e);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            return null;
+            return null;   // not a readable file (a folder, a pipe): no provenance; reading it as an image says what it is
         }
         if (text is null) return null;
         try
@@ -141,7 +141,7 @@ public sealed partial record Provenance
             if (p.Kind == OutputKind.Comparison) return p;
             return ImageLoader.DeclaredSize(path) == (p.OutputWidth ?? p.Width, p.OutputHeight ?? p.Height) ? p : null;
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
             return null;
         }

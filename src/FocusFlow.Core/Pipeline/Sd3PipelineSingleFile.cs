@@ -50,6 +50,7 @@ public sealed partial class Sd3Pipeline
             verbose?.Invoke($"Loading {path} ({file.Architecture.Name}{(file.IsGguf ? ", GGUF" : "")}: {string.Join(", ", fromFile)}) on {placement}; " +
                 $"the rest from {model.RootPath}." +
                 (file.Components.ContainsKey("text_encoder") ? " CLIP-L's stored projection is replaced by the identity, as diffusers' from_single_file does." : ""));
+            CheckFits(path, file.TransformerBytes(placement.DType), DeviceMemory.FreeBytes(device), device);
             var scheduler = FlowMatchEulerDiscreteScheduler.Load(model.Require("scheduler").FolderPath);
             var transformer = SD3Transformer2DModel.Load(file.Transformer, config, placement);
             try
@@ -74,6 +75,16 @@ public sealed partial class Sd3Pipeline
             file.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A clear error, with the figures, when the transformer's weights alone exceed the device's free memory (null: unknown, not checked).</summary>
+    public static void CheckFits(string path, long needed, long? free, Device device)
+    {
+        if (free is not { } available || needed <= available) return;
+        throw new InsufficientMemoryException(
+            $"{path}: the transformer's weights need {ResidentSize(needed)} of {device.type} memory, but only {ResidentSize(available)} is free " +
+            "(activations, the VAE and the text encoders come on top). Use a smaller quantisation (Q8_0 is about half of bfloat16, Q4_0 about a quarter), " +
+            "-Precision BFloat16 for the unquantised tensors, or another device.");
     }
 
     /// <summary>Sizes as people read them: MB below a gigabyte, GB above.</summary>

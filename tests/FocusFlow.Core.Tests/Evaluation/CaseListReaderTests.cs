@@ -113,6 +113,7 @@ public class CaseListReaderTests
     [InlineData("- {input_img: [a.png], source_prompt: a, target_prompt: b}\n", 1, "input_img", "should be a single text value")]
     [InlineData("- {input_img: a.png, source_prompt: '  ', target_prompt: b}\n", 1, "source_prompt", "'source_prompt' is empty")]
     [InlineData("- {input_img: a.png, source_prompt: a, target_prompt: b, target_code: ../x}\n", 1, "target_code", "cannot name a file")]
+    [InlineData("- {input_img: a.png, source_prompt: a, target_prompt: b, target_code: 'what?'}\n", 1, "target_code", "cannot name a file")]   // not on Windows, so not in any list
     [InlineData("- {input_img: a.png, source_prompt: a, target_prompts: [b, c], target_codes: [x, x]}\n", 1, "target_codes", "used twice")]
     [InlineData("- a.png\n", 1, null, "case 1 (line 1) is not a set of keys")]
     public void ABadCaseListIsAClearErrorNamingTheFileTheCaseAndTheKey(string yaml, int? caseNumber, string? key, string message)

@@ -117,3 +117,25 @@ public class EvaluationFolderTests
         Assert.Equal("OutputPath", e.ParamName);
     }
 }
+
+/// <summary>How many targets are edited together is bounded: the evaluation splits a longer list, an edit refuses it.</summary>
+public class EditGroupSizeTests
+{
+    [Fact]
+    public void An_entry_of_seventy_targets_is_edited_in_groups_of_at_most_the_limit_and_an_edit_of_that_many_is_refused()
+    {
+        var c = new EvaluationCase(1, 1, "cat.png", "/x/cat.png", "a cat", "t", "t", "cat");
+        var work = Enumerable.Range(0, 70).Select(k => new EvaluationWork(k, EditMethod.SDEdit, c with { Target = k + 1, TargetCode = $"t{k}" })).ToList();
+        Assert.Equal(new[] { EditJob.MaxGroupSize, 70 - EditJob.MaxGroupSize }, EvaluationPlan.Groups(work).Select(g => g.Count));
+
+        var requests = Enumerable.Range(0, EditJob.MaxGroupSize + 1).Select(k => new EditJobRequest
+        {
+            Source = Fixtures.Reference("source.png"), SourcePrompt = "a cat", TargetPrompt = $"t{k}",
+            Options = EditOptions.Defaults(EditMethod.SDEdit), Output = $"/nowhere/{k}.png",
+        }).ToList();
+        var pipeline = PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+        var e = Assert.Throws<OptionOutOfRangeException>(() => EditJob.RunGroup(pipeline, requests, EditObserver.None));
+        Assert.Equal("To", e.ParamName);
+        Assert.Contains($"At most {EditJob.MaxGroupSize} targets", e.Message);
+    }
+}

@@ -32,46 +32,49 @@ public class ImageLoaderTests
                 Assert.Equal(image[x, y], back[x, y]);
     }
 
-    [Fact]
-    public void ExifOrientationIsHonoured()
+    /// <summary>A 40x20 image, red in its top-left corner, whose EXIF says to turn it 90 degrees clockwise to view; saved by <paramref name="save"/>.</summary>
+    static void SaveTurned(Action<Image<Rgb24>> save)
     {
-        using var dir = new TempDir();
-        using (var tall = new Image<Rgb24>(40, 20))
-        {
-            for (int y = 0; y < 10; y++)
-                for (int x = 0; x < 10; x++) tall[x, y] = new Rgb24(255, 0, 0);
-            tall.Metadata.ExifProfile = new ExifProfile();
-            tall.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6); // rotate 90 degrees clockwise to view
-            tall.SaveAsJpeg(dir.File("rotated.jpg"));
-        }
-        using var loaded = ImageLoader.Load(dir.File("rotated.jpg"));
+        using var tall = new Image<Rgb24>(40, 20);
+        for (int y = 0; y < 10; y++)
+            for (int x = 0; x < 10; x++) tall[x, y] = new Rgb24(255, 0, 0);
+        tall.Metadata.ExifProfile = new ExifProfile();
+        tall.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+        save(tall);
+    }
+
+    static void AssertTurned(string path)
+    {
+        using var loaded = ImageLoader.Load(path);
         Assert.Equal((20, 40), (loaded.Width, loaded.Height));
         Assert.True(loaded[15, 4].R > 200 && loaded[15, 4].G < 60, "the red corner moved to the top right");
         Assert.True(loaded[4, 4].R < 60, "the top left is no longer red");
     }
 
     [Fact]
+    public void ExifOrientationIsHonoured()
+    {
+        using var dir = new TempDir();
+        SaveTurned(i => i.SaveAsJpeg(dir.File("rotated.jpg")));
+        AssertTurned(dir.File("rotated.jpg"));
+    }
+
+    [Fact]
     public void APngKeepsItsExifOrientationWhenItsTextChunksAreLeftOut()
     {
         using var dir = new TempDir();
-        using (var tall = new Image<Rgb24>(40, 20))
+        SaveTurned(i =>
         {
-            for (int y = 0; y < 10; y++)
-                for (int x = 0; x < 10; x++) tall[x, y] = new Rgb24(255, 0, 0);
-            tall.Metadata.ExifProfile = new ExifProfile();
-            tall.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
-            tall.Metadata.GetPngMetadata().TextData.Add(new SixLabors.ImageSharp.Formats.Png.PngTextData("Comment", new string('x', 5000), "", ""));
-            tall.SaveAsPng(dir.File("rotated.png"));
-        }
+            i.Metadata.GetPngMetadata().TextData.Add(new SixLabors.ImageSharp.Formats.Png.PngTextData("Comment", new string('x', 5000), "", ""));
+            i.SaveAsPng(dir.File("rotated.png"));
+        });
         using (var file = File.OpenRead(dir.File("rotated.png")))
         {
             var types = PngChunks.Walk(file).Select(c => c.Type).ToList();
             Assert.Contains("eXIf", types);
             Assert.Contains("zTXt", types);   // so the decoder is given a copy without it
         }
-        using var loaded = ImageLoader.Load(dir.File("rotated.png"));
-        Assert.Equal((20, 40), (loaded.Width, loaded.Height));
-        Assert.True(loaded[15, 4].R > 200, "the red corner moved to the top right");
+        AssertTurned(dir.File("rotated.png"));
     }
 
     [Fact]

@@ -89,26 +89,38 @@ public sealed unsafe class GgufFile : IDisposable
         var info = Info(name);
         if (start < 0 || count < 0 || start > info.Rows - count)
             throw new ArgumentOutOfRangeException(nameof(start), $"rows {start}..{start + count} of tensor '{name}', which has {info.Rows} rows.");
-        long rowBytes = info.RowBytes;
-        var raw = torch.empty(new[] { count, rowBytes }, ScalarType.Byte, torch.CPU);
-        byte* src = _base + Header.DataStart + info.Offset + start * rowBytes;
-        long total = count * rowBytes;
-        // Tensor.bytes is a Span, limited to 2 GB: copy larger ranges in slices.
-        const long chunk = 1L << 30;
-        if (total <= chunk)
-            new ReadOnlySpan<byte>(src, (int)total).CopyTo(raw.bytes);
-        else
-        {
-            using var flat = raw.view(-1);
-            for (long at = 0; at < total; at += chunk)
-            {
-                long n = Math.Min(chunk, total - at);
-                using var slice = flat.narrow(0, at, n);
-                new ReadOnlySpan<byte>(src + at, (int)n).CopyTo(slice.bytes);
-            }
-        }
+        var raw = torch.empty(new[] { count, info.RowBytes }, ScalarType.Byte, torch.CPU);
+        CopyRows(info, start, raw);
         if (device is null || device.type == DeviceType.CPU) return raw;
         using (raw) return raw.to(device);
+    }
+
+    /// <summary>
+    /// Copies the stored bytes of rows from <paramref name="start"/> straight from the mapping into <paramref name="destination"/>,
+    /// a contiguous CPU tensor of exactly that many bytes (a byte tensor, or a float tensor for the plain float types).
+    /// </summary>
+    public void CopyRows(GgufTensorInfo info, long start, Tensor destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        long total = destination.NumberOfElements * destination.ElementSize;
+        if (destination.device_type != DeviceType.CPU || !destination.is_contiguous() || total % info.RowBytes != 0 || start < 0 || start + total / info.RowBytes > info.Rows)
+            throw new ArgumentException($"rows from {start} of tensor '{info.Name}' do not fill a contiguous CPU tensor of {total} bytes.", nameof(destination));
+        byte* src = _base + Header.DataStart + info.Offset + start * info.RowBytes;
+        // Tensor.bytes is a Span, limited to 2 GB: copy larger ranges in slices.
+        const long chunk = 1L << 30;
+        using var flat = destination.view(-1);
+        if (total <= chunk)
+        {
+            new ReadOnlySpan<byte>(src, (int)total).CopyTo(destination.bytes);
+            return;
+        }
+        long perChunk = chunk / destination.ElementSize;
+        for (long at = 0; at < destination.NumberOfElements; at += perChunk)
+        {
+            long n = Math.Min(perChunk, destination.NumberOfElements - at);
+            using var slice = flat.narrow(0, at, n);
+            new ReadOnlySpan<byte>(src + at * destination.ElementSize, (int)(n * destination.ElementSize)).CopyTo(slice.bytes);
+        }
     }
 
     /// <summary>All the stored bytes of a tensor: <see cref="RawRows"/> over every row.</summary>

@@ -59,9 +59,21 @@ public sealed class GgufTensors : ITensorSource, IQuantizedTensorSource
         var info = File.Info(name);
         var shape = (long[])info.Shape.Clone();
         if (firstDim is { } n) shape[0] = n;
-        using var raw = File.RawRows(name, start, count);
-        using var values = GgmlDequantizer.Dequantize(raw, info.Type, shape);
-        return values.to(dtype ?? Natural(info.Type), device ?? torch.CPU, copy: true);
+        Tensor values;
+        if (info.Type.IsQuantized())
+        {
+            using var raw = File.RawRows(name, start, count);
+            values = GgmlDequantizer.Dequantize(raw, info.Type, shape);
+        }
+        else
+        {
+            // Plain floats: the stored bytes are the values, copied straight from the mapping.
+            values = torch.empty(shape, Natural(info.Type), torch.CPU);
+            File.CopyRows(info, start, values);
+        }
+        var (targetType, targetDevice) = (dtype ?? values.dtype, device ?? torch.CPU);
+        if (targetType == values.dtype && targetDevice.type == DeviceType.CPU) return values;
+        using (values) return values.to(targetType, targetDevice);
     }
 
     public void CopyTo(string name, Tensor destination)
@@ -71,6 +83,11 @@ public sealed class GgufTensors : ITensorSource, IQuantizedTensorSource
             throw new GgufException(File.Path,
                 SafetensorsTensorInfo.ShapeMismatch(name, info.Shape, destination.shape));
         using var noGrad = torch.no_grad();
+        if (!info.Type.IsQuantized() && destination.device_type == DeviceType.CPU && destination.dtype == Natural(info.Type) && destination.is_contiguous())
+        {
+            File.CopyRows(info, 0, destination);
+            return;
+        }
         using var values = Load(name);
         destination.copy_(values);
     }

@@ -149,6 +149,17 @@ public sealed class SingleFileCheckpoint : IDisposable
         }
     }
 
+    /// <summary>
+    /// Bytes the transformer's weights will hold once loaded to compute in <paramref name="computeType"/>: quantised
+    /// weights at their stored size, every other tensor converted to <paramref name="computeType"/>.
+    /// </summary>
+    public long TransformerBytes(TorchSharp.torch.ScalarType computeType)
+    {
+        long elementSize = SafetensorsDType.ElementSize(SafetensorsDType.FromScalarType(computeType));
+        return Transformer.Recipes.Values.Where(r => !r.Identity).SelectMany(r => r.Parts.Select(p => p.Source)).Distinct()
+            .Sum(n => _stored is GgufTensors g && g.IsQuantized(n) ? g.File.Info(n).ByteLength : Stored(n).Elements * elementSize);
+    }
+
     (string Type, long Elements, long Bytes) Stored(string name)
     {
         if (_stored is GgufTensors gguf)

@@ -8,7 +8,7 @@ namespace FocusFlow.Core.Models.Loading;
 
 /// <summary>
 /// Loads a module whose checkpoint may hold quantised weights: every <see cref="Linear"/> whose weight is stored
-/// quantised keeps it so, as its blocks on <paramref name="device"/> (dequantised at each call); the rest loads by name as
+/// quantised keeps it so, as its blocks on the given device (dequantised at each call); the rest loads by name as
 /// <see cref="ModuleWeightLoader.LoadStrict"/> does.
 /// </summary>
 public static class QuantizedWeightLoader

@@ -26,8 +26,8 @@ public static class GgmlDequantizer
             throw new ArgumentException($"{raw.NumberOfElements} bytes do not hold a {type} tensor of shape [{string.Join(", ", shape)}] ({bytes} bytes).", nameof(raw));
         if (type == GgmlType.F32) return FromFloat32Bytes(raw, shape);
         using var scope = torch.NewDisposeScope();
-        // int32 holds every intermediate of the bit arithmetic (the 32-bit high-bit words of Q5 use int64).
-        var blocks = raw.reshape(-1, type.BlockBytes()).to(ScalarType.Int32);
+        // The quants stay bytes (the bit arithmetic never leaves 0..255); only the small scale fields widen.
+        var blocks = raw.reshape(-1, type.BlockBytes());
         var values = type switch
         {
             GgmlType.F16 => HalfBits.Float16(U16(blocks, 0)),
@@ -68,7 +68,7 @@ public static class GgmlDequantizer
     static Tensor Cols(Tensor blocks, long start, long count) => blocks.narrow(1, start, count);
 
     /// <summary>The little-endian uint16 at byte <paramref name="at"/> of each block, [N, 1].</summary>
-    static Tensor U16(Tensor blocks, long at) => Cols(blocks, at, 1) + Cols(blocks, at + 1, 1) * 256;
+    static Tensor U16(Tensor blocks, long at) => Cols(blocks, at, 1).to(ScalarType.Int32) + Cols(blocks, at + 1, 1).to(ScalarType.Int32) * 256;
 
     /// <summary>A float16 field widened to float32, [N, 1].</summary>
     static Tensor Half(Tensor blocks, long at) => HalfBits.Float16(U16(blocks, at));
@@ -79,7 +79,7 @@ public static class GgmlDequantizer
         var word = Cols(blocks, at, 1).to(ScalarType.Int64) + Shl(Cols(blocks, at + 1, 1).to(ScalarType.Int64), 8)
             + Shl(Cols(blocks, at + 2, 1).to(ScalarType.Int64), 16) + Shl(Cols(blocks, at + 3, 1).to(ScalarType.Int64), 24);
         using var shifts = torch.arange(32, ScalarType.Int64, blocks.device);
-        return Shr(word, shifts).bitwise_and(1).to(ScalarType.Int32);
+        return Shr(word, shifts).bitwise_and(1).to(ScalarType.Byte);
     }
 
     // TorchSharp has no shift operators; the values are non-negative, so shifts are exact multiplications and shifts by tensors.
@@ -87,7 +87,10 @@ public static class GgmlDequantizer
     static Tensor Shr(Tensor x, Tensor bits) => x.bitwise_right_shift(bits);
     static Tensor Shr(Tensor x, int bits) => Shr(x, torch.tensor((long)bits, x.dtype, x.device));
 
-    static Tensor Shifts(Tensor like, params long[] amounts) => torch.tensor(amounts, ScalarType.Int32, like.device);
+    static Tensor Shifts(Tensor like, params long[] amounts) => torch.tensor(amounts, like.dtype, like.device);
+
+    /// <summary>Bytes read as int8 (two's complement, as the format stores them).</summary>
+    static Tensor Signed(Tensor bytes) => bytes.to(ScalarType.Int8);
 
     /// <summary>16 bytes of packed nibbles as 32 values: low nibbles first, then high nibbles, [N, 32].</summary>
     static Tensor Nibbles32(Tensor qs) => torch.cat(new[] { qs.bitwise_and(15), Shr(qs, 4) }, 1);
@@ -96,19 +99,18 @@ public static class GgmlDequantizer
 
     static Tensor Q8_0(Tensor b)
     {
-        var q = Cols(b, 2, 32);
-        var signed = torch.where(q > 127, q - 256, q);
-        return Float(signed) * Half(b, 0);
+        return Float(Signed(Cols(b, 2, 32))) * Half(b, 0);
     }
 
-    static Tensor Q4_0(Tensor b) => Half(b, 0) * Float(Nibbles32(Cols(b, 2, 16)) - 8);
+    // q - 8 (and the other offsets below) are small integers: exact in float32, as in the reference's integer step.
+    static Tensor Q4_0(Tensor b) => Half(b, 0) * (Float(Nibbles32(Cols(b, 2, 16))) - 8);
 
     static Tensor Q4_1(Tensor b) => Half(b, 0) * Float(Nibbles32(Cols(b, 4, 16))) + Half(b, 2);
 
     static Tensor Q5_0(Tensor b)
     {
         var q = Nibbles32(Cols(b, 6, 16)).bitwise_or(Shl(Bits32(b, 2), 4));
-        return Half(b, 0) * Float(q - 16);
+        return Half(b, 0) * (Float(q) - 16);
     }
 
     static Tensor Q5_1(Tensor b)
@@ -163,11 +165,10 @@ public static class GgmlDequantizer
         var low = torch.cat(new[] { ql.bitwise_and(15), Shr(ql, 4) }, 2);
         var qh = Cols(b, 128, 64).reshape(-1, 2, 1, 32);
         var high = Shr(qh, Shifts(b, 0, 2, 4, 6).view(1, 1, 4, 1)).bitwise_and(3);
-        var q = low.bitwise_or(Shl(high, 4)).reshape(-1, 16, 16) - 32;
-        var s = Cols(b, 192, 16);
-        var scale = torch.where(s > 127, s - 256, s).unsqueeze(-1);
+        var q = Float(low.bitwise_or(Shl(high, 4)).reshape(-1, 16, 16)) - 32;
+        var scale = Signed(Cols(b, 192, 16)).unsqueeze(-1);
         var d = Half(b, 208).unsqueeze(-1);
-        return (d * Float(scale)) * Float(q);
+        return (d * Float(scale)) * q;
     }
 
     /// <summary>64 bytes of 2-bit values: for each half of 128, byte l holds element l of four groups of 32 at shifts 0, 2, 4, 6; [N, 16, 16].</summary>
@@ -188,12 +189,12 @@ public static class GgmlDequantizer
         // Sixteen 6-bit scales: low four bits from bytes 0..7 (low nibbles, then high nibbles), high two bits from bytes 8..11.
         var lowBits = torch.cat(new[] { Cols(packed, 0, 8).bitwise_and(15), Shr(Cols(packed, 0, 8), 4) }, 1);
         var highBits = Shr(Cols(packed, 8, 4).unsqueeze(1), Shifts(b, 0, 2, 4, 6).view(1, 4, 1)).bitwise_and(3).reshape(-1, 16);
-        var scale = (lowBits.bitwise_or(Shl(highBits, 4)) - 32).unsqueeze(-1);
+        var scale = (Float(lowBits.bitwise_or(Shl(highBits, 4))) - 32).unsqueeze(-1);
         // Element l of group g (g = 4 * half + shift index) takes 4 away unless bit g of mask byte l is set.
         var mask = Cols(b, 0, 32).reshape(-1, 1, 32);
-        var set = Shr(mask, torch.arange(8, ScalarType.Int32, b.device).view(1, 8, 1)).bitwise_and(1).reshape(-1, 16, 16);
-        var q = Crumbs256(Cols(b, 32, 64)) - 4 + set * 4;
+        var set = Shr(mask, torch.arange(8, ScalarType.Byte, b.device).view(1, 8, 1)).bitwise_and(1).reshape(-1, 16, 16);
+        var q = Float(Crumbs256(Cols(b, 32, 64))) - 4 + Float(set) * 4;
         var d = Half(b, 108).unsqueeze(-1);
-        return (d * Float(scale)) * Float(q);
+        return (d * scale) * q;
     }
 }

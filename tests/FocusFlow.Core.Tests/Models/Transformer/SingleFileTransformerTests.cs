@@ -69,6 +69,23 @@ public class SingleFileTransformerTests
         _output.WriteLine($"bfloat16 {plain.ResidentBytes} bytes, Q8_0 {quantised.ResidentBytes} bytes");
     }
 
+    [Theory]
+    [InlineData("F16", ScalarType.Float32)]
+    [InlineData("Q8_0", ScalarType.Float32)]
+    [InlineData("Q4_0", ScalarType.BFloat16)]
+    public void TheMemoryEstimateIsWhatTheLoadedModelHolds(string type, ScalarType dtype)
+    {
+        using var file = SingleFileCheckpoint.Open(Fixtures.Path("loading", "gguf", $"tiny-sd3-{type}.gguf"));
+        using var model = SD3Transformer2DModel.Load(file.Transformer, SD3TransformerConfig.Read(Folder), new TensorPlacement(torch.CPU, dtype));
+        long needed = file.TransformerBytes(dtype);
+        Assert.Equal(model.ResidentBytes, needed);
+        FocusFlow.Core.Pipeline.Sd3Pipeline.CheckFits(file.Path, needed, needed, torch.CPU);
+        FocusFlow.Core.Pipeline.Sd3Pipeline.CheckFits(file.Path, needed, null, torch.CPU);
+        var error = Assert.Throws<InsufficientMemoryException>(() => FocusFlow.Core.Pipeline.Sd3Pipeline.CheckFits(file.Path, needed, needed - 1, torch.CPU));
+        Assert.Contains("smaller quantisation", error.Message);
+        Assert.Contains(FocusFlow.Core.Pipeline.Sd3Pipeline.ResidentSize(needed), error.Message);
+    }
+
     [Fact]
     public void SingleFileTransformerEqualsTheFolderModel()
     {
