@@ -248,7 +248,7 @@ Describe 'Get-FocusFlowMask' {
             Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
             $p = $edit.Clone(); 'NMax', 'NMin', 'NAvg', 'SourceGuidance', 'TargetGuidance', 'To' | ForEach-Object { $p.Remove($_) }
             $m = @(Get-FocusFlowMask (Join-Path $dir 'cat.png') @p -To 'a tiger', $edit.To -OutputPath (Join-Path $dir 'two'))
-            $m.Mask | Should -Be @((Join-Path $dir 'two/cat.focusflow.a-tiger.mask.png'), (Join-Path $dir "two/cat.focusflow.$([FocusFlow.Core.Pipeline.OutputNaming]::TargetTags(@('a tiger', $edit.To))[1]).mask.png"))
+            $m.Mask | Should -Be @((Join-Path $dir 'two/cat.focusflow.a-tiger.mask.png'), (Join-Path $dir "two/cat.focusflow.$([FocusFlow.Core.Pipeline.OutputNaming]::TargetTags([string[]]@('a tiger', $edit.To))[1]).mask.png"))
             $m.TargetPrompt | Should -Be @('a tiger', $edit.To)
             Get-MaskDifference $m[1].Mask (Join-Path $reference 'mask_soft.png') | Should -BeLessOrEqual 1
         }
@@ -260,7 +260,7 @@ Describe 'Get-FocusFlowMask' {
         try {
             Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
             $m = Get-FocusFlowMask (Join-Path $dir 'cat.png') -Model $tinyModel -From 'a cat' -To 'a tiger' -Steps 2 -MaskSamples 1 -Size 32 -Device Cpu -SaveComparison
-            $m.Comparison | Should -Be (Join-Path $dir 'cat.comparison.png')
+            $m.Comparison | Should -Be (Join-Path $dir 'cat.focusflow.comparison.png')
             $m.Overlay | Should -BeNullOrEmpty
             [SixLabors.ImageSharp.Image]::Identify($m.Comparison).Width | Should -Be (8 + 2 * (192 + 8))
         }

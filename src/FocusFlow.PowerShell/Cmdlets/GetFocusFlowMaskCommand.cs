@@ -14,7 +14,7 @@ public sealed class GetFocusFlowMaskCommand : ImageCommandBase
     [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
     [Alias("TargetPrompt")]
     [ValidateNotNull]
-    [ValidateCount(1, 64)]
+    [ValidateCount(1, EditJob.MaxGroupSize)]
     public string[] To { get; set; } = Array.Empty<string>();
 
     [Parameter] public SwitchParameter Overlay { get; set; }
