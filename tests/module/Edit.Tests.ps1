@@ -284,6 +284,34 @@ Describe 'Single-file models' {
         finally { Remove-Item $dir -Recurse -Force }
     }
 
+    It 'edits with a FLUX single file and -Components as with the FLUX folder, pixel for pixel, and with a FLUX GGUF' {
+        $fluxFolder = Join-Path $fixtures 'tiny-flux'
+        $models = [ordered]@{
+            folder = $fluxFolder
+            file   = Join-Path $fixtures 'loading/single-file/tiny-flux1-dev.safetensors'
+            gguf   = Join-Path $fixtures 'loading/gguf/tiny-flux-Q8_0.gguf'
+        }
+        $dir = New-TestFolder
+        try {
+            $p = @{ From = 'a cat'; To = 'a tiger'; Method = 'FlowEdit'; Steps = 2; Size = 32; Seed = 3; Device = 'Cpu'; ErrorAction = 'Stop' }
+            $r = @{}
+            foreach ($name in $models.Keys) {
+                $inputDir = New-Item -ItemType Directory (Join-Path $dir $name)
+                Copy-Item (Join-Path $fixtures 'tiny-flux-ref/source.png') (Join-Path $inputDir 'cat.png')
+                $components = if ($name -eq 'folder') { @{} } else { @{ Components = $fluxFolder } }
+                $r[$name] = Invoke-FocusFlowEdit (Join-Path $inputDir 'cat.png') @p -Model $models[$name] @components
+                $r[$name].Model | Should -Be $models[$name]
+                ([FocusFlow.Core.Pipeline.Provenance]::OfOutput($r[$name].Output)).Family | Should -Be 'FLUX.1'
+            }
+            Get-MaxPixelDifference $r.file.Output $r.folder.Output | Should -Be 0
+            $r.gguf.Output | Should -Exist
+            $loaded = Import-FocusFlowModel $models.file -Components $fluxFolder -Device Cpu
+            $loaded.Family | Should -Be 'FLUX.1'
+            $loaded.Path | Should -Be $models.file
+        }
+        finally { Remove-Item $dir -Recurse -Force }
+    }
+
     It 'asks for -Components when the family''s model is not at hand' {
         $file = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'loading/single-file/tiny-sd3_incl_clips_t5.safetensors'
         { Import-FocusFlowModel $file -Device Cpu } | Should -Throw '*-Components*'

@@ -237,6 +237,37 @@ Describe 'A single-file Model with Components' {
     }
 }
 
+Describe 'A FLUX single-file Model with Components' {
+    It 'edits with FocusFlowEdit as the FLUX folder does, pixel for pixel, and from a FLUX GGUF' {
+        $flux = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-flux'
+        $file = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'loading/single-file/tiny-flux1-dev.safetensors'
+        $gguf = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'loading/gguf/tiny-flux-Q8_0.gguf'
+        $images = Join-Path $work 'flux-single'
+        New-Item -ItemType Directory $images -Force | Out-Null
+        foreach ($name in 'folder', 'file', 'gguf') { Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-flux-ref/source.png') (Join-Path $images "$name.png") }
+        $proj = Join-Path $work 'flux-single.proj'
+        $common = 'From="a cat" To="a tiger" Method="FlowEdit" Steps="2" Size="32" Seed="3" Device="Cpu" OutputDirectory="' + "$work/flux-single-out" + '"'
+        @"
+<Project>
+  <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
+  <Target Name="Build">
+    <FocusFlowEdit Images="$images/folder.png" Model="$flux" $common />
+    <FocusFlowEdit Images="$images/file.png" Model="$file" Components="$flux" $common />
+    <FocusFlowEdit Images="$images/gguf.png" Model="$gguf" Components="$flux" $common />
+  </Target>
+</Project>
+"@ | Set-Content $proj
+        $out = & dotnet msbuild $proj -t:Build -nologo -v:m -nodeReuse:false 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        Get-MaxPixelDifference (Join-Path $work 'flux-single-out/file.flowedit.png') (Join-Path $work 'flux-single-out/folder.flowedit.png') | Should -Be 0
+        Import-Module $env:FOCUSFLOW_TEST_MODULE   # the engine's types, to read the provenance
+        foreach ($name in 'file', 'gguf') {
+            ([FocusFlow.Core.Pipeline.Provenance]::OfOutput((Join-Path $work "flux-single-out/$name.flowedit.png"))).Family | Should -Be 'FLUX.1'
+        }
+    }
+}
+
 Describe 'InvokeFocusFlowEvaluation and MergeFocusFlowEvaluation tasks' {
     It 'run an evaluation in two slices and merge them inside dotnet msbuild' {
         $metrics = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'metrics'

@@ -19,9 +19,30 @@ public static class ModelFamilies
     /// <summary>The family of a diffusers folder by its model_index.json; a folder of no known family is SD3's to refuse.</summary>
     public static IModelFamily Of(DiffusersModelFolder folder) => All.FirstOrDefault(f => f.Recognises(folder)) ?? Sd3;
 
-    /// <summary>The family of a resolved model: a single-file checkpoint is SD3's (its companion folder decides nothing else yet).</summary>
+    /// <summary>The family of a resolved model: a folder's by its model_index.json, a single file's by its tensors (see <see cref="OfSingleFile"/>).</summary>
     public static IModelFamily OfPath(string folderOrFile) =>
-        SingleFileCheckpoint.IsSingleFile(folderOrFile) ? Sd3 : Of(DiffusersModelFolder.Open(folderOrFile));
+        SingleFileCheckpoint.IsSingleFile(folderOrFile) ? OfSingleFile(folderOrFile) : Of(DiffusersModelFolder.Open(folderOrFile));
+
+    /// <summary>
+    /// The family of a single-file checkpoint or GGUF transformer by the architecture its tensor names show; a file that
+    /// cannot be read is the default family's, whose load then says what is wrong with it.
+    /// </summary>
+    public static IModelFamily OfSingleFile(string path)
+    {
+        try
+        {
+            using var file = SingleFileCheckpoint.Open(path);
+            return file.Architecture.Family switch
+            {
+                ModelFamily.Flux => Flux,
+                _ => Sd3,
+            };
+        }
+        catch (IOException)
+        {
+            return Sd3;
+        }
+    }
 
     /// <summary>The family named <paramref name="name"/> (case-insensitive), or null.</summary>
     public static IModelFamily? Named(string name) => All.FirstOrDefault(f => string.Equals(f.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));

@@ -31,13 +31,13 @@ public static class PipelineLoader
     /// <summary>
     /// The family of <paramref name="model"/> (its defaults apply to an edit) from its model_index.json, without loading
     /// it: a folder or a complete hub snapshot is read as it is; a hub id not in the cache is downloaded only when
-    /// <paramref name="download"/> (else it takes the default family). A single file, or a folder the load will refuse,
-    /// is the default family's.
+    /// <paramref name="download"/> (else it takes the default family). A single file's family is its tensors'
+    /// (<see cref="ModelFamilies.OfSingleFile"/>); a folder the load will refuse is the default family's.
     /// </summary>
     public static IModelFamily FamilyOf(string? model, PipelineOptions options, bool download = false, CancellationToken ct = default)
     {
         var chosen = Sd3Pipeline.ChooseModel(model);
-        if (SingleFileCheckpoint.IsSingleFile(chosen)) return ModelFamilies.Sd3;
+        if (SingleFileCheckpoint.IsSingleFile(chosen)) return ModelFamilies.OfSingleFile(Path.GetFullPath(chosen));
         try
         {
             string folder;

@@ -1,4 +1,5 @@
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.IO.SingleFile;
@@ -112,6 +113,21 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
         using var a = Edit(fromFile);
         using var b = Edit(fromFolder);
         Assert.Equal(0.0, TensorAssert.MaxAbsDiff(b.Latents[0], a.Latents[0]));
+    }
+
+    [Fact]
+    public void ASingleFilesFamilyIsItsTensorsAndItLoadsAsThatFamily()
+    {
+        Assert.Same(ModelFamilies.Flux, ModelFamilies.OfPath(SingleFilePath));
+        Assert.Same(ModelFamilies.Flux, PipelineLoader.FamilyOf(Gguf("Q8_0"), Cpu(Fixtures.TinyFlux)));
+        Assert.Same(ModelFamilies.Sd3, ModelFamilies.OfPath(Fixtures.Path("loading", "single-file", "tiny-sd3_incl_clips_t5.safetensors")));
+        Assert.Same(ModelFamilies.Sd3, PipelineLoader.FamilyOf(Fixtures.Path("loading", "gguf", "tiny-sd3-Q8_0.gguf"), Cpu(Fixtures.TinySd3)));
+        using var loaded = ModelFamilies.Load(Gguf("Q8_0"), Cpu(Fixtures.TinyFlux));
+        var flux = Assert.IsType<FluxPipeline>(loaded);
+        Assert.Equal(Gguf("Q8_0"), flux.SourcePath);
+        Assert.Equal(Fixtures.TinyFlux, flux.Options.Components);
+        var noT5 = Assert.Throws<ArgumentException>(() => ModelFamilies.Load(SingleFilePath, Cpu(Fixtures.TinyFlux) with { UseT5 = false }));
+        Assert.Contains("T5", noT5.Message);
     }
 
     [Fact]

@@ -32,7 +32,8 @@ public sealed partial class FluxPipeline : IEditModel
 
     public IModelFamily Family => ModelFamilies.Flux;
     public DiffusersModelFolder Model { get; }
-    public string SourcePath => Model.RootPath;
+    /// <summary>What the model was loaded from: the single file, else the model folder.</summary>
+    public string SourcePath => SingleFile?.Path ?? Model.RootPath;
     /// <summary>The load options (the placement's device and precision, and how the text encoders rest).</summary>
     public PipelineOptions Options { get; private set; } = new();
     public TensorPlacement Placement { get; }
@@ -90,17 +91,25 @@ public sealed partial class FluxPipeline : IEditModel
     }
 
     /// <summary>
-    /// Loads a diffusers FLUX.1 folder with a surface's load options: the device and precision, the text encoders resting
-    /// in CPU memory on CUDA unless kept on the device. FLUX.1 has no path without T5.
+    /// Loads a diffusers FLUX.1 folder, or a FLUX single file with its companion (<see cref="LoadSingleFile"/>), with a
+    /// surface's load options: the device and precision, the text encoders resting in CPU memory on CUDA unless kept on
+    /// the device. FLUX.1 has no path without T5.
     /// </summary>
     public static FluxPipeline Load(string modelFolder, PipelineOptions options, Action<string>? verbose = null)
     {
-        if (!options.UseT5)
-            throw new ArgumentException("FLUX.1 cannot encode prompts without its T5 encoder (text_encoder_2); load it with T5.", "NoT5");
+        if (SingleFileCheckpoint.IsSingleFile(modelFolder))
+            return LoadSingleFile(modelFolder, options, verbose: verbose);
+        RequireT5(options);
         var placement = new TensorPlacement(TorchRuntime.Resolve(options.Device), TorchRuntime.ToScalarType(options.Precision));
         var pipeline = Load(modelFolder, placement, options.ParksTextEncoders(placement.Device), verbose: verbose);
         pipeline.Options = options;
         return pipeline;
+    }
+
+    static void RequireT5(PipelineOptions options)
+    {
+        if (!options.UseT5)
+            throw new ArgumentException("FLUX.1 cannot encode prompts without its T5 encoder (text_encoder_2); load it with T5.", "NoT5");
     }
 
     GuidanceBatch IEditModel.Encode(string sourcePrompt, IReadOnlyList<string> targetPrompts, string negativePrompt, Action<string>? onWarning, Action<string>? verbose)

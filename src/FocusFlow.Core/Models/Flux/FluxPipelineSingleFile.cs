@@ -22,6 +22,7 @@ public sealed partial class FluxPipeline
     /// </summary>
     public static FluxPipeline LoadSingleFile(string path, PipelineOptions options, int? maxSequenceLength = null, Action<string>? verbose = null)
     {
+        RequireT5(options);
         var clock = Stopwatch.StartNew();
         var file = SingleFileCheckpoint.Open(path);
         try
@@ -42,7 +43,8 @@ public sealed partial class FluxPipeline
             {
                 var vae = AutoencoderKL.Load(model.Require("vae").FolderPath, placement with { DType = ScalarType.Float32 });
                 verbose?.Invoke($"Transformer ({Sd3Pipeline.ResidentSize(transformer.ResidentBytes)} resident) and VAE loaded in {clock.Elapsed.TotalSeconds:F1} s.");
-                return new FluxPipeline(model, placement, transformer, vae, scheduler, clock.Elapsed, options.ParksTextEncoders(device), maxSequenceLength, file);
+                return new FluxPipeline(model, placement, transformer, vae, scheduler, clock.Elapsed, options.ParksTextEncoders(device), maxSequenceLength, file)
+                    { Options = options };
             }
             catch
             {
