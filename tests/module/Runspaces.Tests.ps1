@@ -3,6 +3,9 @@
 BeforeAll {
     Import-Module $env:FOCUSFLOW_TEST_MODULE -Force
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    # Start from no loaded model: an earlier file's single-file model whose companion is this folder also shows it as
+    # its RootPath, and would stay loaded after the removal this test makes.
+    Remove-FocusFlowModel
     $script:dir = New-TestFolder
     foreach ($name in 'a', 'b') { Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir "$name.png") }
     $script:p = (Get-ReferenceEditParameters).Clone(); 'NMax', 'NMin' | ForEach-Object { $p.Remove($_) }

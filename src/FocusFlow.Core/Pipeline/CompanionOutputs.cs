@@ -6,8 +6,11 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace FocusFlow.Core.Pipeline;
 
-/// <summary>What a companion's writer gets: the request, the source at working size, the edit, its provenance and the target's output set.</summary>
-public sealed record CompanionContext(EditJobRequest Request, Image<Rgb24> Source, EditOutcome Outcome, Provenance Provenance, OutputSet Outputs);
+/// <summary>What a companion's writer gets: the request, the source at working size, the edit, its provenance and the target's
+/// output set; and the picture as written (at the source's size unless the working size was asked for, composited through
+/// the mask) beside the source at that size, with the provenance it was written with, for files that describe the output.</summary>
+public sealed record CompanionContext(EditJobRequest Request, Image<Rgb24> Source, EditOutcome Outcome, Provenance Provenance, OutputSet Outputs,
+    Image<Rgb24> WrittenSource, Image<Rgb24> Written, Provenance WrittenProvenance);
 
 /// <summary>
 /// A file written beside an edit when asked: its name (the surfaces' switch is Save + Name), the suffix its file takes,
@@ -33,8 +36,9 @@ public static class CompanionOutputs
         _ => true,
         (c, path) =>
         {
-            using var map = DifferenceMaps.HeatMap(c.Source, c.Outcome.Image);
-            c.Provenance.WriteTo(map.Metadata, OutputKind.Difference);
+            // The file describes the picture delivered; the sheet's panel (below) sits beside the working-size panels.
+            using var map = DifferenceMaps.HeatMap(c.WrittenSource, c.Written);
+            c.WrittenProvenance.WriteTo(map.Metadata, OutputKind.Difference);
             c.Outputs.Add(path, s => map.SaveAsPng(s));
         })
     {

@@ -183,7 +183,8 @@ public static class EditJob
             var metadata = Metadata(request, pipeline);
             outputs.Add(latentsPath, s => SafetensorsWriter.Write(s, tensors, metadata));
         }
-        var context = new CompanionContext(request, image, outcome, provenance, outputs);
+        var writtenSource = full.Image.Size == original.Size ? original : image;
+        var context = new CompanionContext(request, image, outcome, provenance, outputs, writtenSource, full.Image, written);
         var companions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var companion in request.CompanionsMade)
         {
