@@ -62,12 +62,6 @@ public static class PipelineLoader
     public static PipelineLease LeaseFolder(string folder, PipelineOptions options, Action<string>? log = null, CancellationToken ct = default) =>
         PipelineRegistry.Lease(folder, options, log, ct);
 
-    /// <summary>Loads a FLUX single file or GGUF transformer (<paramref name="model"/>) with its companion (<see cref="PipelineOptions.Components"/>).</summary>
-    public static Models.Flux.FluxPipeline LoadFluxSingleFile(string model, PipelineOptions options, Action<string>? log = null) =>
-        SingleFileCheckpoint.IsSingleFile(model)
-            ? Models.Flux.FluxPipeline.LoadSingleFile(Path.GetFullPath(model), options, verbose: log)
-            : throw new ArgumentException($"'{model}' is not a .safetensors or .gguf file: a FLUX model folder loads with FluxPipeline.Load.", nameof(model));
-
     static T? Parse<T>(string? text, string name) where T : struct, Enum
     {
         if (string.IsNullOrWhiteSpace(text)) return null;

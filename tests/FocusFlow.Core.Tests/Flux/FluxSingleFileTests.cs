@@ -107,7 +107,7 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
     [Fact]
     public void EditWithTheSingleFileEqualsTheFolderEdit()
     {
-        using var fromFile = PipelineLoader.LoadFluxSingleFile(SingleFilePath, Cpu(Fixtures.TinyFlux));
+        using var fromFile = FluxPipeline.Load(SingleFilePath, Cpu(Fixtures.TinyFlux));
         using var fromFolder = FluxPipeline.Load(Fixtures.TinyFlux, TensorPlacement.CpuFloat32);
         Assert.Equal(SingleFilePath, fromFile.SingleFile!.Path);
         using var a = Edit(fromFile);
