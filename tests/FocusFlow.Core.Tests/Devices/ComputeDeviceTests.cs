@@ -88,6 +88,17 @@ public sealed class ComputeDeviceTests
     }
 
     [Fact]
+    public void ALibTorchDeviceIsNamedAsDeviceNamesItAndResultsNameTheGpu()
+    {
+        var second = new TorchSharp.torch.Device(TorchSharp.DeviceType.CUDA, 1);
+        Assert.Equal(ComputeDevice.CudaAt(1), TorchRuntime.DeviceOf(second));
+        Assert.Equal(ComputeDevice.Cuda, TorchRuntime.DeviceOf(new TorchSharp.torch.Device(TorchSharp.DeviceType.CUDA, -1)));   // "the current GPU", as torch.CUDA is
+        Assert.Equal(ComputeDevice.Cpu, TorchRuntime.DeviceOf(TorchSharp.torch.CPU));
+        Assert.Equal("cuda:1/float16", new Core.Models.TensorPlacement(second, TorchSharp.torch.ScalarType.Float16).ToString());
+        Assert.Equal("cpu/float32", Core.Models.TensorPlacement.CpuFloat32.ToString());
+    }
+
+    [Fact]
     public void DeviceChoicesOfferCpuCudaAndIndexedGpus()
     {
         var choices = TorchRuntime.DeviceChoices();
