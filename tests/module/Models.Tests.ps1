@@ -89,6 +89,63 @@ Describe 'Get-FocusFlowCheckpoint inspects a model on disk' {
 }
 
 Describe 'Save-FocusFlowModel' {
+    BeforeAll {
+        # The fake hub of the engine's tests (a real HTTP server on 127.0.0.1), compiled here from its sources.
+        $usings = Join-Path $cacheRoot 'FakeHubUsings.cs'
+        'global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; global using System.Threading; global using System.Threading.Tasks;' |
+            Set-Content $usings
+        $hubSources = Join-Path $PSScriptRoot '../FocusFlow.Core.Tests/Hub'
+        if (-not ('FocusFlow.Core.Tests.Hub.FakeHub' -as [type])) {
+            Add-Type -Path (Join-Path $hubSources 'FakeHub.cs'), (Join-Path $hubSources 'FakeHubRepo.cs'), $usings -IgnoreWarnings -WarningAction SilentlyContinue
+        }
+        $files = [FocusFlow.Core.Tests.Hub.FakeHubRepo]::ReadFolder((Resolve-Path $tinyModel).Path)
+        $script:repo = [FocusFlow.Core.Tests.Hub.FakeHubRepo]::new('focusflow-tests/saved', $files)
+        $script:hub = [FocusFlow.Core.Tests.Hub.FakeHub]::new(@($repo))
+        $script:fileGets = { @($hub.Requests | Where-Object { $_.Method -eq 'GET' -and $_.File }).Count }
+    }
+    AfterAll {
+        $hub.Dispose()
+        $env:HF_ENDPOINT = 'http://127.0.0.1:9'
+    }
+
+    It 'downloads and verifies every file, then downloads nothing; the model then loads offline' {
+        $env:HF_ENDPOINT = $hub.Endpoint
+        $saved = Save-FocusFlowModel focusflow-tests/saved
+        $saved.Id | Should -Be 'focusflow-tests/saved'
+        $saved.Commit | Should -Be $repo.Commit
+        $saved.Verified | Should -BeTrue
+        $saved.DownloadedFiles | Should -Be $repo.Files.Count
+        $saved.Files.Count | Should -Be $repo.Files.Count
+        $saved.SnapshotFolder | Should -Be (Join-Path $env:HF_HUB_CACHE "models--focusflow-tests--saved/snapshots/$($repo.Commit)")
+
+        $hub.ClearRequests()
+        $again = Save-FocusFlowModel focusflow-tests/saved
+        $again.DownloadedFiles | Should -Be 0
+        & $fileGets | Should -Be 0
+
+        $hub.ClearRequests()
+        $env:HF_HUB_OFFLINE = '1'
+        try {
+            Remove-FocusFlowModel
+            $loaded = Import-FocusFlowModel focusflow-tests/saved -Device Cpu
+            $loaded.Path | Should -Be $saved.SnapshotFolder
+            @($hub.Requests).Count | Should -Be 0
+        }
+        finally { $env:HF_HUB_OFFLINE = $null; Remove-FocusFlowModel }
+    }
+
+    It 'finds a file damaged in the cache and downloads it again' {
+        $env:HF_ENDPOINT = $hub.Endpoint
+        $folder = (Save-FocusFlowModel focusflow-tests/saved).SnapshotFolder
+        $config = Join-Path $folder 'vae/config.json'
+        Set-Content $config '{}' -NoNewline
+        $hub.ClearRequests()
+        $repaired = Save-FocusFlowModel focusflow-tests/saved
+        $repaired.Repaired | Should -Be @('vae/config.json')
+        $repaired.DownloadedFiles | Should -Be 1
+        [IO.File]::ReadAllBytes($config) | Should -Be $repo.Files['vae/config.json']
+    }
+
     It '-WhatIf downloads nothing and writes nothing into the cache' {
         $before = @(Get-ChildItem $env:HF_HUB_CACHE -Recurse).Count
         $out = Save-FocusFlowModel focusflow-tests/other -WhatIf
@@ -157,7 +214,7 @@ Describe '-Device names a GPU by index' {
         try {
             foreach ($n in 'a', 'b', 'c') { Copy-Item (Join-Path $reference 'source.png') (Join-Path $photos "$n.png") }
             $edit = Get-ReferenceEditParameters
-            $p = @{ Steps = $edit.Steps; Seed = $edit.Seed; Method = 'SDEdit' }
+            $p = @{ Steps = 2; Seed = $edit.Seed; Method = 'SDEdit' }
             $results = @(& (Join-Path $PSScriptRoot '../../examples/SeveralGpus.ps1') -Model $tinyModel -Photos $photos -OutputPath $photos `
                 -Devices 'Cpu', 'Cpu' -Precision Float32 -From $edit.From -To $edit.To -EditParameters $p)
             $results.Count | Should -Be 3
