@@ -13,7 +13,7 @@ Get-FocusFlowCheckpoint: given a folder, file or hub id that is not loaded, Get-
 says so.
 '@
     Parameters  = @{
-        Name = 'Names to list, wildcards allowed, matched against each loaded model''s Name and Path (a folder or hub id that was loaded matches too). All loaded models when left out. A plain name that matches no loaded model is an error; a pattern that matches none is not.'
+        Name = 'Names to list, wildcards allowed, matched against each loaded model''s Name and Path (a folder or hub id that was loaded matches too). All loaded models when left out. A plain name that matches no loaded model is an error; a pattern that matches none is not. Piped objects bind as text (a folder from Get-Item as its path, a loaded model as its Path).'
     }
     Inputs      = 'System.String'
     Outputs     = 'FocusFlow.PowerShell.Cmdlets.LoadedModel: Name, Path, Device, Precision, UsesT5, LoadSeconds, TransformerParameters, Family, ApproxBytes, InUse.'

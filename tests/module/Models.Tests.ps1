@@ -50,6 +50,8 @@ Describe 'Get-FocusFlowModel lists the loaded models' {
         $err.Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotLoadedUseCheckpoint*'
         $err[0].Exception.Message | Should -BeLike "*Get-FocusFlowModel lists the models loaded in this session*Get-FocusFlowCheckpoint '$tinyModel'*"
+        Get-Item $tinyModel | Get-FocusFlowModel -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotLoadedUseCheckpoint*'
         Get-FocusFlowModel focusflow-tests/not-loaded -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].Exception.Message | Should -BeLike '*Get-FocusFlowCheckpoint*'
     }

@@ -14,8 +14,9 @@ namespace FocusFlow.PowerShell.Cmdlets;
 [OutputType(typeof(LoadedModel))]
 public sealed class GetFocusFlowModelCommand : FocusFlowCmdlet
 {
-    /// <summary>Names (wildcards allowed) matched against each loaded model's name and path; all loaded models when left out.</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Names (wildcards allowed) matched against each loaded model's name and path; all loaded models when left out.
+    /// Piped objects bind as text (a folder from Get-Item as its full path), not by their Name property.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true)]
     [ArgumentCompleter(typeof(ModelCompleter))]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
