@@ -18,6 +18,8 @@
         'Import-FocusFlowModel'
         'Remove-FocusFlowModel'
         'Get-FocusFlowModel'
+        'Get-FocusFlowCheckpoint'
+        'Save-FocusFlowModel'
         'Get-FocusFlowDevice'
         'Measure-EditQuality'
         'Invoke-FocusFlowEvaluation'

@@ -2,8 +2,9 @@
     Synopsis    = 'Shows the devices FocusFlow can compute on, and proves LibTorch works in this session.'
     Description = @'
 Loads LibTorch (through TorchSharp), runs a small computation on every usable device and returns one
-object per device kind: Cpu and Cuda. The Cuda entry is available only with a CUDA build of the module
-(build.ps1 -TorchBackend cuda-linux or cuda-windows) on a machine with an NVIDIA driver.
+object per device: Cpu, then one per GPU named as -Device takes it (Cuda:0, Cuda:1, ...) with its memory.
+Without a usable GPU a single Cuda:0 entry says why it is not available: GPUs need the CUDA backend
+(Install-FocusFlowBackend -Cuda) on a machine with an NVIDIA driver.
 
 The Cpu entry's description names the CPU's bfloat16 and float16 paths (AMX, AVX512-BF16, AVX512-FP16,
 F16C or emulated); -Verbose adds which LibTorch was loaded and from where, its log level and whether
@@ -12,7 +13,7 @@ NNPACK runs on this CPU. Another LibTorch already loaded in the session is an er
 Use it first when something does not start: an error here names what is missing.
 '@
     Parameters  = @{}
-    Outputs     = 'FocusFlow.Core.Runtime.DeviceInfo: Name, Available, IsDefault, Description, TorchSharpVersion, LibTorchVersion.'
+    Outputs     = 'FocusFlow.Core.Runtime.DeviceInfo: Name (a ComputeDevice: Cpu or Cuda:N, with Kind and Index), Available, IsDefault, Description, TorchSharpVersion, LibTorchVersion.'
     Examples    = @(
         @{
             Title   = 'Which device will an edit use?'
@@ -24,6 +25,11 @@ Use it first when something does not start: an error here names what is missing.
             Code    = 'Get-FocusFlowDevice | Select-Object Name, Available, TorchSharpVersion, LibTorchVersion'
             Remarks = 'The TorchSharp and LibTorch versions this module was built with.'
         }
+        @{
+            Title   = 'The GPUs to spread a batch over'
+            Code    = 'Get-FocusFlowDevice | Where-Object { $_.Name.Kind -eq ''Cuda'' -and $_.Available } | ForEach-Object { "$($_.Name)" }'
+            Remarks = 'Cuda:0, Cuda:1, ...: the values -Device takes (see about_FocusFlow, Several GPUs).'
+        }
     )
-    Links       = @('Get-FocusFlowModel')
+    Links       = @('Get-FocusFlowModel', 'Get-FocusFlowCheckpoint')
 }

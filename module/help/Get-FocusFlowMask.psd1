@@ -39,7 +39,7 @@ second Get-FocusFlowMask).
         VaeTileSize   = 'Tile side in pixels with -VaeTiling, a multiple of 8 from 16 to 4096. Default: the VAE''s sample_size (1024 for SD3).'
         VaeTileOverlap = 'Share of a tile blended with its neighbour with -VaeTiling, from 0 to below 1. Default: 0.25.'
         MaxBatchRows   = 'The most transformer rows one model call takes (the mask samples share calls up to this many rows). Changes speed and memory, not the mask (to float rounding). Default: chosen from the device''s free memory (CUDA), at most 64; a bounded number on the CPU.'
-        Device        = 'Auto, Cpu or Cuda.'
+        Device        = 'Auto, Cpu, Cuda or Cuda:N (the GPU of index N, as Get-FocusFlowDevice lists them).'
         Precision     = 'Float32, Float16 or BFloat16.'
         Components    = 'For a single-file -Model: the diffusers model of the same family that gives what the file lacks (see Invoke-FocusFlowEdit).'
         NoT5          = 'Leave out the T5 text encoder.'

@@ -1,45 +1,33 @@
 @{
-    Synopsis    = 'Lists the components of a Stable Diffusion 3 model folder or single-file checkpoint.'
+    Synopsis    = 'Lists the models loaded in this session.'
     Description = @'
-Reads a diffusers model folder (the folder holding model_index.json, as save_pretrained writes it and
-the Hugging Face hub serves it) and returns one object per component: transformer, vae, the three text
-encoders, their tokenizers and the scheduler.
+Like Get-Module for modules: returns one object per model that Import-FocusFlowModel, an edit, an evaluation or a
+mask loaded into this session (loaded models are shared by every runspace, so ForEach-Object -Parallel loads show
+here too). Each has its Name (the hub id it was asked for by, else its path), Path, Family, Precision, Device (Cpu or
+Cuda:N: a model loaded on two GPUs is listed once per GPU), ApproxBytes (the transformer's weights in the load
+precision, most of what the model holds on its device), InUse (edits running on it now) and LoadSeconds.
 
-For each component you get its class, the number of parameters and their dtype (read from the
-safetensors headers, without loading any weights) and its size on disk. Components listed in
-model_index.json but missing from the folder are shown as absent: SD3 works without text_encoder_3 (T5).
-
-Given a single file (an SD3/SD3.5 checkpoint in Stability's layout, a FLUX checkpoint in Black Forest
-Labs' layout, or a GGUF transformer), it returns the components the file holds, with the architecture
-read from the tensor names and shapes (SD3 medium, SD3.5 medium or large, FLUX.1 dev or schnell) and
-the bytes each holds in memory as stored (ResidentBytes; GGUF weights stay quantised).
+Import-FocusFlowModel loads a model, Remove-FocusFlowModel unloads it and Save-FocusFlowModel downloads one into the
+Hugging Face cache. To inspect a model on disk (its components, parameters, dtypes and sizes) without loading it, use
+Get-FocusFlowCheckpoint: given a folder, file or hub id that is not loaded, Get-FocusFlowModel writes an error that
+says so.
 '@
     Parameters  = @{
-        Path = 'The model folder (the one holding model_index.json), or a single-file .safetensors or .gguf. Accepts pipeline input, including the output of Get-Item and Get-ChildItem.'
+        Name = 'Names to list, wildcards allowed, matched against each loaded model''s Name and Path (a folder or hub id that was loaded matches too). All loaded models when left out. A plain name that matches no loaded model is an error; a pattern that matches none is not. Piped objects bind as text (a folder from Get-Item as its path, a loaded model as its Path).'
     }
-    Inputs      = 'System.String, System.IO.DirectoryInfo'
-    Outputs     = 'One FocusFlow.Core.IO.Models.ComponentSummary per component: Name, ClassName, Library, Present, ParameterCount, DType, SizeOnDisk, WeightFiles, FolderPath; for a single file also Architecture and ResidentBytes.'
+    Inputs      = 'System.String'
+    Outputs     = 'FocusFlow.PowerShell.Cmdlets.LoadedModel: Name, Path, Device, Precision, UsesT5, LoadSeconds, TransformerParameters, Family, ApproxBytes, InUse.'
     Examples    = @(
         @{
-            Title   = 'List a downloaded model'
-            Code    = 'Get-FocusFlowModel -Path ~/models/stable-diffusion-3-medium-diffusers'
-            Remarks = 'Shows a table of the nine components with their parameter counts, precision and size on disk.'
+            Title   = 'What is loaded, and where'
+            Code    = 'Get-FocusFlowModel | Format-Table Name, Family, Device, Precision, ApproxBytes, InUse'
+            Remarks = 'One row per loaded model and device.'
         }
         @{
-            Title   = 'Total size of the weights'
-            Code    = 'Get-FocusFlowModel ./sd3 | Measure-Object SizeOnDisk -Sum'
-            Remarks = 'Adds up the size of every component folder.'
-        }
-        @{
-            Title   = 'What a GGUF transformer is and what it takes in memory'
-            Code    = 'Get-FocusFlowModel ./sd3.5_large-Q8_0.gguf | Select-Object Name, Architecture, DType, ResidentBytes'
-            Remarks = 'Names the architecture (SD3.5 large) and the bytes the quantised weights hold.'
-        }
-        @{
-            Title   = 'Check that the optional T5 encoder is there'
-            Code    = "Get-FocusFlowModel ./sd3 | Where-Object Name -eq 'text_encoder_3' | Select-Object Present, ParameterCount"
-            Remarks = 'SD3 runs without T5 (use -NoT5 when editing); this tells whether the folder has it.'
+            Title   = 'Unload the SD3 models only'
+            Code    = 'Get-FocusFlowModel *stable-diffusion-3* | Remove-FocusFlowModel'
+            Remarks = 'Remove-FocusFlowModel takes the Path of each from the pipeline.'
         }
     )
-    Links       = @('Get-FocusFlowDevice')
+    Links       = @('Import-FocusFlowModel', 'Remove-FocusFlowModel', 'Save-FocusFlowModel', 'Get-FocusFlowCheckpoint')
 }

@@ -15,14 +15,14 @@ Importing the same model with the same options again returns the loaded one at o
     Parameters  = @{
         Model               = 'A diffusers model folder, a Hugging Face id (org/name[@revision]), or a single file as ComfyUI users keep them: an SD3/SD3.5 checkpoint in Stability''s layout (sd3_medium_incl_clips_t5xxlfp16.safetensors), a FLUX.1 transformer in Black Forest Labs'' layout (flux1-dev.safetensors) or a GGUF transformer of either family (city96''s SD3.5 and FLUX GGUFs; its weights stay quantised in memory); the file''s tensors decide its family. Tab completion offers loaded models and models in the Hugging Face cache.'
         Components          = 'For a single-file -Model (.safetensors in Stability''s or Black Forest Labs'' layout, or a .gguf transformer): the diffusers model folder or Hugging Face id of the same family that gives what the file lacks (configs, tokenizers, scheduler; the VAE and text encoders when the file has none). Without it, the family''s diffusers model is used if it is in the Hugging Face cache; nothing is downloaded unless you name it here.'
-        Device              = 'Auto (CUDA when usable, else CPU), Cpu or Cuda.'
+        Device              = 'Auto (the first GPU when CUDA is usable, else the CPU), Cpu, Cuda (the first GPU) or Cuda:N (the GPU of index N, as Get-FocusFlowDevice lists them). A model loaded on several GPUs is loaded once per GPU.'
         Precision           = 'Float32 (default), Float16 or BFloat16. With Float16/BFloat16 a download prefers the fp16 files.'
         NoT5                = 'Do not load (or download) the T5 encoder.'
         ReleaseTextEncoders = 'Free the text encoders after each encoding to save memory; they reload for a prompt not seen before.'
         KeepTextEncodersOnDevice = 'Keep the text encoders in GPU memory between encodings instead of resting them in CPU memory (faster new prompts, more GPU memory).'
     }
     Inputs      = 'System.String (a folder or an id).'
-    Outputs     = 'FocusFlow.PowerShell.Cmdlets.LoadedModel: Name, Path, Device, Precision, UsesT5, LoadSeconds, TransformerParameters.'
+    Outputs     = 'FocusFlow.PowerShell.Cmdlets.LoadedModel: Name, Path, Device (Cpu or Cuda:N), Precision, UsesT5, LoadSeconds, TransformerParameters, Family, ApproxBytes, InUse.'
     Examples    = @(
         @{
             Title   = 'Load SD3 medium on the GPU in half precision'
@@ -40,5 +40,5 @@ Importing the same model with the same options again returns the loaded one at o
             Remarks = 'Every following edit uses this model without the T5 encoder.'
         }
     )
-    Links       = @('Remove-FocusFlowModel', 'Invoke-FocusFlowEdit', 'Get-FocusFlowModel')
+    Links       = @('Remove-FocusFlowModel', 'Get-FocusFlowModel', 'Save-FocusFlowModel', 'Invoke-FocusFlowEdit')
 }

@@ -108,7 +108,7 @@ and overlays; -IncludeOutputs takes them anyway.
         VaeTileSize    = 'Tile side in pixels with -VaeTiling, a multiple of 8 from 16 to 4096. Default: the VAE''s sample_size (1024 for SD3).'
         VaeTileOverlap = 'Share of a tile blended with its neighbour with -VaeTiling, from 0 to below 1. Default: 0.25.'
         MaxBatchRows   = 'The most transformer rows one model call takes (1 to 1024): the averages of a step and the targets of a group share calls up to this many rows. Changes speed and memory, not the result (to float rounding). Default: chosen from the device''s free memory (CUDA), at most 64; a bounded number on the CPU.'
-        Device         = 'Auto (CUDA if this build and machine have it, else CPU), Cpu or Cuda.'
+        Device         = 'Auto (the first GPU if this build and machine have CUDA, else CPU), Cpu, Cuda (the first GPU) or Cuda:N (the GPU of index N, as Get-FocusFlowDevice lists them).'
         Precision      = 'Float32 (default), Float16 or BFloat16 for the transformer and text encoders; the VAE always runs in Float32.'
         Components     = 'For a single-file -Model (.safetensors in Stability''s or Black Forest Labs'' layout, or a .gguf transformer): the diffusers model folder or Hugging Face id of the same family that gives what the file lacks (configs, tokenizers, scheduler; the VAE and text encoders when the file has none). Without it, the family''s diffusers model is used if it is in the Hugging Face cache; nothing is downloaded unless you name it here.'
         NoT5           = 'Leave out the T5 text encoder (its part of the prompt embedding is zeros): far less memory, weaker prompt following.'

@@ -327,7 +327,7 @@ Describe 'Import-FocusFlowModel' {
         $again = Import-FocusFlowModel $tinyModel -Device Cpu
         [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount | Should -Be $loads
         $again.Path | Should -Be $first.Path
-        $first.Device | Should -Be 'CPU'
+        $first.Device | Should -Be 'Cpu'
         $first.TransformerParameters | Should -BeGreaterThan 1000
 
         $dir = New-TestFolder

@@ -79,6 +79,6 @@ Describe 'Invoke-FocusFlowEdit on a FLUX.1 model' {
             $m.UsesT5 | Should -BeTrue
         }
         finally { Import-FocusFlowModel $tinyModel -Device Cpu | Out-Null }   # the session's default stays the SD3 fixture, as Edit.Tests leaves it
-        (Get-FocusFlowModel -Path $fluxModel | Where-Object Name -eq 'transformer').ClassName | Should -Be 'FluxTransformer2DModel'
+        (Get-FocusFlowCheckpoint -Path $fluxModel | Where-Object Name -eq 'transformer').ClassName | Should -Be 'FluxTransformer2DModel'
     }
 }

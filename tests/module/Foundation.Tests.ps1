@@ -8,6 +8,8 @@ Describe 'Module' {
     It 'exports its cmdlets' {
         $commands = (Get-Command -Module FocusFlow).Name
         $commands | Should -Contain 'Get-FocusFlowModel'
+        $commands | Should -Contain 'Get-FocusFlowCheckpoint'
+        $commands | Should -Contain 'Save-FocusFlowModel'
         $commands | Should -Contain 'Get-FocusFlowDevice'
     }
 }
@@ -31,9 +33,9 @@ Describe 'Get-FocusFlowDevice' {
     }
 }
 
-Describe 'Get-FocusFlowModel' {
+Describe 'Get-FocusFlowCheckpoint' {
     It 'lists all nine components of the fixture model' {
-        $components = Get-FocusFlowModel -Path $tinyModel
+        $components = Get-FocusFlowCheckpoint -Path $tinyModel
         $components.Count | Should -Be 9
         ($components.Name | Sort-Object) | Should -Be @('scheduler', 'text_encoder', 'text_encoder_2', 'text_encoder_3', 'tokenizer', 'tokenizer_2', 'tokenizer_3', 'transformer', 'vae')
         $transformer = $components | Where-Object Name -eq 'transformer'
@@ -44,32 +46,32 @@ Describe 'Get-FocusFlowModel' {
     }
 
     It 'takes the folder from the pipeline' {
-        (Get-Item $tinyModel | Get-FocusFlowModel).Count | Should -Be 9
+        (Get-Item $tinyModel | Get-FocusFlowCheckpoint).Count | Should -Be 9
     }
 
     It 'formats as a table with sizes people can read' {
-        $text = Get-FocusFlowModel -Path $tinyModel | Out-String
+        $text = Get-FocusFlowCheckpoint -Path $tinyModel | Out-String
         $text | Should -Match 'SD3Transformer2DModel'
         $text | Should -Match '\d+(\.\d+)? (KB|MB)'
     }
 
     It 'names the architecture and resident size of a single file and of a GGUF transformer' {
         $loading = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'loading'
-        $components = Get-FocusFlowModel -Path (Join-Path $loading 'single-file/tiny-sd3_incl_clips_t5.safetensors')
+        $components = Get-FocusFlowCheckpoint -Path (Join-Path $loading 'single-file/tiny-sd3_incl_clips_t5.safetensors')
         ($components.Name | Sort-Object) | Should -Be @('text_encoder', 'text_encoder_2', 'text_encoder_3', 'transformer', 'vae')
         ($components | Where-Object Name -eq 'transformer').Architecture | Should -BeLike 'SD3-family MMDiT*'
-        $gguf = Get-FocusFlowModel (Join-Path $loading 'gguf/tiny-sd3-Q8_0.gguf')
+        $gguf = Get-FocusFlowCheckpoint (Join-Path $loading 'gguf/tiny-sd3-Q8_0.gguf')
         $gguf.DType | Should -Match 'Q8_0'
         $gguf.ResidentBytes | Should -BeLessThan ($components | Where-Object Name -eq 'transformer').ResidentBytes
-        $flux = Get-FocusFlowModel (Join-Path $loading 'single-file/tiny-flux1-dev.safetensors')
+        $flux = Get-FocusFlowCheckpoint (Join-Path $loading 'single-file/tiny-flux1-dev.safetensors')
         $flux.ClassName | Should -Be 'FluxTransformer2DModel'
         $flux.Architecture | Should -BeLike 'FLUX-family transformer (2 double and 2 single blocks, width 32, guidance-distilled)'
-        (Get-FocusFlowModel (Join-Path $loading 'gguf/tiny-flux-Q8_0.gguf')).DType | Should -Match 'Q8_0'
+        (Get-FocusFlowCheckpoint (Join-Path $loading 'gguf/tiny-flux-Q8_0.gguf')).DType | Should -Match 'Q8_0'
     }
 
     It 'says clearly when the folder is not a model folder' {
         $err = $null
-        Get-FocusFlowModel -Path (Join-Path $tinyModel 'vae') -ErrorVariable err -ErrorAction SilentlyContinue
+        Get-FocusFlowCheckpoint -Path (Join-Path $tinyModel 'vae') -ErrorVariable err -ErrorAction SilentlyContinue
         $err.Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ModelFolderInvalid*'
         $err[0].Exception.Message | Should -Match 'no model_index.json'

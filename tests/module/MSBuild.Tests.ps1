@@ -331,3 +331,45 @@ Describe 'InvokeFocusFlowEvaluation and MergeFocusFlowEvaluation tasks' {
         Join-Path $work 'broken-run' | Should -Not -Exist
     }
 }
+
+Describe 'FocusFlowDevice names a GPU by index' {
+    BeforeAll {
+        $script:deviceImages = Join-Path $work 'device-images'
+        New-Item -ItemType Directory $deviceImages -Force | Out-Null
+        Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-sd3-ref/source.png') (Join-Path $deviceImages 'cat.png')
+        $script:deviceProject = {
+            param([string] $Device)
+            $proj = Join-Path $work "device-$($Device -replace '\W', '_').proj"
+            @"
+<Project>
+  <PropertyGroup>
+    <FocusFlowModel>$tinyModel</FocusFlowModel>
+    <FocusFlowFrom>a cat</FocusFlowFrom>
+    <FocusFlowTo>a tiger</FocusFlowTo>
+    <FocusFlowSteps>2</FocusFlowSteps>
+    <FocusFlowDevice>$Device</FocusFlowDevice>
+    <FocusFlowOutputDir>$work/device-out/</FocusFlowOutputDir>
+  </PropertyGroup>
+  <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
+  <ItemGroup><FocusFlowImage Include="$deviceImages/*.png" /></ItemGroup>
+  <Target Name="Build" DependsOnTargets="FocusFlowEditImages" />
+</Project>
+"@ | Set-Content $proj
+            $proj
+        }
+    }
+
+    It 'Cuda:1 without CUDA is the CUDA-absent error naming the device, not a crash' {
+        $output = (& dotnet msbuild (& $deviceProject 'Cuda:1') -t:Build -nologo -v:m -nodeReuse:false 2>&1) -join "`n"
+        $LASTEXITCODE | Should -Not -Be 0
+        $output | Should -Match 'Device Cuda:1 was asked for, but no CUDA GPU is usable'
+        $output | Should -Not -Match 'MSB4018|Unhandled exception'
+        Join-Path $work 'device-out/cat.focusflow.png' | Should -Not -Exist
+    }
+
+    It 'another spelling is a setting error naming the accepted forms' {
+        $output = (& dotnet msbuild (& $deviceProject 'Cuda1') -t:Build -nologo -v:m -nodeReuse:false 2>&1) -join "`n"
+        $LASTEXITCODE | Should -Not -Be 0
+        $output | Should -Match "FF2002.*Device 'Cuda1' is not a device.*Cuda:N"
+    }
+}

@@ -21,5 +21,7 @@ public sealed record TensorPlacement(Device Device, ScalarType DType)
     /// </summary>
     public bool DeferLinearWeights { get; init; }
 
-    public override string ToString() => $"{Device.type.ToString().ToLowerInvariant()}/{DType.ToString().ToLowerInvariant()}";
+    /// <summary>"cpu/float32", "cuda/float16"; a GPU other than the first with its index, "cuda:1/float16" (results, provenance).</summary>
+    public override string ToString() =>
+        $"{Device.type.ToString().ToLowerInvariant()}{(Device.index > 0 ? $":{Device.index}" : "")}/{DType.ToString().ToLowerInvariant()}";
 }

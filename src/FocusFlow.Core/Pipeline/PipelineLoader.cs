@@ -14,7 +14,7 @@ public static class PipelineLoader
 {
     /// <summary>Load options from text (MSBuild properties): empty keeps <paramref name="baseline"/>'s; a wrong name is an error listing the right ones.</summary>
     public static PipelineOptions Options(string? device, string? precision, bool noT5, PipelineOptions? baseline = null) =>
-        (baseline ?? new PipelineOptions()).With(Parse<ComputeDevice>(device, "Device"), Parse<Precision>(precision, "Precision"), noT5);
+        (baseline ?? new PipelineOptions()).With(string.IsNullOrWhiteSpace(device) ? null : ComputeDevice.Parse(device), Parse<Precision>(precision, "Precision"), noT5);
 
     /// <summary>
     /// The local folder of <paramref name="model"/> (null or empty: the default model); a single-file checkpoint

@@ -29,8 +29,9 @@ public static class PipelineRegistry
     /// </summary>
     public static PipelineLease Lease(string modelFolder, PipelineOptions options, Action<string>? verbose = null, CancellationToken cancel = default)
     {
-        // Auto names whichever device is there; key by the device it picks, so Auto and that device share one load.
-        options = options with { Device = TorchRuntime.Resolve(options.Device).type == TorchSharp.DeviceType.CUDA ? ComputeDevice.Cuda : ComputeDevice.Cpu };
+        // Auto names whichever device is there; key by the device it picks (Cpu or Cuda:N), so Auto and that device share
+        // one load and each GPU holds its own.
+        options = options with { Device = TorchRuntime.DeviceOf(TorchRuntime.Resolve(options.Device)) };
         var key = (Normalize(modelFolder), options);
         lock (Gate)
         {
@@ -66,6 +67,12 @@ public static class PipelineRegistry
     public static IReadOnlyList<IEditModel> All
     {
         get { lock (Gate) return Loaded.Values.Select(e => e.Pipeline).ToList(); }
+    }
+
+    /// <summary>Each loaded model with the device it is keyed by (Cpu or Cuda:N) and how many edits hold it now.</summary>
+    public static IReadOnlyList<(IEditModel Model, ComputeDevice Device, int Leases)> Entries
+    {
+        get { lock (Gate) return Loaded.Select(kv => (kv.Value.Pipeline, kv.Key.Options.Device, kv.Value.Leases)).ToList(); }
     }
 
     /// <summary>How many leases the loaded models of <paramref name="modelFolder"/> hold now (running edits).</summary>

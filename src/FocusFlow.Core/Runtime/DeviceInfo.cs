@@ -17,12 +17,24 @@ public sealed record DeviceInfo(ComputeDevice Name, bool Available, bool IsDefau
         {
             new(ComputeDevice.Cpu, SmokeTest(torch.CPU), !cuda, $"CPU, {torch.get_num_threads()} threads; {CpuFeatures.Current.Describe()}", managed, native, location.Source, location.Folder),
         };
-        list.Add(cuda
-            ? new(ComputeDevice.Cuda, SmokeTest(torch.CUDA), true, $"CUDA, {torch.cuda.device_count()} device(s)", managed, native, location.Source, location.Folder)
-            : new(ComputeDevice.Cuda, false, false, location.Flavor == Backend.BackendFlavor.Cuda ? "CUDA backend, but no usable NVIDIA GPU or driver" : "CUDA not usable: CPU backend (Install-FocusFlowBackend -Cuda for a GPU)",
+        if (!cuda)
+        {
+            list.Add(new(ComputeDevice.Cuda, false, false, location.Flavor == Backend.BackendFlavor.Cuda ? "CUDA backend, but no usable NVIDIA GPU or driver" : "CUDA not usable: CPU backend (Install-FocusFlowBackend -Cuda for a GPU)",
                 managed, native, location.Source, location.Folder));
+            return list;
+        }
+        // One row per GPU, named as -Device takes it (Cuda:0, Cuda:1, ...); Auto picks the first.
+        int count = (int)torch.cuda.device_count();
+        for (int i = 0; i < count; i++)
+        {
+            var device = ComputeDevice.CudaAt(i);
+            list.Add(new(device, SmokeTest(TorchRuntime.Resolve(device)), i == 0, $"CUDA GPU {i} of {count}{Memory(device)}", managed, native, location.Source, location.Folder));
+        }
         return list;
     }
+
+    static string Memory(ComputeDevice device) =>
+        DeviceMemory.Info(TorchRuntime.Resolve(device)) is { } m ? $", {m.Total / (double)(1L << 30):0.0} GiB ({m.Free / (double)(1L << 30):0.0} GiB free)" : "";
 
     static bool SmokeTest(torch.Device device)
     {

@@ -16,10 +16,16 @@ public static class DeviceMemory
     {
         "libcudart.so.13", "libcudart.so.12", "libcudart.so.11.0", "libcudart.so", "cudart64_13.dll", "cudart64_12.dll", "cudart64_110.dll",
     };
-    static readonly Lazy<MemGetInfo?> Query = new(Bind);
+    static readonly Lazy<CudaRuntime?> Query = new(Bind);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     delegate int MemGetInfo(out nuint free, out nuint total);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    delegate int GetDevice(out int device);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    delegate int SetDevice(int device);
+
+    sealed record CudaRuntime(MemGetInfo MemGetInfo, GetDevice GetDevice, SetDevice SetDevice);
 
     /// <summary>
     /// CPU: the memory available to this process (physical memory or the container's limit), a generous bound.
@@ -27,21 +33,33 @@ public static class DeviceMemory
     /// </summary>
     public static long? FreeBytes(Device device) => device.type == DeviceType.CUDA ? Info(device)?.Free : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
-    /// <summary>(free, total) bytes of the current CUDA device; null on the CPU or when the CUDA runtime cannot be asked.</summary>
+    /// <summary>(free, total) bytes of the CUDA device (Cuda:N: GPU N; the thread's current GPU stays as it was); null on the CPU or when the CUDA runtime cannot be asked.</summary>
     public static (long Free, long Total)? Info(Device device)
     {
-        if (device.type != DeviceType.CUDA || Query.Value is not { } query) return null;
-        return query(out var free, out var total) == 0 ? ((long)free, (long)total) : null;
+        if (device.type != DeviceType.CUDA || Query.Value is not { } cuda) return null;
+        if (device.index <= 0 || cuda.GetDevice(out var current) != 0 || current == device.index)
+            return cuda.MemGetInfo(out var free, out var total) == 0 ? ((long)free, (long)total) : null;
+        // cudaMemGetInfo answers for the thread's current GPU: switch to the one asked about, and back.
+        try
+        {
+            return cuda.SetDevice((int)device.index) == 0 && cuda.MemGetInfo(out var free, out var total) == 0 ? ((long)free, (long)total) : null;
+        }
+        finally
+        {
+            cuda.SetDevice(current);
+        }
     }
 
     /// <summary>Bytes in use on a CUDA device (total - free), or null.</summary>
     public static long? Used(Device device) => Info(device) is { } i ? i.Total - i.Free : null;
 
-    static MemGetInfo? Bind()
+    static CudaRuntime? Bind()
     {
         foreach (var name in CudaRuntimeNames)
-            if (NativeLibrary.TryLoad(name, out var handle) && NativeLibrary.TryGetExport(handle, "cudaMemGetInfo", out var export))
-                return Marshal.GetDelegateForFunctionPointer<MemGetInfo>(export);
+            if (NativeLibrary.TryLoad(name, out var handle) && NativeLibrary.TryGetExport(handle, "cudaMemGetInfo", out var info)
+                && NativeLibrary.TryGetExport(handle, "cudaGetDevice", out var get) && NativeLibrary.TryGetExport(handle, "cudaSetDevice", out var set))
+                return new(Marshal.GetDelegateForFunctionPointer<MemGetInfo>(info), Marshal.GetDelegateForFunctionPointer<GetDevice>(get),
+                    Marshal.GetDelegateForFunctionPointer<SetDevice>(set));
         return null;
     }
 }

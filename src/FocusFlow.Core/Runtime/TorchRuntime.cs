@@ -82,19 +82,53 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>
+    /// The LibTorch device for <paramref name="device"/>: Auto is the first GPU when CUDA is usable, else the CPU; Cuda:N
+    /// must name a GPU this machine has. Errors name -Device and what to give instead.
+    /// </summary>
     public static Device Resolve(ComputeDevice device)
     {
         EnsureLoaded();
-        return device switch
+        switch (device.Kind)
         {
-            ComputeDevice.Cpu => torch.CPU,
-            ComputeDevice.Cuda => IsCudaAvailable()
-                ? torch.CUDA
-                : throw new TorchRuntimeException("-Device Cuda was asked for, but no CUDA GPU is usable by this build. " +
-                    "Install the CUDA backend (Install-FocusFlowBackend -Cuda) on a machine with an NVIDIA driver, or use -Device Cpu."),
-            _ => IsCudaAvailable() ? torch.CUDA : torch.CPU,
-        };
+            case DeviceKind.Cpu:
+                return torch.CPU;
+            case DeviceKind.Cuda:
+                if (!IsCudaAvailable())
+                    throw new TorchRuntimeException($"-Device {device} was asked for, but no CUDA GPU is usable by this build. " +
+                        "Install the CUDA backend (Install-FocusFlowBackend -Cuda) on a machine with an NVIDIA driver, or use -Device Cpu.");
+                int count = (int)torch.cuda.device_count();
+                if (device.Index >= count) throw new TorchRuntimeException(TooFewGpusMessage(device, count));
+                return CudaDevice(device.Index);
+            default:
+                return IsCudaAvailable() ? CudaDevice(0) : torch.CPU;
+        }
     }
+
+    /// <summary>The error for a GPU index this machine does not have: it names the count and the indexes there are.</summary>
+    public static string TooFewGpusMessage(ComputeDevice device, int count) =>
+        $"-Device {device} was asked for, but this machine has {count} CUDA GPU(s)" +
+        (count > 0 ? $" (Cuda:0 to Cuda:{count - 1})" : "") + ". Give one of those (Get-FocusFlowDevice lists them), or -Device Cpu.";
+
+    /// <summary>
+    /// The -Device values worth offering: Auto, Cpu, Cuda, then Cuda:N for each GPU when LibTorch is already loaded with
+    /// CUDA (else Cuda:0 alone; this never loads LibTorch, so tab completion stays instant).
+    /// </summary>
+    public static IReadOnlyList<string> DeviceChoices()
+    {
+        int gpus = 1;
+        lock (Gate)
+            if (_loaded && _location?.Flavor == Backend.BackendFlavor.Cuda) gpus = IsCudaAvailable() ? (int)torch.cuda.device_count() : 0;
+        return new[] { ComputeDevice.Auto, ComputeDevice.Cpu }.Select(d => d.ToString()).Append("Cuda")
+            .Concat(Enumerable.Range(0, Math.Clamp(gpus, 0, ComputeDevice.MaxIndex + 1)).Select(i => ComputeDevice.CudaAt(i).ToString())).ToList();
+    }
+
+    /// <summary>The device a model or tensor is on, as -Device names it (Cpu or Cuda:N).</summary>
+    public static ComputeDevice DeviceOf(Device device) =>
+        device.type == DeviceType.CUDA ? ComputeDevice.CudaAt(Math.Max(0, (int)device.index)) : ComputeDevice.Cpu;
+
+    // Index 0 is LibTorch's default CUDA device: keep TorchSharp's own CUDA device object for it, as before.
+    static Device CudaDevice(int index) => index == 0 ? torch.CUDA : torch.device(DeviceType.CUDA, index);
 
     public static ScalarType ToScalarType(Precision precision) => precision switch
     {

@@ -46,8 +46,8 @@ public sealed class BuildModels : IDisposable
     {
         // Resolved as every surface resolves it; loaded here rather than in the process-wide registry, so it dies with the build.
         var folder = PipelineLoader.Resolve(model, options, new Progress<DownloadProgress>(p => { if (p.FileCompleted) log(p.ToString()); }), ct);
-        // Auto names whichever device is there; key by the device it picks, so Auto and that device share one load.
-        var placement = options with { Device = Core.Runtime.TorchRuntime.Resolve(options.Device).type == TorchSharp.DeviceType.CUDA ? Core.Runtime.ComputeDevice.Cuda : Core.Runtime.ComputeDevice.Cpu };
+        // Auto names whichever device is there; key by the device it picks (Cpu or Cuda:N), so Auto and that device share one load.
+        var placement = options with { Device = Core.Runtime.TorchRuntime.DeviceOf(Core.Runtime.TorchRuntime.Resolve(options.Device)) };
         return GetOrLoad($"model|{Normalize(folder)}|{placement}", () => ModelFamilies.Load(folder, placement, log), log, folder);
     }
 

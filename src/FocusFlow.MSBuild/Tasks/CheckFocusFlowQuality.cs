@@ -70,7 +70,7 @@ public sealed class CheckFocusFlowQuality : TorchTask
                     if (meter is null)
                     {
                         UseLibTorch();
-                        var device = Enum.TryParse<Core.Runtime.ComputeDevice>(Device, true, out var d) ? d : Core.Runtime.ComputeDevice.Auto;
+                        var device = string.IsNullOrWhiteSpace(Device) ? Core.Runtime.ComputeDevice.Auto : Core.Runtime.ComputeDevice.Parse(Device);
                         meter = BuildModels.For(BuildEngine).Meter(ClipModel, lpipsModel, lpipsHeads, MetricModelRegistry.PlacementFor(device), Cancellation);
                     }
                     var q = meter.Measure(image.Source, output, prompt);

@@ -16,7 +16,7 @@ public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
     [ValidateNotNullOrEmpty]
     public string? Model { get; set; }
 
-    [Parameter] public ComputeDevice Device { get; set; } = ComputeDevice.Auto;
+    [Parameter, ArgumentCompleter(typeof(DeviceCompleter))] public ComputeDevice Device { get; set; } = ComputeDevice.Auto;
     [Parameter] public Precision Precision { get; set; } = Precision.Float32;
     [Parameter] public SwitchParameter NoT5 { get; set; }
 

@@ -75,28 +75,9 @@ public abstract class FocusFlowCmdlet : PSCmdlet
     {
         bool pipeline = layout is null or DiffusersPipelineFiles;
         if (pipeline && FocusFlowSession.ResolvedFolder(spec) is { } known && Directory.Exists(known)) return known;
-        var updates = new BlockingCollection<DownloadProgress>();
-        var task = ModelResolver.ResolveAsync(spec, layout ?? DiffusersPipelineFiles.Instance, options, new Progress(updates), StopToken);
-        int activity = NewActivityId();
-        try
-        {
-            while (!task.IsCompleted)
-            {
-                if (updates.TryTake(out var p, 200))
-                {
-                    var record = new ProgressRecord(activity, $"Downloading {spec}", p.ToString())
-                    {
-                        PercentComplete = Math.Clamp((int)(p.Fraction * 100), 0, 100),
-                    };
-                    WriteProgress(record);
-                }
-            }
-        }
-        finally
-        {
-            WriteProgress(new ProgressRecord(activity, $"Downloading {spec}", "Done") { RecordType = ProgressRecordType.Completed });
-        }
-        var folder = task.GetAwaiter().GetResult();
+        var (activity, records) = (NewActivityId(), new BlockingCollection<ProgressRecord>());
+        var task = ModelResolver.ResolveAsync(spec, layout ?? DiffusersPipelineFiles.Instance, options, DownloadBar(activity, spec, records), StopToken);
+        var folder = AwaitWithProgress(task, records, activity, $"Downloading {spec}");
         if (pipeline) FocusFlowSession.RememberResolved(spec, folder);
         return folder;
     }
@@ -220,10 +201,34 @@ public abstract class FocusFlowCmdlet : PSCmdlet
             _cmdlet.WriteProgress(new ProgressRecord(_id, _label, "Done") { ParentActivityId = _parent, RecordType = ProgressRecordType.Completed });
     }
 
-    sealed class Progress : IProgress<DownloadProgress>
+    /// <summary>Download progress of <paramref name="spec"/> as records of one bar, queued for the pipeline thread.</summary>
+    protected static IProgress<DownloadProgress> DownloadBar(int activity, string spec, BlockingCollection<ProgressRecord> records) =>
+        new QueuedProgress<DownloadProgress>(p => records.Add(new ProgressRecord(activity, $"Downloading {spec}", p.ToString())
+        {
+            PercentComplete = Math.Clamp((int)(p.Fraction * 100), 0, 100),
+        }));
+
+    /// <summary>
+    /// Waits for work running on the thread pool, writing the progress records it queues from this thread (the only one
+    /// where Write-Progress is allowed); the bar <paramref name="activity"/> is completed at the end.
+    /// </summary>
+    protected T AwaitWithProgress<T>(Task<T> task, BlockingCollection<ProgressRecord> records, int activity, string label)
     {
-        readonly BlockingCollection<DownloadProgress> _queue;
-        public Progress(BlockingCollection<DownloadProgress> queue) => _queue = queue;
-        public void Report(DownloadProgress value) => _queue.Add(value);
+        try
+        {
+            while (!task.IsCompleted)
+                if (records.TryTake(out var record, 200)) WriteProgress(record);
+        }
+        finally
+        {
+            WriteProgress(new ProgressRecord(activity, label, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to a synchronisation context).</summary>
+    protected sealed class QueuedProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }

@@ -33,6 +33,13 @@ internal static class FocusFlowSession
         lock (Gate) Resolved[spec] = folder;
     }
 
+    /// <summary>The name a loaded model was asked for by (a hub id resolved in this session), else its path.</summary>
+    public static string NameOf(string sourcePath)
+    {
+        lock (Gate)
+            return Resolved.Where(kv => kv.Value == sourcePath).Select(kv => kv.Key).OrderBy(k => k, StringComparer.Ordinal).FirstOrDefault() ?? sourcePath;
+    }
+
     /// <summary>Model names and folders worth offering in tab completion.</summary>
     public static IEnumerable<string> KnownModels()
     {

@@ -82,7 +82,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     /// <summary>-Size, else for a replay the recorded working size.</summary>
     protected int[]? WorkingSize => Size ?? (ProvenanceFile is not null ? RecordedSize : null);
 
-    [Parameter] public ComputeDevice? Device { get; set; }
+    [Parameter, ArgumentCompleter(typeof(DeviceCompleter))] public ComputeDevice? Device { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public Precision? Precision { get; set; }
     [Parameter(ValueFromPipelineByPropertyName = true)] public SwitchParameter NoT5 { get; set; }
     [Parameter] public SwitchParameter Force { get; set; }

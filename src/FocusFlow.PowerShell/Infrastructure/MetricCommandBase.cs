@@ -23,7 +23,7 @@ public abstract class MetricCommandBase : FocusFlowCmdlet
     [ValidateNotNullOrEmpty]
     public string? LpipsHeads { get; set; }
 
-    [Parameter] public ComputeDevice? Device { get; set; }
+    [Parameter, ArgumentCompleter(typeof(DeviceCompleter))] public ComputeDevice? Device { get; set; }
 
     /// <summary>The CLIP model as a Hugging Face id, or as a full folder path (relative ones from the PowerShell location).</summary>
     protected string ClipModelSpec

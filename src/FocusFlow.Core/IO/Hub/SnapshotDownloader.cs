@@ -21,10 +21,24 @@ internal sealed class SnapshotDownloader
         _progress = progress;
     }
 
+    /// <summary>Files this downloader fetched over the network (blobs the cache already had do not count).</summary>
+    public int DownloadedFiles { get; private set; }
+    /// <summary>Their bytes.</summary>
+    public long DownloadedBytes { get; private set; }
+
     /// <summary>Downloads what the snapshot of <paramref name="revision"/> lacks; returns the snapshot folder.</summary>
     public async Task<string> DownloadAsync(string revision, CancellationToken ct)
     {
         using var client = new HubClient(_options, _cache.RepoId);
+        return (await FetchAsync(client, revision, ct).ConfigureAwait(false)).Folder;
+    }
+
+    /// <summary>
+    /// Downloads what the snapshot of <paramref name="revision"/> lacks; returns its commit, folder and every repository
+    /// file the layout needs (index files, selected files and shards), all present in the snapshot.
+    /// </summary>
+    public async Task<(string Commit, string Folder, IReadOnlyList<string> Files)> FetchAsync(HubClient client, string revision, CancellationToken ct)
+    {
         var info = await client.GetRevisionAsync(revision, ct).ConfigureAwait(false);
         var commit = info.Commit;
         _layout.CheckListing(info.Files, _cache.RepoId);
@@ -43,13 +57,14 @@ internal sealed class SnapshotDownloader
         if (absent is not null)
             throw new HubException(HubErrorKind.Unsupported, $"{_cache.RepoId} at {commit} lacks {absent}, which its shard index names. The repository is incomplete.", _cache.RepoId, absent);
 
-        await EnsureAsync(client, downloader, commit, selected.Except(indexes).Concat(shards).ToList(), ct).ConfigureAwait(false);
+        var rest = selected.Except(indexes).Concat(shards).ToList();
+        await EnsureAsync(client, downloader, commit, rest, ct).ConfigureAwait(false);
 
         var missing = _layout.Missing(snapshot, _options);
         if (missing.Count > 0)
             throw new HubException(HubErrorKind.Unsupported,
                 $"{_cache.RepoId} at {commit} does not have everything a {_layout.Description} needs: it lacks {string.Join(", ", missing)}.", _cache.RepoId);
-        return snapshot;
+        return (commit, snapshot, _layout.IndexFiles.Concat(indexes).Concat(rest).Distinct(StringComparer.Ordinal).ToList());
     }
 
     /// <summary>
@@ -76,6 +91,11 @@ internal sealed class SnapshotDownloader
             {
                 progress.StartFile(file.FileName, file.Size);
                 (blob, newBlob) = await downloader.DownloadAsync(file, progress, ct).ConfigureAwait(false);
+                if (newBlob)
+                {
+                    DownloadedFiles++;
+                    DownloadedBytes += file.Size;
+                }
             }
             _cache.LinkIntoSnapshot(commit, file.FileName, blob, newBlob);
         }
