@@ -92,7 +92,7 @@ public static class EditJob
         var first = CheckGroup(requests);
         first.Options.EnsureValid();
         foreach (var r in requests) r.EnsureOutputsFree();
-        using var original = ImageLoader.Load(first.Source);
+        using var original = ImageLoader.Load(first.Source, observer.Warning);
         using var image = first.WorkingImageOf(original, observer.Verbose);
         int width = image.Width, height = image.Height;
         using var userMask = first.MaskImage is null ? null : MaskImages.LoadUserMask(first.MaskImage, height / 8, width / 8);
