@@ -7,7 +7,7 @@ namespace FocusFlow.Core.Pipeline;
 /// <summary>
 /// The picture an edit writes (see <see cref="FullSizeComposite"/>): at <see cref="OutputSize.Source"/>, the source's
 /// size with its EXIF and ICC profile, composited through the upscaled mask when there is one (<see cref="Mask"/>), or,
-/// when asked (<see cref="OutputComposite.ChangeMap"/>), through the change map of an edit without one, else the upscaled edit; at <see cref="OutputSize.Working"/>, the edit as decoded.
+/// when asked (<see cref="OutputComposite.ChangeMap"/>), through the change map of an edit without one, else the upscaled edit; at <see cref="OutputSize.Working"/>, the edit as decoded, with the source's ICC profile.
 /// </summary>
 public sealed class FullSizeOutput : IDisposable
 {
@@ -21,7 +21,13 @@ public sealed class FullSizeOutput : IDisposable
     /// <param name="composite">What an edit without a mask is composited through (<see cref="OutputComposite"/>); one with a mask always goes through it.</param>
     public static FullSizeOutput Of(OutputSize size, Image<Rgb24> original, EditOutcome outcome, Image<Rgb24> working, OutputComposite composite)
     {
-        if (size == OutputSize.Working) return new FullSizeOutput(outcome.Image.Clone(), null);
+        if (size == OutputSize.Working)
+        {
+            // Smaller, but in the source's colours: its ICC profile still says what they mean.
+            var edit = outcome.Image.Clone();
+            edit.Metadata.IccProfile = original.Metadata.IccProfile?.DeepClone();
+            return new FullSizeOutput(edit, null);
+        }
         int width = original.Width, height = original.Height;
         using var upscaled = FullSizeComposite.Upscaled(outcome.Image, width, height);
         using var changeMap = outcome.Mask is null && composite == OutputComposite.ChangeMap ? ChangeMaps.Of(working, outcome.Image) : null;

@@ -231,7 +231,7 @@ public class FullSizeOutputTests : IClassFixture<FullSizeOutputTests.TinyPipelin
     }
 
     [Fact]
-    public void AJpegSourcesIccProfileComesBackInAPngOutputAndAMaskedEditKeepsIt()
+    public void AJpegSourcesIccProfileComesBackInAPngOutputMaskedOrAtTheWorkingSize()
     {
         using var dir = new TempDir();
         var source = dir.File("photo.jpg");
@@ -244,6 +244,10 @@ public class FullSizeOutputTests : IClassFixture<FullSizeOutputTests.TinyPipelin
         var output = dir.File("photo.edited.png");
         Edit(source, output, EditMethod.FocusFlow);
         Assert.Equal(icc, IccChunkOf(output));
+        // At the working size the colours are still the source's.
+        var working = dir.File("photo.working.png");
+        Edit(source, working, EditMethod.SDEdit, size: OutputSize.Working);
+        Assert.Equal(icc, IccChunkOf(working));
         Assert.NotNull(Provenance.OfOutput(output));
     }
 

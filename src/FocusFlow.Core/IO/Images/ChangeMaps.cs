@@ -11,7 +11,8 @@ namespace FocusFlow.Core.IO.Images;
 /// working size, like FocusFlow's), so it is upscaled and composited by the same routine (<see cref="FullSizeComposite"/>).
 /// Per pixel the largest change of a channel between the working-size source and the decoded edit; averaged over a
 /// cell; a cell whose mean change reaches <see cref="Threshold"/> is changed. The VAE's own round trip moves every pixel
-/// a little (a few levels on average), which stays below it; a real edit moves a cell far more. The changed cells are
+/// a little (a few levels on a typical cell), which the threshold sits above; a repainted cell moves far more. A cell of
+/// fine texture the VAE smooths can pass it: the map then takes in a little more of the edit, never less. The changed cells are
 /// dilated by <see cref="Dilate"/> and feathered with the mask's box blur (<see cref="Blur"/>), so a change's rim is
 /// blended and the map is 0 only well away from any change.
 /// </summary>
