@@ -111,7 +111,7 @@ public static class ImageLoader
 
     /// <summary>What the decoder reads of <paramref name="file"/>: a PNG with only the chunks its pixels need, any other
     /// file as it is (disposing it twice is harmless).</summary>
-    static Stream ForDecoding(FileStream file) => ForDecoding(file, file.Name, null, out _);
+    static Stream ForDecoding(FileStream file) => PngChunks.IsPng(file) ? PngChunks.WithoutMetadata(file) ?? (Stream)file : file;
 
     /// <summary><see cref="ForDecoding(FileStream)"/>, and from the same walk of a PNG's chunks its ICC profile (null: none, or one left out with a note).</summary>
     static Stream ForDecoding(FileStream file, string path, Action<string>? note, out byte[]? icc)
