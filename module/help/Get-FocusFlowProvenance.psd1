@@ -13,7 +13,7 @@ To, Method, Seed, Steps, NMax, NMin, NAvg, SourceGuidance, TargetGuidance, Negat
 Mask* and Vae* options, Mask, Model, Precision, NoT5), so piping it to Invoke-FocusFlowEdit binds them
 all and makes the same edit: the same pixels. Values that were not set are left out. Size (the -Size the
 edit was given, if any) is also carried as RecordedSize, which binds to the edit (Size itself is not bound
-from pipeline objects), so the replay edits at the recorded size; OutputSize and Quality bind as well. The
+from pipeline objects), so the replay edits at the recorded size; OutputSize, Composite and Quality bind as well. The
 provenance is read from PNG, JPEG and WebP outputs alike. It also has Kind
 (Edit, Mask, Overlay or Comparison), Source (the source image as written), File and ProvenanceFile (the PNG
 read), Revision, ModelDevice and ModuleVersion.
@@ -37,7 +37,7 @@ recorded value.
         Path        = 'PNG files written by FocusFlow. Wildcards are expanded.'
         LiteralPath = 'PNG files, taken literally. Bound from the FullName and PSPath properties of Get-ChildItem output, and from the Output property of Invoke-FocusFlowEdit''s results.'
     }
-    Outputs     = 'FocusFlow.Provenance objects (PSObject): Path, From, To, Method, the edit options, Mask, Size (also as RecordedSize, which binds to the edit), OutputSize, Quality, Model, Precision, NoT5 (when set), Kind, Source, File, ProvenanceFile, Revision, ModelDevice, ModuleVersion.'
+    Outputs     = 'FocusFlow.Provenance objects (PSObject): Path, From, To, Method, the edit options, Mask, Size (also as RecordedSize, which binds to the edit), OutputSize, Composite (when not None), Quality, Model, Precision, NoT5 (when set), Kind, Source, File, ProvenanceFile, Revision, ModelDevice, ModuleVersion.'
     Examples    = @(
         @{
             Title   = 'What made this picture?'

@@ -32,7 +32,8 @@ longest side (one number) or width and height (two numbers). The result comes ba
 size, orientation and format (PNG, JPEG or WebP; other formats give a PNG) with its EXIF and ICC profile:
 with a mask (FocusFlow's or -Mask) the upscaled edit is composited onto the source's pixels through the
 mask upscaled from latent resolution, so every pixel where that mask is 0 is the source's, bit for bit;
-FlowEdit and SDEdit give the whole picture upscaled (Lanczos). -OutputSize Working writes the edit at the
+FlowEdit and SDEdit give the whole picture upscaled (Lanczos), or with -Composite ChangeMap only what they
+changed: the rest is the source's pixels, bit for bit. -OutputSize Working writes the edit at the
 working size instead; -Format and -Quality pick the format and JPEG/WebP quality. It is written by default
 beside the source as name.method.png (.jpg, .webp), or into the folder or at the .png, .jpg or .webp path
 given by -OutputPath. -SaveMask adds x.mask.png (the mask, 8-bit grayscale, at the output's size) and x.overlay.png (the
@@ -116,11 +117,12 @@ and overlays; -IncludeOutputs takes them anyway.
         SaveLatents    = 'Also write x.latents.safetensors beside the output: float32 x_src and out, and for FocusFlow mask_soft and mask_bin.'
         SaveComparison = 'Also write x.comparison.png beside the output: source | mask overlay | edit, labelled with the prompts (source | edit without a mask).'
         OutputSize     = 'Source (default): the output at the source''s own size, orientation and format, composited through the mask where there is one. Working: the edit at the size it was computed at.'
+        Composite      = 'None (default) or ChangeMap: at the source''s size, FlowEdit and SDEdit composited onto the source through the change map (latent cells whose mean largest channel change reaches 0.1, dilated one cell and feathered like the mask, upscaled the same way), so what the edit left alone is the source bit for bit. FocusFlow and -Mask always composite through the mask.'
         Format         = 'Png, Jpeg or Webp. Default: the -OutputPath file''s extension, else the source''s own format (a BMP, GIF or TIFF source gives a PNG).'
         Quality        = 'JPEG and WebP quality, 1 to 100. Default: 95.'
         SaveDifference = 'Also write x.difference.png beside the output (every method): a heat map of where and how strongly the edit changed the picture, black unchanged to white a channel moved by 255; with -SaveComparison it is the sheet''s last panel.'
         Force          = 'Overwrite existing output files.'
-        SkipExisting   = 'Skip a target whose output files exist and whose edited image carries the provenance of this very edit (source, prompts, every option, size, mask, output size; any seed when -Seed is not given): rerun a batch after an interruption and only the missing edits are made. An output made otherwise still stops its target unless -Force. A batch ends with one line: edited, skipped, failed.'
+        SkipExisting   = 'Skip a target whose output files exist and whose edited image carries the provenance of this very edit (source, prompts, every option, size, mask, output size, compositing; any seed when -Seed is not given): rerun a batch after an interruption and only the missing edits are made. An output made otherwise still stops its target unless -Force. A batch ends with one line: edited, skipped, failed.'
         IncludeOutputs = 'Also edit inputs that are FocusFlow outputs (edits, masks, overlays, recognised by their provenance chunk and size); they are skipped otherwise, and a warning at the end counts them.'
         RecordedSize   = 'Bound from Get-FocusFlowProvenance''s objects (hidden): the working size the replayed output was made at, used when -Size is not given, so a replay edits at the same size.'
         ProvenanceFile = 'Bound from Get-FocusFlowProvenance''s objects (hidden): the PNG replayed. Its recorded source, mask and model are then used only under the replay''s rules (see the description).'

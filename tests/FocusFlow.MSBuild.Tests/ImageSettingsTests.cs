@@ -20,7 +20,7 @@ public sealed class ImageSettingsTests
         ["VaeTiling"] = "true", ["VaeTileSize"] = "64", ["VaeTileOverlap"] = "0.5", ["MaxBatchRows"] = "8",
         ["Model"] = "/elsewhere/model", ["Components"] = "/models/companion", ["From"] = "a dog", ["To"] = "a wolf", ["Method"] = "FlowEdit", ["Size"] = "256",
         ["Precision"] = "Float16", ["NoT5"] = "true", ["SaveMask"] = "true", ["SaveLatents"] = "true", ["SaveComparison"] = "true",
-        ["OutputSize"] = "Working", ["Quality"] = "80",
+        ["OutputSize"] = "Working", ["Composite"] = "ChangeMap", ["Quality"] = "80",
     };
 
     static readonly Dictionary<string, string?> Defaults = new(StringComparer.OrdinalIgnoreCase)
@@ -59,6 +59,7 @@ public sealed class ImageSettingsTests
     [InlineData("SaveLatents")]
     [InlineData("SaveComparison")]
     [InlineData("OutputSize")]
+    [InlineData("Composite")]
     [InlineData("Quality")]
     public void WhatToEditAndHowToLoadChangeTheSettings(string name) =>
         Assert.NotEqual(Describe(), Describe((name, Changed[name])));
@@ -77,7 +78,7 @@ public sealed class ImageSettingsTests
         var item = new TaskItem("/images/cat.png");
         item.SetMetadata("Format", "Jpeg");
         Assert.Equal("/images/cat.focusflow.jpg", ImageSettings.Of(item, Defaults, null).Output);
-        foreach (var (name, value) in new[] { ("OutputSize", "Huge"), ("Quality", "0"), ("Quality", "101") })
+        foreach (var (name, value) in new[] { ("OutputSize", "Huge"), ("Composite", "Mask"), ("Composite", "1"), ("Quality", "0"), ("Quality", "101") })
         {
             var bad = new TaskItem("/images/cat.png");
             bad.SetMetadata(name, value);
@@ -88,6 +89,10 @@ public sealed class ImageSettingsTests
         format.SetMetadata("Format", "Gif");
         Assert.StartsWith("Format", Assert.Throws<ArgumentException>(() => ImageSettings.Of(format, Defaults, null).Output).Message);
     }
+
+    [Fact]
+    public void CompositeNoneDescribesTheEditAsBeforeItWasASetting() =>
+        Assert.Equal(Describe(), Describe(("Composite", "none")));
 
     [Fact]
     public void ThePackageVersionIsPartOfTheSettings()

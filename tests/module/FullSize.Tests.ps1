@@ -113,6 +113,31 @@ Describe 'Invoke-FocusFlowEdit gives the photo back at its own size' {
         (Get-FileHash $again.Output).Hash | Should -Be (Get-FileHash $r.Output).Hash
     }
 
+    It 'a JPEG''s ICC profile comes back in a PNG output, whose provenance still reads' {
+        $source = Join-Path $dir 'shot.jpg'
+        $r = Invoke-FocusFlowEdit $source @common -To 'a painting' -Method FlowEdit -Format Png -OutputPath (Join-Path $dir 'png')
+        $r.Output | Should -BeLike '*shot.flowedit.png'
+        $image = [FocusFlow.Core.IO.Images.ImageLoader]::Load($r.Output, $null)
+        try { [Convert]::ToBase64String($image.Metadata.IccProfile.ToByteArray()) | Should -Be ([Convert]::ToBase64String([FullSizeCheck]::Icc())) }
+        finally { $image.Dispose() }
+        (Get-FocusFlowProvenance $r.Output).Method | Should -Be 'FlowEdit'
+    }
+
+    It '-Composite ChangeMap is recorded and replays: the same file, byte for byte' {
+        $source = Join-Path $dir 'big.png'
+        $composited = @{} + $common
+        $composited.Size = 64
+        $r = Invoke-FocusFlowEdit $source @composited -To 'a painting' -Method FlowEdit -Composite ChangeMap -OutputPath (Join-Path $dir 'changemap')
+        $info = [SixLabors.ImageSharp.Image]::Identify($r.Output)
+        $info.Width, $info.Height | Should -Be 2000, 1500
+        $p = Get-FocusFlowProvenance $r.Output
+        $p.Composite | Should -Be 'ChangeMap'
+        $again = $p | Invoke-FocusFlowEdit -OutputPath (Join-Path $dir 'changemap-again')
+        (Get-FileHash $again.Output).Hash | Should -Be (Get-FileHash $r.Output).Hash
+        $plain = Invoke-FocusFlowEdit $source @composited -To 'a painting' -Method FlowEdit -OutputPath (Join-Path $dir 'plain')
+        (Get-FocusFlowProvenance $plain.Output).PSObject.Properties['Composite'] | Should -BeNullOrEmpty
+    }
+
     It '-OutputSize Working, -Format and -Quality' {
         $source = Join-Path $dir 'shot.jpg'
         $r = Invoke-FocusFlowEdit $source @common -To 'a painting' -Method SDEdit -OutputSize Working -Format Webp -Quality 80 -OutputPath (Join-Path $dir 'webp')

@@ -373,3 +373,43 @@ Describe 'FocusFlowDevice names a GPU by index' {
         $output | Should -Match "FF2002.*Device 'Cuda1' is not a device.*Cuda:N"
     }
 }
+
+Describe 'FocusFlowComposite and relative paths in a build' {
+    It 'composites a FlowEdit through its change map, with OutputDir and the images relative to the project, whatever the current folder' {
+        $project = Join-Path $work 'relative'
+        New-Item -ItemType Directory (Join-Path $project 'images') -Force | Out-Null
+        Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-sd3-ref/source.png') (Join-Path $project 'images/cat.png')
+        $elsewhere = Join-Path $work 'elsewhere'
+        New-Item -ItemType Directory $elsewhere -Force | Out-Null
+        $proj = Join-Path $project 'edit.proj'
+        @"
+<Project>
+  <PropertyGroup>
+    <FocusFlowModel>$tinyModel</FocusFlowModel>
+    <FocusFlowFrom>a cat</FocusFlowFrom>
+    <FocusFlowTo>a tiger</FocusFlowTo>
+    <FocusFlowMethod>FlowEdit</FocusFlowMethod>
+    <FocusFlowSteps>2</FocusFlowSteps>
+    <FocusFlowSize>64</FocusFlowSize>
+    <FocusFlowSeed>3</FocusFlowSeed>
+    <FocusFlowDevice>Cpu</FocusFlowDevice>
+    <FocusFlowOutputDir>out/</FocusFlowOutputDir>
+    <FocusFlowComposite>ChangeMap</FocusFlowComposite>
+  </PropertyGroup>
+  <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
+  <ItemGroup><FocusFlowImage Include="images/*.png" /></ItemGroup>
+  <Target Name="Build" DependsOnTargets="FocusFlowEditImages" />
+</Project>
+"@ | Set-Content $proj
+        Push-Location $elsewhere
+        try { $log = & dotnet msbuild $proj -t:Build -nologo -v:m -nodeReuse:false 2>&1 }
+        finally { Pop-Location }
+        $LASTEXITCODE | Should -Be 0 -Because ($log -join "`n")
+        $output = Join-Path $project 'out/cat.flowedit.png'
+        $output | Should -Exist
+        Join-Path $elsewhere 'out' | Should -Not -Exist
+        Import-Module $env:FOCUSFLOW_TEST_MODULE -Force
+        (Get-FocusFlowProvenance $output).Composite | Should -Be 'ChangeMap'
+        Get-Content (Join-Path $project 'obj/focusflow/settings/cat.flowedit.png.settings') -Raw | Should -Match '"composite": ?"ChangeMap"'
+    }
+}

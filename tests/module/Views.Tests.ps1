@@ -22,6 +22,48 @@ Describe 'Result views' {
     }
 }
 
+Describe 'Result views at 80 and 120 columns' {
+    BeforeAll {
+        # Every line of the table at each width fits it, and every value in $keep shows in full.
+        function Assert-Fits($objects, [string[]] $keep, [int[]] $widths = (80, 120)) {
+            foreach ($width in $widths) {
+                $lines = ($objects | Format-Table | Out-String -Width $width) -split "`n" | Where-Object { $_.Trim() }
+                $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual $width -Because "at $width columns: '$_'" }
+                $text = $lines -join "`n"
+                foreach ($value in $keep) { $text | Should -Match ([regex]::Escape($value)) -Because "at $width columns" }
+            }
+        }
+    }
+
+    It 'Get-FocusFlowMask''s results keep the mask file, coverage, mask seed and target' {
+        $masks = 'a tiger', 'a lion', 'a snow leopard' | ForEach-Object -Begin { $i = 0 } -Process {
+            $i++
+            [FocusFlow.Core.Pipeline.MaskJobResult]::new('/photos/IMG_0001.jpg', "/out/IMG_0001.focusflow.$i.mask.png", $null, 0.25 * $i,
+                'a cat sitting on a sofa', $_, 42, 1234567890 + $i, 512, 384, 3.5)
+        }
+        Assert-Fits $masks (($masks | ForEach-Object { [IO.Path]::GetFileName($_.Mask), $_.TargetPrompt, "$($_.MaskSeed)" }) + '25.0')
+    }
+
+    It 'an evaluation''s summary keeps every method''s numbers' {
+        $rows = [Enum]::GetValues([FocusFlow.Core.Editing.EditMethod]) | ForEach-Object {
+            [FocusFlow.Core.Evaluation.MethodSummary]::new($_, 0.312345, 0.123456, 120, 118, 2, 2, 12345.6)
+        }
+        Assert-Fits $rows (([Enum]::GetNames([FocusFlow.Core.Editing.EditMethod])) + '0.312', '0.123', '12,345.6')
+    }
+
+    It 'Measure-EditQuality''s results keep the edited file, both numbers and the prompt' {
+        $q = 1..3 | ForEach-Object {
+            [FocusFlow.Core.Metrics.EditQuality]::new('/photos/IMG_0001.jpg', "/out/IMG_0001.focusflow.$_.jpg", "a tiger $_", 0.3125, 0.1875)
+        }
+        Assert-Fits $q (($q | ForEach-Object { [IO.Path]::GetFileName($_.Edited), $_.Prompt }) + '0.3125', '0.1875')
+    }
+
+    It 'Get-FocusFlowDevice''s devices keep name, availability, LibTorch and a description' {
+        $d = [FocusFlow.Core.Runtime.DeviceInfo]::new('Cuda', $true, $true, 'NVIDIA H100 80GB HBM3, 79.1 GiB', '0.107.0', '2.10.0', 'Bundled', '/home/u/.nuget/packages/libtorch')
+        Assert-Fits $d 'Cuda', 'True', '2.10.0', 'Bundled', 'NVIDIA H100'
+    }
+}
+
 Describe 'Help' {
     It 'every cmdlet''s online help is the README on the project page, not a .psd1' {
         foreach ($cmd in (Get-Module FocusFlow).ExportedCmdlets.Values) {

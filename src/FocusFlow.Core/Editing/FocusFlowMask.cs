@@ -106,6 +106,20 @@ public static class FocusFlowMask
         return new EditMask(null, soft, binary, null);
     }
 
+    /// <summary>
+    /// A [1, 1, h, w] mask dilated (max over an odd <paramref name="dilate"/> kernel) then box-blurred (odd
+    /// <paramref name="blur"/>); 0 or 1 skips a step. With <paramref name="padWithZeros"/> the blur counts the cells
+    /// past the border as 0 (the mask fades toward the picture's edge); without, it averages only cells inside it.
+    /// </summary>
+    public static Tensor DilateAndBlur(Tensor m, int dilate, int blur, bool padWithZeros = true)
+    {
+        if (dilate > 1)
+            m = nn.functional.max_pool2d(m, new long[] { dilate, dilate }, new long[] { 1, 1 }, new long[] { dilate / 2, dilate / 2 });
+        if (blur > 1)
+            m = nn.functional.avg_pool2d(m, new long[] { blur, blur }, new long[] { 1, 1 }, new long[] { blur / 2, blur / 2 }, count_include_pad: padWithZeros);
+        return m;
+    }
+
     /// <summary>Clip to quantiles, normalise to [0, 1], dilate, blur, threshold. <paramref name="raw"/> is [H, W].</summary>
     public static (Tensor Soft, Tensor Binary) PostProcess(Tensor raw, MaskOptions mo)
     {
@@ -116,11 +130,7 @@ public static class FocusFlowMask
         var m = raw.clamp(bounds[0], bounds[1]);
         var min = m.min();
         m = (m - min) / (m.max() - min + 1e-8);
-        m = m.unsqueeze(0).unsqueeze(0);
-        if (mo.Dilate > 1)
-            m = nn.functional.max_pool2d(m, new long[] { mo.Dilate, mo.Dilate }, new long[] { 1, 1 }, new long[] { mo.Dilate / 2, mo.Dilate / 2 });
-        if (mo.Blur > 1)
-            m = nn.functional.avg_pool2d(m, new long[] { mo.Blur, mo.Blur }, new long[] { 1, 1 }, new long[] { mo.Blur / 2, mo.Blur / 2 }, count_include_pad: true);
+        m = DilateAndBlur(m.unsqueeze(0).unsqueeze(0), mo.Dilate, mo.Blur);
         var soft = m.squeeze(0).squeeze(0).clamp(0, 1);
         var binary = (soft >= mo.Threshold).to(ScalarType.Float32);
         return (soft.MoveToOuterDisposeScope(), binary.MoveToOuterDisposeScope());

@@ -33,6 +33,8 @@ public sealed record EditJobRequest : ImageJobRequest
     public bool SaveComparison { get; init; }
     /// <summary>The size the edited image is written at: the source's (default) or the working size.</summary>
     public OutputSize OutputSize { get; init; } = OutputSize.Source;
+    /// <summary>What an edit without a mask is composited through at the source's size (FocusFlow and -Mask always go through the mask).</summary>
+    public OutputComposite Composite { get; init; } = OutputComposite.None;
     /// <summary>The JPEG or WebP quality, 1 to 100 (the format is the output's extension's, see <see cref="ImageFileFormats"/>).</summary>
     public int Quality { get; init; } = ImageFileWriter.DefaultQuality;
 
@@ -92,7 +94,7 @@ public static class EditJob
         var first = CheckGroup(requests);
         first.Options.EnsureValid();
         foreach (var r in requests) r.EnsureOutputsFree();
-        using var original = ImageLoader.Load(first.Source);
+        using var original = ImageLoader.Load(first.Source, observer.Warning);
         using var image = first.WorkingImageOf(original, observer.Verbose);
         int width = image.Width, height = image.Height;
         using var userMask = first.MaskImage is null ? null : MaskImages.LoadUserMask(first.MaskImage, height / 8, width / 8);
@@ -145,10 +147,11 @@ public static class EditJob
         int width = image.Width, height = image.Height;
         var provenance = Provenance.For(request, request.Options, pipeline, width, height, request.MaskImage);
         var format = ImageFileFormats.FromExtension(request.Output) ?? ImageFileFormat.Png;
-        using var full = FullSizeOutput.Of(request.OutputSize, original, outcome);
+        using var full = FullSizeOutput.Of(request.OutputSize, original, outcome, image, request.Composite);
         var written = provenance with
         {
             OutputSize = request.OutputSize,
+            Composite = request.Composite == OutputComposite.None ? null : request.Composite,
             OutputWidth = full.Image.Width, OutputHeight = full.Image.Height,
             Quality = format == ImageFileFormat.Png ? null : request.Quality,
         };

@@ -47,6 +47,8 @@ public sealed partial record Provenance
     public int Height { get; init; }
     /// <summary>The size the file was written at (null in provenance written before it was recorded: the working size).</summary>
     public OutputSize? OutputSize { get; init; }
+    /// <summary>What an edit without a mask was composited through, when not None (null: none, as in provenance written before it was recorded).</summary>
+    public OutputComposite? Composite { get; init; }
     public int? OutputWidth { get; init; }
     public int? OutputHeight { get; init; }
     /// <summary>The JPEG or WebP quality it was encoded at (null for PNG).</summary>
@@ -179,6 +181,7 @@ public sealed partial record Provenance
         if (p.Width is < 1 or > WorkingSize.MaxSide || p.Height is < 1 or > WorkingSize.MaxSide)
             throw new InvalidDataException($"its size {p.Width}x{p.Height} is not one an edit is made at (1 to {WorkingSize.MaxSide} a side)");
         if (p.OutputSize is { } o && !Enum.IsDefined(o)) throw new InvalidDataException($"OutputSize {(int)o} is not one of {string.Join(", ", Enum.GetNames<OutputSize>())}");
+        if (p.Composite is { } c && !Enum.IsDefined(c)) throw new InvalidDataException($"Composite {(int)c} is not one of {string.Join(", ", Enum.GetNames<OutputComposite>())}");
         if (p.OutputWidth is < 1 || p.OutputHeight is < 1 || (long)(p.OutputWidth ?? 1) * (p.OutputHeight ?? 1) > ImageLoader.MaxPixels)
             throw new InvalidDataException($"its output size {p.OutputWidth}x{p.OutputHeight} is not one an image is read at (at most {ImageLoader.MaxPixels} pixels)");
         if (p.Quality is < 1 or > 100) throw new InvalidDataException($"its quality {p.Quality} is not 1 to 100");

@@ -24,7 +24,7 @@ public sealed class ImageSettings
     /// </summary>
     public static readonly IReadOnlyList<string> Names = new[] { "Model", "Components", "From", "To", EditSettings.MethodName }
         .Concat(EditOptionCatalog.Names)
-        .Concat(new[] { "Mask", "Size", "Device", "Precision", "NoT5", "SaveMask", "SaveLatents", "SaveComparison", "OutputDir", "OutputSize", "Format", "Quality", "MinClipT", "MaxLpips" })
+        .Concat(new[] { "Mask", "Size", "Device", "Precision", "NoT5", "SaveMask", "SaveLatents", "SaveComparison", "OutputDir", "OutputSize", "Composite", "Format", "Quality", "MinClipT", "MaxLpips" })
         .Concat(CompanionOutputs.All.Select(c => "Save" + c.Name))
         .ToArray();
 
@@ -144,6 +144,7 @@ public sealed class ImageSettings
             MaskImage = this["Mask"] is { } mask ? Path.GetFullPath(mask) : null,
             Size = Size(),
             OutputSize = OutputSettings.Size(this["OutputSize"]),
+            Composite = OutputSettings.Composite(this["Composite"]),
             Quality = OutputSettings.Quality(this["Quality"]),
         };
     }
@@ -185,6 +186,8 @@ public sealed class ImageSettings
         if (load.Components is { } components) description["components"] = ModelIdentity(components);
         // Only when asked for, so the description of an edit without companions stays what it was.
         if (request.Companions.Count > 0) description["companions"] = request.Companions;
+        // Only when asked for, so the description of an edit not composited through its change map stays what it was.
+        if (request.Composite != OutputComposite.None) description["composite"] = request.Composite;
         return JsonSerializer.Serialize(description, DescribeJson) + Environment.NewLine;
     }
 

@@ -68,6 +68,8 @@ public sealed class FocusFlowEdit : TorchTask
     public bool SaveComparison { get; set; }
     /// <summary>Source (default: the photo's own size and format) or Working (the size the edit was computed at).</summary>
     public string? OutputSize { get; set; }
+    /// <summary>None (default) or ChangeMap: a FlowEdit or SDEdit output composited through the change map (FocusFlow always goes through its mask).</summary>
+    public string? Composite { get; set; }
     /// <summary>Png, Jpeg or Webp (default: the source's format).</summary>
     public string? Format { get; set; }
     /// <summary>JPEG and WebP quality, 1 to 100.</summary>
@@ -146,7 +148,7 @@ public sealed class FocusFlowEdit : TorchTask
         ("From", From), ("To", To), ("Method", Method), ("Model", Model), ("Components", Components), ("OutputDir", OutputDirectory), ("Mask", Mask), ("Size", Size),
         ("Device", Device), ("Precision", Precision),
         ("NoT5", NoT5 ? "true" : null), ("SaveMask", SaveMask ? "true" : null), ("SaveLatents", SaveLatents ? "true" : null),
-        ("SaveComparison", SaveComparison ? "true" : null), ("OutputSize", OutputSize), ("Format", Format), ("Quality", Quality),
+        ("SaveComparison", SaveComparison ? "true" : null), ("OutputSize", OutputSize), ("Composite", Composite), ("Format", Format), ("Quality", Quality),
     }.Concat(CompanionOutputs.All.Select(c => ("Save" + c.Name, (bool)typeof(FocusFlowEdit).GetProperty("Save" + c.Name)!.GetValue(this)! ? "true" : null))).Concat(EditOptionCatalog.Names.Select(name => (name, (string?)typeof(FocusFlowEdit).GetProperty(name)!.GetValue(this))));
 
     static ITaskItem ToItem(EditJobResult result, EditOptions options)

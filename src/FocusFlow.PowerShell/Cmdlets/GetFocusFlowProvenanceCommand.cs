@@ -70,6 +70,7 @@ public sealed class GetFocusFlowProvenanceCommand : FocusFlowCmdlet
         // Binds to the edit's hidden -RecordedSize (-Size is not bound from pipeline objects): a replay edits at the recorded size.
         Add("RecordedSize", p.Size?.ToArray());
         Add("OutputSize", p.OutputSize);
+        Add("Composite", p.Composite);
         Add("Quality", p.Quality);
         Add("Model", p.Model);
         if (Enum.TryParse<Precision>(p.Precision, out var precision)) Add("Precision", precision);

@@ -46,6 +46,8 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
 
     /// <summary>Source (default): the photo back at its own size, orientation, EXIF and ICC; Working: the edit as computed.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)] public OutputSize? OutputSize { get; set; }
+    /// <summary>None (default) or ChangeMap: FlowEdit and SDEdit composited through where they changed the picture (FocusFlow always goes through its mask).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)] public OutputComposite? Composite { get; set; }
     /// <summary>Png, Jpeg or Webp; default: the output file's extension, else the source's format.</summary>
     [Parameter] public ImageFileFormat? Format { get; set; }
     /// <summary>JPEG and WebP quality, 1 to 100.</summary>
@@ -89,6 +91,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
                 MaskImage = maskImage,
                 Size = WorkingSize,
                 OutputSize = OutputSize ?? Core.Pipeline.OutputSize.Source,
+                Composite = Composite ?? OutputComposite.None,
                 Quality = Quality ?? ImageFileWriter.DefaultQuality,
             };
             if (SkipExisting && ExistingOutputs.AlreadyMade(request, seedGiven: Seed is not null))

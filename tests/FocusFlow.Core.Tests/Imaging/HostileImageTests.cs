@@ -221,7 +221,7 @@ public class HostileImageTests(Xunit.Abstractions.ITestOutputHelper output)
 
     internal static byte[] BigEndian(uint v) => new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v };
 
-    static uint Crc32(byte[] bytes)
+    internal static uint Crc32(byte[] bytes)
     {
         uint crc = 0xFFFFFFFF;
         foreach (var b in bytes)

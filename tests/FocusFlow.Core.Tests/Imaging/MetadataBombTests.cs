@@ -101,6 +101,29 @@ public class MetadataBombTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Null(Provenance.OfOutput(dir.File("forged.png")));
     }
 
+    [Fact]
+    public void AnIccpChunkInflatingToAGibibyteIsLeftOutWithANoteAndCostsNoMemory()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("icc-bomb.png");
+        var png = File.ReadAllBytes(Fixtures.Reference("source.png"));
+        var chunks = new List<byte>(png[..33]);
+        HostileImageTests.Chunk(chunks, "iCCP", "Bomb\0\0"u8.ToArray().Concat(ZerosZlib()).ToArray());
+        chunks.AddRange(png[33..]);
+        File.WriteAllBytes(path, chunks.ToArray());
+        var notes = new List<string>();
+        long memory = HostileImageTests.PeakMemoryAbove(() =>
+        {
+            using var image = ImageLoader.Load(path, notes.Add);
+            Assert.Equal(128, image.Width);
+            Assert.Null(image.Metadata.IccProfile);
+        });
+        output.WriteLine($"1 GiB iCCP in a {new FileInfo(path).Length >> 10} KB PNG: {memory >> 20} MB above the baseline");
+        Assert.True(memory < 64L << 20, $"reading the PNG took {memory >> 20} MB above the baseline");
+        var note = Assert.Single(notes);
+        Assert.Contains($"more than the {PngChunks.MaxIccBytes} bytes allowed", note);
+    }
+
     static long Drain(Stream s)
     {
         var buffer = new byte[1 << 20];

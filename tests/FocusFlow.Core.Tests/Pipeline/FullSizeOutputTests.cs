@@ -161,6 +161,114 @@ public class FullSizeOutputTests : IClassFixture<FullSizeOutputTests.TinyPipelin
         Assert.Equal((Path.GetFullPath(source), 480, 640, 95), (provenance!.Source, provenance.OutputWidth, provenance.OutputHeight, provenance.Quality));
     }
 
+    /// <summary><paramref name="png"/> with an iCCP chunk (zlib, method 0) after IHDR, put there by the test's own chunk writer.</summary>
+    internal static byte[] WithIccChunk(byte[] png, byte[] profileData, string name = "Test RGB")
+    {
+        const int afterHeader = 8 + 12 + 13;
+        var chunks = new List<byte>(png[..afterHeader]);
+        using var z = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(z, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)) zlib.Write(profileData);
+        Imaging.HostileImageTests.Chunk(chunks, "iCCP", System.Text.Encoding.Latin1.GetBytes(name + "\0\0").Concat(z.ToArray()).ToArray());
+        chunks.AddRange(png[afterHeader..]);
+        return chunks.ToArray();
+    }
+
+    /// <summary>
+    /// The profile in the PNG's iCCP chunk, read by the test alone: the chunk must come before IDAT, name a profile of 1
+    /// to 79 bytes, use method 0 and carry the CRC PNG defines.
+    /// </summary>
+    static byte[] IccChunkOf(string path)
+    {
+        var png = File.ReadAllBytes(path);
+        for (int at = 8; at + 12 <= png.Length;)
+        {
+            int length = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at));
+            var type = System.Text.Encoding.ASCII.GetString(png, at + 4, 4);
+            Assert.NotEqual("IDAT", type);
+            if (type == "iCCP")
+            {
+                var data = png.AsSpan(at + 8, length);
+                Assert.Equal(Imaging.HostileImageTests.Crc32(png[(at + 4)..(at + 8 + length)]), System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at + 8 + length)));
+                int zero = data.IndexOf((byte)0);
+                Assert.InRange(zero, 1, 79);
+                Assert.Equal(0, data[zero + 1]);
+                using var z = new System.IO.Compression.ZLibStream(new MemoryStream(data[(zero + 2)..].ToArray()), System.IO.Compression.CompressionMode.Decompress);
+                using var profile = new MemoryStream();
+                z.CopyTo(profile);
+                return profile.ToArray();
+            }
+            at += 12 + length;
+        }
+        throw new Xunit.Sdk.XunitException($"{path} has no iCCP chunk");
+    }
+
+    [Theory]
+    [InlineData(".png")]
+    [InlineData(".jpg")]
+    [InlineData(".webp")]
+    public void APngSourcesIccProfileComesBackInEveryOutputFormat(string extension)
+    {
+        using var dir = new TempDir();
+        var source = dir.File("photo.png");
+        var icc = IccBytes();
+        using (var photo = Photo(320, 240))
+        using (var encoded = new MemoryStream())
+        {
+            photo.SaveAsPng(encoded);
+            File.WriteAllBytes(source, WithIccChunk(encoded.ToArray(), icc));
+        }
+        using (var loaded = ImageLoader.Load(source)) Assert.Equal(icc, loaded.Metadata.IccProfile?.ToByteArray());
+        var output = dir.File("photo.edited" + extension);
+        Edit(source, output, EditMethod.FlowEdit);
+
+        // ImageSharp's own decoders read the profile back (ImageSharp 2 reads no iCCP: the test reads that itself), and so does the loader.
+        if (extension == ".png") Assert.Equal(icc, IccChunkOf(output));
+        else using (var edited = Image.Load<Rgb24>(output)) Assert.Equal(icc, edited.Metadata.IccProfile?.ToByteArray());
+        using (var again = ImageLoader.Load(output)) Assert.Equal(icc, again.Metadata.IccProfile?.ToByteArray());
+        var provenance = Provenance.OfOutput(output);
+        Assert.NotNull(provenance);
+        Assert.Equal((Path.GetFullPath(source), 320, 240), (provenance!.Source, provenance.OutputWidth, provenance.OutputHeight));
+    }
+
+    [Fact]
+    public void AJpegSourcesIccProfileComesBackInAPngOutputMaskedOrAtTheWorkingSize()
+    {
+        using var dir = new TempDir();
+        var source = dir.File("photo.jpg");
+        var icc = IccBytes();
+        using (var photo = Photo(320, 240))
+        {
+            photo.Metadata.IccProfile = new IccProfile(icc);
+            photo.SaveAsJpeg(source, new JpegEncoder { Quality = 90 });
+        }
+        var output = dir.File("photo.edited.png");
+        Edit(source, output, EditMethod.FocusFlow);
+        Assert.Equal(icc, IccChunkOf(output));
+        // At the working size the colours are still the source's.
+        var working = dir.File("photo.working.png");
+        Edit(source, working, EditMethod.SDEdit, size: OutputSize.Working);
+        Assert.Equal(icc, IccChunkOf(working));
+        Assert.NotNull(Provenance.OfOutput(output));
+    }
+
+    [Fact]
+    public void AnIccpChunkThatIsNoProfileIsLeftOutWithANote()
+    {
+        using var dir = new TempDir();
+        var source = dir.File("photo.png");
+        using (var photo = Photo(64, 48))
+        using (var encoded = new MemoryStream())
+        {
+            photo.SaveAsPng(encoded);
+            File.WriteAllBytes(source, WithIccChunk(encoded.ToArray(), new byte[200]));
+        }
+        var notes = new List<string>();
+        using (var loaded = ImageLoader.Load(source, notes.Add)) Assert.Null(loaded.Metadata.IccProfile);
+        var note = Assert.Single(notes);
+        Assert.Contains(source, note);
+        Assert.Contains("ICC profile is left out", note);
+    }
+
     [Fact]
     public void AProvenanceLongerThanOneJpegSegmentRoundTripsAndTheReaderStopsAtItsCap()
     {

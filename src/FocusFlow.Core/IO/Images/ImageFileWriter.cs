@@ -9,8 +9,8 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace FocusFlow.Core.IO.Images;
 
 /// <summary>
-/// Writes an edited picture as PNG, JPEG or WebP with the metadata it carries (EXIF, and the ICC profile in JPEG and
-/// WebP) and one keyed text (this module's provenance) where each format keeps text: a PNG text chunk, JPEG COM
+/// Writes an edited picture as PNG, JPEG or WebP with the metadata it carries (EXIF and the ICC profile, in a PNG's
+/// iCCP chunk, JPEG's APP2 segments or WebP's ICCP chunk) and one keyed text (this module's provenance) where each format keeps text: a PNG text chunk, JPEG COM
 /// segments (<see cref="JpegSegments"/>), a WebP chunk (<see cref="WebpChunks"/>); each is read back by a bounded walker.
 /// </summary>
 public static class ImageFileWriter
@@ -33,7 +33,14 @@ public static class ImageFileWriter
                 for (int i = png.TextData.Count - 1; i >= 0; i--)
                     if (png.TextData[i].Keyword == key) png.TextData.RemoveAt(i);
                 png.TextData.Add(new PngTextData(key, text, "", ""));
-                image.SaveAsPng(stream);
+                if (image.Metadata.IccProfile?.ToByteArray() is { Length: > 0 } profile)
+                {
+                    // ImageSharp 2 reads a PNG's iCCP chunk but does not write one: it goes in by hand.
+                    using var encoded = new MemoryStream();
+                    image.SaveAsPng(encoded);
+                    stream.Write(PngChunks.WithIccProfile(encoded.GetBuffer().AsSpan(0, (int)encoded.Length), profile));
+                }
+                else image.SaveAsPng(stream);
                 break;
             case ImageFileFormat.Jpeg:
                 using (var encoded = new MemoryStream())

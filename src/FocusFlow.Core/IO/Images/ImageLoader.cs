@@ -4,6 +4,7 @@ using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.Metadata.Profiles.Icc;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -13,9 +14,10 @@ namespace FocusFlow.Core.IO.Images;
 /// Reads any format ImageSharp knows (PNG, JPEG, WebP, BMP, GIF, TIFF, TGA, PBM) the way a viewer shows
 /// it: EXIF orientation applied, transparency flattened onto white. Only the first frame of an animation (or page of
 /// a TIFF) is decoded, and the declared size is checked before any pixel is, so a small file cannot cost gigabytes.
-/// A PNG reaches the decoder with only the chunks its pixels need (<see cref="PngChunks.WithoutMetadata"/>): no text or
-/// ICC chunk, which the decoder would inflate without a limit; the other formats' metadata (EXIF, XMP, ICC in JPEG,
-/// WebP, TIFF, GIF comments) is stored, not compressed, so it costs at most its bytes.
+/// A PNG reaches the decoder with only the chunks its pixels need (<see cref="PngChunks.WithoutMetadata(Stream)"/>): no text or
+/// ICC chunk, which the decoder would inflate without a limit. Its ICC profile is read in the same chunk walk, inflated
+/// to at most <see cref="PngChunks.MaxIccBytes"/> (one larger or damaged is left out, with a note). The other formats'
+/// metadata (EXIF, XMP, ICC in JPEG, WebP, TIFF, GIF comments) is stored, not compressed, so it costs at most its bytes.
 /// </summary>
 public static class ImageLoader
 {
@@ -36,7 +38,8 @@ public static class ImageLoader
         return configuration;
     }
 
-    public static Image<Rgb24> Load(string path)
+    /// <param name="note">Told when a part of the file is left out (a PNG's ICC profile that is too large or damaged).</param>
+    public static Image<Rgb24> Load(string path, Action<string>? note = null)
     {
         path = Path.GetFullPath(path);
         if (Directory.Exists(path))
@@ -44,10 +47,11 @@ public static class ImageLoader
         if (!File.Exists(path))
             throw new ImageLoadException(path, $"Image not found: {path}.", new FileNotFoundException(null, path));
         Image<Rgba32> image;
+        byte[]? icc = null;
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            using var stream = ForDecoding(file);
+            using var stream = ForDecoding(file, path, note, out icc);
             IImageInfo? info;
             try
             {
@@ -67,6 +71,7 @@ public static class ImageLoader
             CheckDeclaredSize(path, info.Width, info.Height);
             stream.Position = 0;
             image = Image.Load<Rgba32>(FirstFrameOnly, stream);
+            if (icc is not null) image.Metadata.IccProfile = new IccProfile(icc);
         }
         catch (UnknownImageFormatException e)
         {
@@ -107,6 +112,24 @@ public static class ImageLoader
     /// <summary>What the decoder reads of <paramref name="file"/>: a PNG with only the chunks its pixels need, any other
     /// file as it is (disposing it twice is harmless).</summary>
     static Stream ForDecoding(FileStream file) => PngChunks.IsPng(file) ? PngChunks.WithoutMetadata(file) ?? (Stream)file : file;
+
+    /// <summary><see cref="ForDecoding(FileStream)"/>, and from the same walk of a PNG's chunks its ICC profile (null: none, or one left out with a note).</summary>
+    static Stream ForDecoding(FileStream file, string path, Action<string>? note, out byte[]? icc)
+    {
+        icc = null;
+        if (!PngChunks.IsPng(file)) return file;
+        var chunks = PngChunks.Walk(file).ToList();
+        try
+        {
+            icc = PngChunks.ReadIccProfile(file, chunks);
+        }
+        catch (InvalidDataException e)
+        {
+            note?.Invoke($"{path}: its ICC profile is left out ({e.Message}); the edit is written without one.");
+        }
+        file.Position = 0;
+        return PngChunks.WithoutMetadata(file, chunks) ?? (Stream)file;
+    }
 
     /// <summary>Refuses an image with no pixels, or with more than <see cref="MaxPixels"/>, before decoding it.</summary>
     static void CheckDeclaredSize(string path, long width, long height)

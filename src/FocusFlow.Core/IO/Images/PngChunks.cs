@@ -29,6 +29,12 @@ public static class PngChunks
     /// <summary>The longest keyword PNG allows (1 to 79 bytes, then a zero byte).</summary>
     const int MaxKeyword = 79;
 
+    /// <summary>
+    /// The largest ICC profile read from an iCCP chunk, inflated: 4 MiB. Real profiles are a few KiB (matrix profiles)
+    /// to about 1 MiB (large lookup tables); past this a chunk is taken for a bomb and left out.
+    /// </summary>
+    public const int MaxIccBytes = 4 << 20;
+
     /// <summary>One chunk: its type and where its data lies in the file.</summary>
     public readonly record struct Chunk(string Type, long DataOffset, int Length);
 
@@ -96,6 +102,70 @@ public static class PngChunks
         return null;
     }
 
+    /// <summary>
+    /// The ICC profile in the first iCCP chunk of <paramref name="chunks"/> (from <see cref="Walk"/> of
+    /// <paramref name="stream"/>), or null when there is none. The chunk is a profile name (1 to 79 Latin-1 bytes and a
+    /// zero), compression method 0 and the zlib-compressed profile, inflated to at most <paramref name="maxBytes"/>; one
+    /// that is malformed, larger, or does not hold an ICC profile is <see cref="InvalidDataException"/>.
+    /// </summary>
+    public static byte[]? ReadIccProfile(Stream stream, IEnumerable<Chunk> chunks, int maxBytes = MaxIccBytes)
+    {
+        var chunk = chunks.FirstOrDefault(c => c.Type == "iCCP");
+        if (chunk.Type is null) return null;
+        if (chunk.Length > maxBytes + 1024)
+            throw new InvalidDataException($"its 'iCCP' chunk holds {chunk.Length} bytes, more than the {maxBytes} allowed");
+        var data = new byte[chunk.Length];
+        stream.Position = chunk.DataOffset;
+        stream.ReadExactly(data);
+        int zero = Array.IndexOf(data, (byte)0, 0, Math.Min(data.Length, MaxKeyword + 1));
+        if (zero < 1 || zero + 1 >= data.Length) throw new InvalidDataException("its 'iCCP' chunk has no profile name of 1 to 79 bytes");
+        var profile = Inflate(data.AsSpan(zero + 2), data[zero + 1] == 0, maxBytes, "iCCP");
+        return IccProfiles.IsProfile(profile) ? profile
+            : throw new InvalidDataException("its 'iCCP' chunk does not hold an ICC profile (no 'acsp' header of its own length)");
+    }
+
+    /// <summary>
+    /// <paramref name="png"/> (as an encoder wrote it, with no colour-space chunk) with <paramref name="icc"/> in an iCCP
+    /// chunk right after IHDR, where PNG wants it (before PLTE and IDAT).
+    /// </summary>
+    public static byte[] WithIccProfile(ReadOnlySpan<byte> png, byte[] icc)
+    {
+        const int afterHeader = 8 + 12 + 13;
+        if (png.Length < afterHeader || !png[..8].SequenceEqual(Signature) || Encoding.ASCII.GetString(png[12..16]) != "IHDR")
+            throw new InvalidDataException("not a PNG that starts with its IHDR chunk");
+        using var data = new MemoryStream();
+        data.Write("ICC Profile\0\0"u8);   // a profile name, and compression method 0 (zlib)
+        using (var z = new ZLibStream(data, CompressionLevel.Optimal, leaveOpen: true)) z.Write(icc);
+        using var output = new MemoryStream(png.Length + (int)data.Length + 12);
+        output.Write(png[..afterHeader]);
+        WriteChunk(output, "iCCP", data.GetBuffer().AsSpan(0, (int)data.Length));
+        output.Write(png[afterHeader..]);
+        return output.ToArray();
+    }
+
+    static void WriteChunk(Stream to, string type, ReadOnlySpan<byte> data)
+    {
+        Span<byte> word = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(word, (uint)data.Length);
+        to.Write(word);
+        var typeBytes = Encoding.ASCII.GetBytes(type);
+        to.Write(typeBytes);
+        to.Write(data);
+        BinaryPrimitives.WriteUInt32BigEndian(word, ~Crc(Crc(0xFFFFFFFF, typeBytes), data));
+        to.Write(word);
+    }
+
+    /// <summary>The CRC-32 (ISO 3309, as PNG defines it) running over <paramref name="bytes"/>, bit by bit: chunks are few and small.</summary>
+    static uint Crc(uint crc, ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+        }
+        return crc;
+    }
+
     /// <summary>iTXt after the keyword: compression flag and method, language tag, translated keyword, UTF-8 text.</summary>
     static string InternationalText(byte[] data, int maxBytes, string keyword)
     {
@@ -139,6 +209,13 @@ public static class PngChunks
         long start = stream.Position;
         var chunks = Walk(stream).ToList();
         stream.Position = start;
+        return WithoutMetadata(stream, chunks);
+    }
+
+    /// <summary><see cref="WithoutMetadata(Stream)"/> of the chunks <see cref="Walk"/> found in <paramref name="stream"/> (at its start).</summary>
+    public static MemoryStream? WithoutMetadata(Stream stream, IReadOnlyList<Chunk> chunks)
+    {
+        long start = stream.Position;
         if (chunks.All(IsDecoded)) return null;
         var copy = new MemoryStream();
         copy.Write(Signature);
