@@ -1,5 +1,6 @@
 using FocusFlow.Core.Editing.Methods;
 using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization;
 using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Settings;
 
@@ -69,6 +70,18 @@ public sealed record EditOptions
 
     /// <summary>The seed of the mask samples (the edit's seed unless set).</summary>
     public long MaskSeed => Mask.Seed ?? Seed;
+
+    /// <summary>How the edit runs (<see cref="MaxBatchRows"/>, <see cref="VaeMemory"/>): recorded, never compared.</summary>
+    [JsonIgnore] public ExecutionOptions Execution => ExecutionOptions.Of(this);
+
+    /// <summary>
+    /// These options with the execution choices at their defaults: what decides the pixels. Every check of "the same
+    /// edit" (reuse, -SkipExisting, slice merges, the MSBuild fingerprint) compares this, not the options themselves.
+    /// </summary>
+    [JsonIgnore] public EditOptions Recipe => ExecutionOptions.Default.ApplyTo(this);
+
+    /// <summary>Whether <paramref name="other"/> makes the same edit, whatever either's execution choices.</summary>
+    public bool SameRecipe(EditOptions other) => Recipe == other.Recipe;
 
     // Instances already validated, by reference (a `with` copy is a new instance and is checked again). Record
     // equality ignores this table, so two equal options stay equal whether or not they were checked.

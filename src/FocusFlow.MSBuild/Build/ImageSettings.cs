@@ -153,7 +153,8 @@ public sealed class ImageSettings
     /// or a hub id with its revision and the commit the local cache names for it), the prompts, every option with the
     /// method's defaults filled in, the size, precision, T5, a user mask (path, size, time) and the extra files asked for.
     /// Equal text means an equal edit; the incremental build re-edits an image only when this text changes. Left out: where it
-    /// computes (Device: the noise is drawn on the CPU, so devices agree), where it is written (OutputDir: the output's own
+    /// computes and how (Device: the noise is drawn on the CPU, so devices agree; MaxBatchRows and the VAE tiling options:
+    /// <see cref="ExecutionOptions"/>), where it is written (OutputDir: the output's own
     /// name is the target's output) and how it is judged (MinClipT, MaxLpips: the gate re-judges without re-editing).
     /// </summary>
     public string Describe(string packageVersion)
@@ -170,7 +171,7 @@ public sealed class ImageSettings
             ["from"] = request.SourcePrompt,
             ["to"] = request.TargetPrompt,
             ["seed"] = this["Seed"],   // null: a random seed, chosen when the image is edited
-            ["options"] = options,
+            ["options"] = options.Recipe,   // how it runs (row budget, VAE memory) does not make another edit
             ["size"] = request.Size,
             ["precision"] = load.Precision,
             ["t5"] = load.UseT5,
