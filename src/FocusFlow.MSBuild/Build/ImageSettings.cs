@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Recipes;
 using FocusFlow.Core.Settings;
 using Microsoft.Build.Framework;
 
@@ -149,8 +149,8 @@ public sealed class ImageSettings
     }
 
     /// <summary>
-    /// Everything that decides what the edit computes, as canonical text: the package version, the model (a folder's path,
-    /// or a hub id with its revision and the commit the local cache names for it), the prompts, every option with the
+    /// Everything that decides what the edit computes, as canonical text: the package version, the model (<see cref="ModelIdentity.OfReference"/>:
+    /// a path, or a hub id with the commit the local cache names for its revision), the prompts, every option with the
     /// method's defaults filled in, the size, precision, T5, a user mask (path, size, time) and the extra files asked for.
     /// Equal text means an equal edit; the incremental build re-edits an image only when this text changes. Left out: where it
     /// computes and how (Device: the noise is drawn on the CPU, so devices agree; MaxBatchRows and the VAE tiling options:
@@ -166,7 +166,7 @@ public sealed class ImageSettings
         var description = new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
             ["package"] = packageVersion,
-            ["model"] = ModelIdentity(Model),
+            ["model"] = ModelIdentity.OfReference(Model),
             ["source"] = Source,
             ["from"] = request.SourcePrompt,
             ["to"] = request.TargetPrompt,
@@ -183,22 +183,13 @@ public sealed class ImageSettings
             ["quality"] = request.Quality,
         };
         // Only when set, so that the settings of images without it (every folder model) read as before.
-        if (load.Components is { } components) description["components"] = ModelIdentity(components);
+        if (load.Components is { } components) description["components"] = ModelIdentity.OfReference(components);
         // Only when asked for, so the description of an edit without companions stays what it was.
         if (request.Companions.Count > 0) description["companions"] = request.Companions;
         return JsonSerializer.Serialize(description, DescribeJson) + Environment.NewLine;
     }
 
     static readonly JsonSerializerOptions DescribeJson = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
-
-    /// <summary>A folder's full path; a hub id with its revision and, when the local cache names one, its commit.</summary>
-    static string ModelIdentity(string model)
-    {
-        var reference = ModelReference.Parse(model);
-        if (reference.IsFolder) return reference.FolderPath!;
-        var commit = reference.IsCommitHash ? reference.Revision : CacheLookup.Find(reference, new HubOptions()).Commit;
-        return $"{reference.RepoId}@{reference.Revision}" + (commit is null || commit == reference.Revision ? "" : $" ({commit})");
-    }
 
     IReadOnlyList<int>? Size() => this["Size"] is not { } text ? null
         : text.Split(new[] { ',', ';', 'x', ' ' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
