@@ -51,6 +51,19 @@ public sealed class ImageSettingsTests
         Assert.Equal(baseline, Describe(ExecutionChoices.Select(n => (n, Changed[n])).ToArray()));
     }
 
+    [Fact]
+    public void TheSettingsHoldTheRecipeAsItIsWrittenEverywhereWithoutTheExecutionChoices()
+    {
+        var text = Describe(("MaxBatchRows", "8"), ("VaeTiling", "true"));
+        using var json = System.Text.Json.JsonDocument.Parse(text);
+        var recipe = json.RootElement.GetProperty("recipe");
+        Assert.Equal("a tiger", recipe.GetProperty("TargetPrompt").GetString());
+        Assert.Equal(Path.GetFullPath("/models/tiny-sd3"), recipe.GetProperty("Model").GetString());
+        Assert.Equal("FocusFlow", recipe.GetProperty("Options").GetProperty("Method").GetString());
+        Assert.DoesNotContain("MaxBatchRows", text);
+        Assert.DoesNotContain("VaeMemory", text);
+    }
+
     [Theory]
     [InlineData("Model")]
     [InlineData("Components")]

@@ -19,6 +19,9 @@ public sealed record ExecutionOptions
     /// <summary>The defaults: an automatic row budget, a whole-image VAE pass.</summary>
     public static ExecutionOptions Default { get; } = new();
 
+    /// <summary>The <see cref="EditOptions"/> properties that are execution choices (left out of a written recipe).</summary>
+    public static IReadOnlyList<string> PropertyNames { get; } = new[] { nameof(EditOptions.MaxBatchRows), nameof(EditOptions.VaeMemory) };
+
     /// <summary>The execution choices in <paramref name="options"/>.</summary>
     public static ExecutionOptions Of(EditOptions options) => new() { MaxBatchRows = options.MaxBatchRows, VaeMemory = options.VaeMemory };
 

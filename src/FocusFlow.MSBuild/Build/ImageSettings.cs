@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.Pipeline;
@@ -166,15 +165,11 @@ public sealed class ImageSettings
         var description = new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
             ["package"] = packageVersion,
-            ["model"] = ModelIdentity.OfReference(Model),
             ["source"] = Source,
-            ["from"] = request.SourcePrompt,
-            ["to"] = request.TargetPrompt,
-            ["seed"] = this["Seed"],   // null: a random seed, chosen when the image is edited
-            ["options"] = options.Recipe,   // how it runs (row budget, VAE memory) does not make another edit
-            ["size"] = request.Size,
-            ["precision"] = load.Precision,
-            ["t5"] = load.UseT5,
+            // Without how it runs (row budget, VAE memory: not another edit); components only when set.
+            ["recipe"] = EditRecipe.Of(request, options, ModelIdentity.OfReference(Model), load,
+                load.Components is { } components ? ModelIdentity.OfReference(components) : null),
+            ["seed"] = this["Seed"],   // null: a random seed, chosen when the image is edited (the recipe's is 0 then)
             ["mask"] = mask is null ? request.MaskImage : $"{mask.FullName} ({mask.Length} bytes, {mask.LastWriteTimeUtc:O})",
             ["saveMask"] = request.SaveMask,
             ["saveLatents"] = request.SaveLatents,
@@ -182,14 +177,10 @@ public sealed class ImageSettings
             ["outputSize"] = request.OutputSize,
             ["quality"] = request.Quality,
         };
-        // Only when set, so that the settings of images without it (every folder model) read as before.
-        if (load.Components is { } components) description["components"] = ModelIdentity.OfReference(components);
         // Only when asked for, so the description of an edit without companions stays what it was.
         if (request.Companions.Count > 0) description["companions"] = request.Companions;
-        return JsonSerializer.Serialize(description, DescribeJson) + Environment.NewLine;
+        return JsonSerializer.Serialize(description, RecipeJson.Indented) + Environment.NewLine;
     }
-
-    static readonly JsonSerializerOptions DescribeJson = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     IReadOnlyList<int>? Size() => this["Size"] is not { } text ? null
         : text.Split(new[] { ',', ';', 'x', ' ' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

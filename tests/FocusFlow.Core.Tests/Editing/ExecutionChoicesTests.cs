@@ -3,6 +3,8 @@ using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Recipes;
+using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Settings;
 using FocusFlow.Core.Tests.Evaluation;
 
@@ -30,10 +32,22 @@ public class ExecutionChoicesTests
     public void SkipExisting_skips_an_edit_made_with_other_execution_choices_and_its_provenance_records_them()
     {
         using var dir = new TempDir();
-        var request = SmallEdit(dir) with { Options = Other.ApplyTo(SmallEdit(dir).Options) };
-        EditJob.Run(EvaluationRunTests.Pipeline(), request, EditObserver.None);
+        var request = SmallEdit(dir) with { Options = Other.ApplyTo(SmallEdit(dir).Options), SaveLatents = true };
+        var result = EditJob.Run(EvaluationRunTests.Pipeline(), request, EditObserver.None);
         var made = Provenance.Read(request.Output)!;
         Assert.Equal(Other, ExecutionOptions.Of(made.Options));   // recorded, so a replay runs the same way
+
+        // The latents carry the recipe (without execution choices) and, beside it, how the edit ran.
+        using (var latents = SafetensorsFile.Open(result.Latents!))
+        {
+            var metadata = latents.Header.Metadata;
+            var recipe = RecipeJson.Deserialize(metadata["recipe"]);
+            Assert.Equal(request.Options.Recipe, recipe.Options);
+            Assert.Equal((request.SourcePrompt, request.TargetPrompt, made.Model), (recipe.SourcePrompt, recipe.TargetPrompt, recipe.Model));
+            Assert.DoesNotContain("MaxBatchRows", metadata["recipe"]);
+            Assert.DoesNotContain("VaeMemory", metadata["recipe"]);
+            Assert.Equal(Other, System.Text.Json.JsonSerializer.Deserialize<ExecutionOptions>(metadata["execution"], RecipeJson.Compact));
+        }
 
         Assert.True(ExistingOutputs.AlreadyMade(SmallEdit(dir), seedGiven: true));
         Assert.True(ExistingOutputs.AlreadyMade(SmallEdit(dir) with { Options = SmallEdit(dir).Options with { MaxBatchRows = 7 } }, seedGiven: true));
