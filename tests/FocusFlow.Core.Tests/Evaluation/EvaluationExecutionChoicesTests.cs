@@ -1,7 +1,6 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.IO;
-using FocusFlow.Core.Pipeline;
 using static FocusFlow.Core.Tests.Evaluation.EvaluationRunTests;
 
 namespace FocusFlow.Core.Tests.Evaluation;
@@ -12,22 +11,8 @@ public class EvaluationExecutionChoicesTests
     static readonly KeyValuePair<string, object?>[] RunsDifferently =
         { new("MaxBatchRows", 1), new("VaeTiling", true), new("VaeTileSize", 16), new("VaeTileOverlap", 0.5) };
 
-    /// <summary>One image, two targets, SDEdit only.</summary>
-    static EvaluationRequest SmallRun(TempDir dir, EvaluationShard? shard = null)
-    {
-        File.Copy(Fixtures.Path("metrics", "lpips3_a.png"), dir.File("street.png"), overwrite: true);
-        File.WriteAllText(dir.File("cases.yaml"), """
-            - input_img: street.png
-              source_prompt: a street
-              target_prompts: [a street in the snow, a street at night]
-              target_codes: [snow, night]
-            - input_img: street.png
-              source_prompt: a street
-              target_prompt: a street in the rain
-              target_code: rain
-            """);
-        return Request(dir.File("cases.yaml"), dir.File("run"), shard) with { Methods = new[] { EditMethod.SDEdit } };
-    }
+    /// <summary>One image, two targets, SDEdit only (<see cref="EvaluationFolderTests.SmallRun"/>), whole or one slice of two.</summary>
+    static EvaluationRequest SmallRun(TempDir dir, EvaluationShard? shard = null) => EvaluationFolderTests.SmallRun(dir) with { Shard = shard };
 
     [Fact]
     public void A_rerun_with_only_other_execution_choices_reuses_the_outputs()
@@ -50,7 +35,7 @@ public class EvaluationExecutionChoicesTests
         Run(SmallRun(dir, new EvaluationShard(2, 2)) with { Options = RunsDifferently });
 
         var merged = EvaluationRunner.Merge(dir.File("run"));
-        Assert.Equal(3, merged.Rows.Count);
+        Assert.Equal(2, merged.Rows.Count);
         Assert.All(merged.Rows, r => Assert.Equal(EvaluationStatus.Ok, r.Status));
     }
 }
