@@ -1,5 +1,4 @@
 using FocusFlow.Core.Editing.Methods;
-using System.Text.Json.Serialization;
 using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Settings;
 
@@ -70,17 +69,16 @@ public sealed record EditOptions
     /// <summary>The seed of the mask samples (the edit's seed unless set).</summary>
     public long MaskSeed => Mask.Seed ?? Seed;
 
-    /// <summary>How the edit runs (<see cref="MaxBatchRows"/>, <see cref="VaeMemory"/>): recorded, never compared.</summary>
-    [JsonIgnore] public ExecutionOptions Execution => ExecutionOptions.Of(this);
-
     /// <summary>
-    /// These options with the execution choices at their defaults: what decides the pixels. Every check of "the same
-    /// edit" (reuse, -SkipExisting, slice merges, the MSBuild fingerprint) compares this, not the options themselves.
+    /// These options with the execution choices (<see cref="ExecutionOptions"/>) at their defaults: what decides the
+    /// pixels. Every check of "the same edit" (reuse, -SkipExisting, slice merges, the MSBuild fingerprint) compares
+    /// this, not the options themselves. A method, not a property: a property would be printed, serialised and shown
+    /// by PowerShell as a member of the options, each copy holding another.
     /// </summary>
-    [JsonIgnore] public EditOptions Recipe => ExecutionOptions.Default.ApplyTo(this);
+    public EditOptions WithoutExecution() => ExecutionOptions.Default.ApplyTo(this);
 
     /// <summary>Whether <paramref name="other"/> makes the same edit, whatever either's execution choices.</summary>
-    public bool SameRecipe(EditOptions other) => Recipe == other.Recipe;
+    public bool SameRecipe(EditOptions other) => WithoutExecution() == other.WithoutExecution();
 
     /// <summary>
     /// These options, validated unless this very instance already was (by <see cref="EditSettings.Build"/> or

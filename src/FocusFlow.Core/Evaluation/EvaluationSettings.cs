@@ -67,8 +67,8 @@ public sealed record EvaluationSettings
         foreach (var m in a.Methods)
         {
             // What decides the pixels; execution choices (row budget, VAE memory) may differ between slices.
-            var oa = a.Options.GetValueOrDefault(m)?.Recipe;
-            var ob = b.Options.GetValueOrDefault(m)?.Recipe;
+            var oa = a.Options.GetValueOrDefault(m)?.WithoutExecution();
+            var ob = b.Options.GetValueOrDefault(m)?.WithoutExecution();
             if (JsonSerializer.Serialize(oa, Json) != JsonSerializer.Serialize(ob, Json))
                 return oa is not null && ob is not null && Settings.EditOptionCatalog.FirstDifference(oa, ob) is { } d
                     ? $"{m} {d.Option.Name} {d.A} vs {d.B}"

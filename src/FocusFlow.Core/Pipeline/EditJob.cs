@@ -209,6 +209,6 @@ public static class EditJob
     static Dictionary<string, string> Metadata(EditJobRequest r, IEditModel p) => new()
     {
         ["method"] = r.Options.Method.ToString(), ["source"] = Path.GetFullPath(r.Source),
-        ["recipe"] = EditRecipe.For(r, r.Options, p).ToJson(), ["execution"] = RecipeJson.Serialize(r.Options.Execution),
+        ["recipe"] = EditRecipe.For(r, r.Options, p).ToJson(), ["execution"] = RecipeJson.Serialize(ExecutionOptions.Of(r.Options)),
     };
 }

@@ -15,7 +15,7 @@ public sealed record EditRecipe
 {
     public required string SourcePrompt { get; init; }
     public required string TargetPrompt { get; init; }
-    /// <summary>Every option that decides the pixels (<see cref="EditOptions.Recipe"/>).</summary>
+    /// <summary>Every option that decides the pixels (<see cref="EditOptions.WithoutExecution"/>).</summary>
     public required EditOptions Options { get; init; }
     /// <summary>The model, named by <see cref="ModelIdentity"/>.</summary>
     public required string Model { get; init; }
@@ -29,7 +29,7 @@ public sealed record EditRecipe
     /// <summary>The recipe of <paramref name="request"/> with <paramref name="options"/> on a model named <paramref name="model"/>, loaded as <paramref name="load"/> says.</summary>
     public static EditRecipe Of(ImageJobRequest request, EditOptions options, string model, PipelineOptions load, string? components = null) => new()
     {
-        SourcePrompt = request.SourcePrompt, TargetPrompt = request.TargetPrompt, Options = options.Recipe,
+        SourcePrompt = request.SourcePrompt, TargetPrompt = request.TargetPrompt, Options = options.WithoutExecution(),
         Model = model, Components = components, Size = request.Size, Precision = load.Precision, UseT5 = load.UseT5,
     };
 

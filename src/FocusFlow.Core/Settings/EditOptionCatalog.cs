@@ -66,11 +66,11 @@ public static class EditOptionCatalog
 
     /// <summary>
     /// The first option (in catalogue order) whose value differs between the recipes of <paramref name="a"/> and
-    /// <paramref name="b"/> (<see cref="EditOptions.Recipe"/>: execution choices never differ), for a message; null when they agree.
+    /// <paramref name="b"/> (<see cref="EditOptions.WithoutExecution"/>: execution choices never differ), for a message; null when they agree.
     /// </summary>
     public static (EditOption Option, object? A, object? B)? FirstDifference(EditOptions a, EditOptions b)
     {
-        var (ra, rb) = (a.Recipe, b.Recipe);
+        var (ra, rb) = (a.WithoutExecution(), b.WithoutExecution());
         return Options.FirstOrDefault(o => !Equals(o.ValueIn(ra), o.ValueIn(rb))) is { } o ? (o, o.ValueIn(ra), o.ValueIn(rb)) : null;
     }
 

@@ -42,7 +42,7 @@ public class ExecutionChoicesTests
         {
             var metadata = latents.Header.Metadata;
             var recipe = RecipeJson.Deserialize(metadata["recipe"]);
-            Assert.Equal(request.Options.Recipe, recipe.Options);
+            Assert.Equal(request.Options.WithoutExecution(), recipe.Options);
             Assert.Equal((request.SourcePrompt, request.TargetPrompt, made.Model), (recipe.SourcePrompt, recipe.TargetPrompt, recipe.Model));
             Assert.DoesNotContain("MaxBatchRows", metadata["recipe"]);
             Assert.DoesNotContain("VaeMemory", metadata["recipe"]);
@@ -54,6 +54,14 @@ public class ExecutionChoicesTests
         // What decides the pixels still counts.
         Assert.False(ExistingOutputs.AlreadyMade(SmallEdit(dir) with { Options = SmallEdit(dir).Options with { Seed = 6 } }, seedGiven: true));
         Assert.False(ExistingOutputs.AlreadyMade(SmallEdit(dir) with { Options = SmallEdit(dir).Options with { TargetGuidance = 1 } }, seedGiven: true));
+    }
+
+    [Fact]
+    public void Options_print_their_execution_choices_once_and_hold_no_copy_of_themselves()
+    {
+        var text = Other.ApplyTo(EditOptions.Defaults(EditMethod.FocusFlow)).ToString();
+        Assert.Contains("MaxBatchRows = 1", text);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, @"\bSteps = "));
     }
 
     [Fact]
