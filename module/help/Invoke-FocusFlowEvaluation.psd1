@@ -91,7 +91,7 @@ summary object per method (of the slice, for a slice run).
         Device        = 'Where the models compute: Auto (CUDA if available, else CPU), Cpu or Cuda.'
         Precision     = 'Float32 (default), Float16 or BFloat16 for the SD3 transformer and text encoders. The metrics always run in float32.'
         NoT5          = 'Leave out the T5 text encoder of SD3: less memory, weaker prompt following (not the published setting).'
-        Force         = 'Edit again even where the outputs exist (they are otherwise reused and only measured again, when they were made with these settings; outputs of other settings are an error without -Force).'
+        Force         = 'Edit again even where the outputs exist (they are otherwise reused and only measured again, when they were made with these settings, whatever the device, MaxBatchRows or VAE tiling; outputs of other settings are an error without -Force).'
         WhatIf        = 'Reads and checks the case list and the options and tells how many edits would run, without loading a model or writing anything.'
         Confirm       = 'Asks before the run.'
     }

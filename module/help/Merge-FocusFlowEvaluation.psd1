@@ -13,7 +13,7 @@ image is shown as missing.
 The merge refuses, with a message that names the problem, when a slice is missing, when a slice did not
 finish (its CSV has fewer rows than its settings promise), when slices of different divisions (1/2 and
 1/3) are mixed, or when the slices were run with different settings (methods, options, seed, size or
-case list). Nothing is edited or measured again: the numbers are those of the slices.
+case list; not the device, MaxBatchRows or VAE tiling, which say how a slice ran, not what it made). Nothing is edited or measured again: the numbers are those of the slices.
 '@
     Parameters  = @{
         OutputPath = 'The run folder holding every slice''s cases.shard-k-of-n.csv and settings.shard-k-of-n.json; the merged files are written there. Bound from the pipeline, also from Path and FullName.'

@@ -35,15 +35,33 @@ public sealed class ImageSettingsTests
         return ImageSettings.Of(item, Defaults, null).Describe("1.2.3");
     }
 
+    /// <summary>How the edit runs, not what it makes (issue 21): changing them must not rebuild the image.</summary>
+    static readonly string[] ExecutionChoices = { "MaxBatchRows", "VaeTiling", "VaeTileSize", "VaeTileOverlap" };
+
     [Fact]
-    public void EveryEditOptionChangesTheSettings()
+    public void EveryEditOptionButTheExecutionChoicesChangesTheSettings()
     {
         var baseline = Describe();
         foreach (var name in EditOptionCatalog.Names)
         {
             Assert.True(Changed.ContainsKey(name), $"no test value for the edit option {name}");
-            Assert.NotEqual(baseline, Describe((name, Changed[name])));
+            if (ExecutionChoices.Contains(name)) Assert.Equal(baseline, Describe((name, Changed[name])));
+            else Assert.NotEqual(baseline, Describe((name, Changed[name])));
         }
+        Assert.Equal(baseline, Describe(ExecutionChoices.Select(n => (n, Changed[n])).ToArray()));
+    }
+
+    [Fact]
+    public void TheSettingsHoldTheRecipeAsItIsWrittenEverywhereWithoutTheExecutionChoices()
+    {
+        var text = Describe(("MaxBatchRows", "8"), ("VaeTiling", "true"));
+        using var json = System.Text.Json.JsonDocument.Parse(text);
+        var recipe = json.RootElement.GetProperty("recipe");
+        Assert.Equal("a tiger", recipe.GetProperty("TargetPrompt").GetString());
+        Assert.Equal(Path.GetFullPath("/models/tiny-sd3"), recipe.GetProperty("Model").GetString());
+        Assert.Equal("FocusFlow", recipe.GetProperty("Options").GetProperty("Method").GetString());
+        Assert.DoesNotContain("MaxBatchRows", text);
+        Assert.DoesNotContain("VaeMemory", text);
     }
 
     [Theory]

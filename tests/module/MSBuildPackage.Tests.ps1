@@ -103,7 +103,7 @@ Describe 'FocusFlow.MSBuild package in a consuming project' {
         $build = Invoke-ConsumerBuild '-p:FocusFlowTo=A dog sitting.'
         $build.Exit | Should -Be 0 -Because $build.Log
         $build.Edited | Should -Be @('cat.png', 'dog.png')
-        (Get-Content (Join-Path $work 'obj/focusflow/settings/cat.sdedit.png.settings') -Raw) | Should -Match '"to": "A dog sitting\."'
+        (Get-Content (Join-Path $work 'obj/focusflow/settings/cat.sdedit.png.settings') -Raw) | Should -Match '"TargetPrompt": "A dog sitting\."'
         (Invoke-ConsumerBuild '-p:FocusFlowTo=A dog sitting.').Edited | Should -BeNullOrEmpty
     }
 

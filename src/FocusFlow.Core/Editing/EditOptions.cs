@@ -1,5 +1,4 @@
 using FocusFlow.Core.Editing.Methods;
-using System.Runtime.CompilerServices;
 using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Settings;
 
@@ -70,19 +69,22 @@ public sealed record EditOptions
     /// <summary>The seed of the mask samples (the edit's seed unless set).</summary>
     public long MaskSeed => Mask.Seed ?? Seed;
 
-    // Instances already validated, by reference (a `with` copy is a new instance and is checked again). Record
-    // equality ignores this table, so two equal options stay equal whether or not they were checked.
-    static readonly ConditionalWeakTable<EditOptions, object> Checked = new();
-    static readonly object Valid = new();
+    /// <summary>
+    /// These options with the execution choices (<see cref="ExecutionOptions"/>) at their defaults: what decides the
+    /// pixels. Every check of "the same edit" (reuse, -SkipExisting, slice merges, the MSBuild fingerprint) compares
+    /// this, not the options themselves. A method, not a property: a property would be printed, serialised and shown
+    /// by PowerShell as a member of the options, each copy holding another.
+    /// </summary>
+    public EditOptions WithoutExecution() => ExecutionOptions.Default.ApplyTo(this);
 
-    /// <summary>How often <see cref="Validate"/> ran on this thread (tests: once per edit).</summary>
-    [ThreadStatic] internal static int Validations;
+    /// <summary>Whether <paramref name="other"/> makes the same edit, whatever either's execution choices.</summary>
+    public bool SameRecipe(EditOptions other) => WithoutExecution() == other.WithoutExecution();
 
     /// <summary>
     /// These options, validated unless this very instance already was (by <see cref="EditSettings.Build"/> or
     /// <see cref="Validate"/>): the engine's entry points call it, so an edit is validated once.
     /// </summary>
-    public EditOptions EnsureValid() => Checked.TryGetValue(this, out _) ? this : Validate();
+    public EditOptions EnsureValid() => ValidatedOptions.Contains(this) ? this : Validate();
 
     /// <summary>
     /// Throws <see cref="ArgumentOutOfRangeException"/> for the first impossible value, naming the
@@ -90,7 +92,6 @@ public sealed record EditOptions
     /// </summary>
     public EditOptions Validate()
     {
-        Validations++;
         Check(Enum.IsDefined(Method), nameof(Method), Method, $"must be one of {string.Join(", ", Enum.GetNames<EditMethod>())}");
         Check(Enum.IsDefined(BlendMode), nameof(BlendMode), BlendMode, $"must be one of {string.Join(", ", Enum.GetNames<BlendMode>())}");
         Check(Steps >= 1 && Steps <= MaxSteps, nameof(Steps), Steps, $"must be between 1 and {MaxSteps}");
@@ -119,7 +120,7 @@ public sealed record EditOptions
         var vae = VaeMemory;
         if (vae.TileSize is int tile) Check(tile >= 16 && tile <= MaxTileSize && tile % 8 == 0, "VaeTileSize", tile, $"must be a multiple of 8 from 16 to {MaxTileSize}");
         Check(vae.TileOverlap >= 0 && vae.TileOverlap < 1, "VaeTileOverlap", vae.TileOverlap, "must be at least 0 and below 1");
-        Checked.AddOrUpdate(this, Valid);
+        ValidatedOptions.Add(this);
         return this;
     }
 

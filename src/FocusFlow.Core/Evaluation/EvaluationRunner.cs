@@ -285,7 +285,7 @@ public static class EvaluationRunner
             var wanted = plan.Options[method];
             if (made is null)
                 difference = $"{relative} carries no FocusFlow provenance";
-            else if (made.Options != wanted)
+            else if (!made.Options.SameRecipe(wanted))
                 difference = $"{relative} was made with " + (EditOptionCatalog.FirstDifference(made.Options, wanted) is { } d
                     ? $"{d.Option.Name} {d.A}, this run has {d.B}" : "other options");
             else if (!(made.Size ?? Array.Empty<int>()).SequenceEqual(plan.Request.Size))

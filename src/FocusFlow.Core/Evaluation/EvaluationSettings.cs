@@ -54,7 +54,8 @@ public sealed record EvaluationSettings
 
     /// <summary>
     /// The first difference in what decides the rows - the case list's name, the methods and their options, the size,
-    /// the amount of work - for a message; null when they agree. The models' paths may differ between machines.
+    /// the amount of work - for a message; null when they agree. The models' paths, the device and the execution choices
+    /// (<see cref="ExecutionOptions"/>) may differ between machines and slices.
     /// </summary>
     public static string? Difference(EvaluationSettings a, EvaluationSettings b)
     {
@@ -65,8 +66,9 @@ public sealed record EvaluationSettings
         if (a.TotalWork != b.TotalWork) return $"{a.TotalWork} vs {b.TotalWork} edits in all";
         foreach (var m in a.Methods)
         {
-            var oa = a.Options.GetValueOrDefault(m);
-            var ob = b.Options.GetValueOrDefault(m);
+            // What decides the pixels; execution choices (row budget, VAE memory) may differ between slices.
+            var oa = a.Options.GetValueOrDefault(m)?.WithoutExecution();
+            var ob = b.Options.GetValueOrDefault(m)?.WithoutExecution();
             if (JsonSerializer.Serialize(oa, Json) != JsonSerializer.Serialize(ob, Json))
                 return oa is not null && ob is not null && Settings.EditOptionCatalog.FirstDifference(oa, ob) is { } d
                     ? $"{m} {d.Option.Name} {d.A} vs {d.B}"

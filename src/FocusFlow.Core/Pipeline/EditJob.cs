@@ -1,8 +1,8 @@
 using FocusFlow.Core.Editing.Methods;
 using FocusFlow.Core.Families;
 using System.Diagnostics;
-using System.Globalization;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Recipes;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Safetensors;
@@ -208,17 +208,10 @@ public static class EditJob
         return (maskPath, overlayPath, latentsPath, comparisonPath, companions);
     }
 
-    static Dictionary<string, string> Metadata(EditJobRequest r, IEditModel p)
+    /// <summary>The latents file's metadata: the method at a glance, the source, the recipe and beside it how the edit ran (<see cref="RecipeJson"/>).</summary>
+    static Dictionary<string, string> Metadata(EditJobRequest r, IEditModel p) => new()
     {
-        var o = r.Options;
-        var inv = CultureInfo.InvariantCulture;
-        return new Dictionary<string, string>
-        {
-            ["method"] = o.Method.ToString(), ["source"] = Path.GetFullPath(r.Source), ["source_prompt"] = r.SourcePrompt,
-            ["target_prompt"] = r.TargetPrompt, ["negative_prompt"] = o.NegativePrompt, ["seed"] = o.Seed.ToString(inv),
-            ["steps"] = o.Steps.ToString(inv), ["n_max"] = o.NMax.ToString(inv), ["n_min"] = o.NMin.ToString(inv),
-            ["n_avg"] = o.NAvg.ToString(inv), ["cfg_src"] = o.SourceGuidance.ToString(inv), ["cfg_tar"] = o.TargetGuidance.ToString(inv),
-            ["blend"] = o.BlendMode.ToString(), ["model"] = p.SourcePath,
-        };
-    }
+        ["method"] = r.Options.Method.ToString(), ["source"] = Path.GetFullPath(r.Source),
+        ["recipe"] = EditRecipe.For(r, r.Options, p).ToJson(), ["execution"] = RecipeJson.Serialize(ExecutionOptions.Of(r.Options)),
+    };
 }

@@ -3,7 +3,7 @@ namespace FocusFlow.Core.Pipeline;
 /// <summary>
 /// Whether a batch may skip an edit because it was made already (-SkipExisting): every file the request plans exists,
 /// and the edited image is this module's output whose provenance records this edit (source, prompts, every option, size,
-/// mask, output size, compositing and quality). An output made otherwise is not skipped: it stays an existing file the edit refuses to
+/// mask, output size, compositing and quality; not how it ran: <see cref="ExecutionOptions"/>). An output made otherwise is not skipped: it stays an existing file the edit refuses to
 /// overwrite without -Force.
 /// </summary>
 public static class ExistingOutputs
@@ -16,7 +16,7 @@ public static class ExistingOutputs
         var options = seedGiven ? request.Options : request.Options with { Seed = p.Options.Seed };
         var mask = request.MaskImage is null ? null : Path.GetFullPath(request.MaskImage);
         return p.Source == Path.GetFullPath(request.Source) && p.SourcePrompt == request.SourcePrompt && p.TargetPrompt == request.TargetPrompt
-            && p.Options == options && SameSize(p.Size, request.Size) && p.MaskImage == mask
+            && p.Options.SameRecipe(options) && SameSize(p.Size, request.Size) && p.MaskImage == mask
             && (p.OutputSize ?? OutputSize.Working) == request.OutputSize && (p.Composite ?? OutputComposite.None) == request.Composite && (p.Quality is null || p.Quality == request.Quality);
     }
 

@@ -3,9 +3,9 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Images;
+using FocusFlow.Core.Recipes;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Metadata;
@@ -22,7 +22,7 @@ public enum OutputKind { Edit, Mask, Overlay, Comparison, Difference }
 /// rerun exactly, and recognised as this module's output (a rerun skips it as an input); in a JPEG or WebP the same JSON
 /// as COM segments or a chunk (see <see cref="ImageFileWriter"/>).
 /// </summary>
-public sealed partial record Provenance
+public sealed record Provenance
 {
     /// <summary>The PNG text chunk keyword.</summary>
     public const string Keyword = "focusflow";
@@ -82,12 +82,8 @@ public sealed partial record Provenance
         };
     }
 
-    /// <summary>A hub cache snapshot (<c>models--org--name/snapshots/commit</c>) is named by its id and commit; any other folder by its path.</summary>
-    public static (string Model, string? Revision) DescribeModel(string folder)
-    {
-        var m = HubSnapshot().Match(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)).Replace('\\', '/'));
-        return m.Success ? ($"{m.Groups[1].Value}/{m.Groups[2].Value}@{m.Groups[3].Value}", m.Groups[3].Value) : (Path.GetFullPath(folder), null);
-    }
+    /// <summary>The model's identity (<see cref="ModelIdentity.OfFolder"/>): hub id and commit, or path.</summary>
+    public static (string Model, string? Revision) DescribeModel(string folder) => ModelIdentity.OfFolder(folder);
 
     /// <summary>This provenance as the PNG text chunk of an image about to be saved (replacing an earlier one).</summary>
     public void WriteTo(ImageMetadata metadata, OutputKind kind)
@@ -195,7 +191,4 @@ public sealed partial record Provenance
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = 16,
     };
-
-    [GeneratedRegex(@"/models--([^/]+)--([^/]+)/snapshots/([0-9a-f]{40})$")]
-    private static partial Regex HubSnapshot();
 }

@@ -64,9 +64,15 @@ public static class EditOptionCatalog
     /// <summary>The option names, in catalogue order.</summary>
     public static IReadOnlyList<string> Names { get; } = Options.Select(o => o.Name).ToArray();
 
-    /// <summary>The first option (in catalogue order) whose value differs between <paramref name="a"/> and <paramref name="b"/>, for a message; null when they agree.</summary>
-    public static (EditOption Option, object? A, object? B)? FirstDifference(EditOptions a, EditOptions b) =>
-        Options.FirstOrDefault(o => !Equals(o.ValueIn(a), o.ValueIn(b))) is { } o ? (o, o.ValueIn(a), o.ValueIn(b)) : null;
+    /// <summary>
+    /// The first option (in catalogue order) whose value differs between the recipes of <paramref name="a"/> and
+    /// <paramref name="b"/> (<see cref="EditOptions.WithoutExecution"/>: execution choices never differ), for a message; null when they agree.
+    /// </summary>
+    public static (EditOption Option, object? A, object? B)? FirstDifference(EditOptions a, EditOptions b)
+    {
+        var (ra, rb) = (a.WithoutExecution(), b.WithoutExecution());
+        return Options.FirstOrDefault(o => !Equals(o.ValueIn(ra), o.ValueIn(rb))) is { } o ? (o, o.ValueIn(ra), o.ValueIn(rb)) : null;
+    }
 
     public static bool TryFind(string name, out EditOption option) => ByName.TryGetValue(name.Trim(), out option!);
 

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Recipes;
 using FocusFlow.Core.Settings;
 using Microsoft.Build.Framework;
 
@@ -150,11 +149,12 @@ public sealed class ImageSettings
     }
 
     /// <summary>
-    /// Everything that decides what the edit computes, as canonical text: the package version, the model (a folder's path,
-    /// or a hub id with its revision and the commit the local cache names for it), the prompts, every option with the
+    /// Everything that decides what the edit computes, as canonical text: the package version, the model (<see cref="ModelIdentity.OfReference"/>:
+    /// a path, or a hub id with the commit the local cache names for its revision), the prompts, every option with the
     /// method's defaults filled in, the size, precision, T5, a user mask (path, size, time) and the extra files asked for.
     /// Equal text means an equal edit; the incremental build re-edits an image only when this text changes. Left out: where it
-    /// computes (Device: the noise is drawn on the CPU, so devices agree), where it is written (OutputDir: the output's own
+    /// computes and how (Device: the noise is drawn on the CPU, so devices agree; MaxBatchRows and the VAE tiling options:
+    /// <see cref="ExecutionOptions"/>), where it is written (OutputDir: the output's own
     /// name is the target's output) and how it is judged (MinClipT, MaxLpips: the gate re-judges without re-editing).
     /// </summary>
     public string Describe(string packageVersion)
@@ -166,15 +166,11 @@ public sealed class ImageSettings
         var description = new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
             ["package"] = packageVersion,
-            ["model"] = ModelIdentity(Model),
             ["source"] = Source,
-            ["from"] = request.SourcePrompt,
-            ["to"] = request.TargetPrompt,
-            ["seed"] = this["Seed"],   // null: a random seed, chosen when the image is edited
-            ["options"] = options,
-            ["size"] = request.Size,
-            ["precision"] = load.Precision,
-            ["t5"] = load.UseT5,
+            // Without how it runs (row budget, VAE memory: not another edit); components only when set.
+            ["recipe"] = EditRecipe.Of(request, options, ModelIdentity.OfReference(Model), load,
+                load.Components is { } components ? ModelIdentity.OfReference(components) : null),
+            ["seed"] = this["Seed"],   // null: a random seed, chosen when the image is edited (the recipe's is 0 then)
             ["mask"] = mask is null ? request.MaskImage : $"{mask.FullName} ({mask.Length} bytes, {mask.LastWriteTimeUtc:O})",
             ["saveMask"] = request.SaveMask,
             ["saveLatents"] = request.SaveLatents,
@@ -182,24 +178,11 @@ public sealed class ImageSettings
             ["outputSize"] = request.OutputSize,
             ["quality"] = request.Quality,
         };
-        // Only when set, so that the settings of images without it (every folder model) read as before.
-        if (load.Components is { } components) description["components"] = ModelIdentity(components);
         // Only when asked for, so the description of an edit without companions stays what it was.
         if (request.Companions.Count > 0) description["companions"] = request.Companions;
         // Only when asked for, so the description of an edit not composited through its change map stays what it was.
         if (request.Composite != OutputComposite.None) description["composite"] = request.Composite;
-        return JsonSerializer.Serialize(description, DescribeJson) + Environment.NewLine;
-    }
-
-    static readonly JsonSerializerOptions DescribeJson = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
-
-    /// <summary>A folder's full path; a hub id with its revision and, when the local cache names one, its commit.</summary>
-    static string ModelIdentity(string model)
-    {
-        var reference = ModelReference.Parse(model);
-        if (reference.IsFolder) return reference.FolderPath!;
-        var commit = reference.IsCommitHash ? reference.Revision : CacheLookup.Find(reference, new HubOptions()).Commit;
-        return $"{reference.RepoId}@{reference.Revision}" + (commit is null || commit == reference.Revision ? "" : $" ({commit})");
+        return JsonSerializer.Serialize(description, RecipeJson.Indented) + Environment.NewLine;
     }
 
     IReadOnlyList<int>? Size() => this["Size"] is not { } text ? null

@@ -10,7 +10,7 @@ namespace FocusFlow.Core.Tests.Evaluation;
 public class EvaluationFolderTests
 {
     /// <summary>One image, two targets (the second's code given), SDEdit only: the fastest run there is.</summary>
-    static EvaluationRequest SmallRun(TempDir dir, string secondCode = "night", int steps = 2)
+    internal static EvaluationRequest SmallRun(TempDir dir, string secondCode = "night", int steps = 2)
     {
         File.Copy(Fixtures.Path("metrics", "lpips3_a.png"), dir.File("street.png"), overwrite: true);
         File.WriteAllText(dir.File("cases.yaml"), $"""

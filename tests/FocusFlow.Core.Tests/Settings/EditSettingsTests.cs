@@ -159,7 +159,20 @@ public class EditSettingsTests
     public void AnEditIsValidatedOnceAndACopyIsCheckedAgain()
     {
         using var dir = new TempDir();
-        int before = EditOptions.Validations;
+        var validated = new List<EditOptions>();
+        ValidatedOptions.Observer = validated.Add;
+        try
+        {
+            AnEditIsValidatedOnce(dir, validated);
+        }
+        finally
+        {
+            ValidatedOptions.Observer = null;
+        }
+    }
+
+    static void AnEditIsValidatedOnce(TempDir dir, List<EditOptions> validated)
+    {
         var options = new EditSettings(EditMethod.SDEdit).Set("Steps", 2).Set("Seed", 1).Build();
         var pipeline = PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
         EditJob.Run(pipeline, new EditJobRequest
@@ -167,7 +180,7 @@ public class EditSettingsTests
             Source = Fixtures.Reference("source.png"), SourcePrompt = "a cat", TargetPrompt = "a tiger", Options = options,
             Output = dir.File("cat.png"), Size = new[] { 32 },
         }, EditObserver.None);
-        Assert.Equal(1, EditOptions.Validations - before);
+        Assert.Same(options, Assert.Single(validated));   // by Build, and not again by the job, the editor or the loop
 
         // A changed copy is a new instance: the engine checks it before any work.
         var impossible = options with { NMax = 3 };
