@@ -254,7 +254,8 @@ Describe 'Invoke-FocusFlowEvaluation' {
         $other = $run.Clone(); $other.Steps = 5
         $err = { Invoke-FocusFlowEvaluation @other -OutputPath $whole -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'EvaluationOutputsDiffer*'
-        $err.Exception.Message | Should -Match 'settings\.json: FocusFlow Steps 4 vs 5 now.*-Force'
+        $err.Exception.Message | Should -Match 'settings\.json: FocusFlow Steps 4 vs 5 now'
+        $err.ErrorDetails.Message | Should -Match 'Use -Force to edit them again with these settings, or give another -OutputPath'
         Get-Content (Join-Path $whole 'settings.json') -Raw | Should -Be $settings
     }
 

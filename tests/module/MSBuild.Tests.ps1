@@ -162,6 +162,36 @@ Describe 'FocusFlowEditImages target' {
     }
 }
 
+Describe 'FocusFlowEdit task errors in MSBuild''s terms' {
+    It 'names Overwrite="true" for an existing output and Size for a size too large, never a cmdlet parameter' {
+        $images = Join-Path $work 'spelling'
+        New-Item -ItemType Directory $images -Force | Out-Null
+        Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-sd3-ref/source.png') (Join-Path $images 'kept.png')
+        Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-sd3-ref/source.png') (Join-Path $images 'large.png')
+        New-Item -ItemType Directory (Join-Path $work 'spelling-out') -Force | Out-Null
+        Set-Content (Join-Path $work 'spelling-out/kept.sdedit.png') 'mine'
+        $proj = Join-Path $work 'spelling.proj'
+        @"
+<Project>
+  <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
+  <ItemGroup>
+    <Image Include="$images/kept.png" />
+    <Image Include="$images/large.png" Size="640" />
+  </ItemGroup>
+  <Target Name="Build">
+    <FocusFlowEdit Images="@(Image)" Model="$tinyModel" From="a cat" To="a tiger" Method="SDEdit" Steps="4" Device="Cpu" OutputDirectory="$work/spelling-out" />
+  </Target>
+</Project>
+"@ | Set-Content $proj
+        $out = (& dotnet msbuild $proj -t:Build -nologo -v:m -nodeReuse:false 2>&1) -join "`n"
+        $LASTEXITCODE | Should -Not -Be 0
+        $out | Should -Match ([regex]::Escape($proj) + ' : error FF2000: .*kept\.png: .*already exists and was kept\. Allow overwriting \(Overwrite="true"\)')
+        $out | Should -Match ([regex]::Escape($proj) + ' : error FF2002: .*large\.png: .*Give a smaller Size: this model edits at most 512 pixels a side')
+        $out | Should -Not -Match '-Force|-Size'
+        Get-Content (Join-Path $work 'spelling-out/kept.sdedit.png') | Should -Be 'mine'
+    }
+}
+
 Describe 'FocusFlowEdit task with several targets' {
     It 'edits the targets of To (";"-separated, or item metadata) together into one output each' {
         $images = Join-Path $work 'multi'

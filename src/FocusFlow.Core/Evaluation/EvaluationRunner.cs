@@ -7,6 +7,7 @@ using FocusFlow.Core.Metrics;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Settings;
 using SixLabors.ImageSharp;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Evaluation;
 
@@ -190,15 +191,19 @@ public static class EvaluationRunner
     /// and run with the same settings) into cases.csv, summary.csv, report.md and the chart, as one undivided run
     /// writes them. The rows are in the work order, so the result equals an undivided run's rows.
     /// </summary>
+    static FileNotFoundException NoSliceResults(string folder) => UserText.Error(
+        $"{folder} holds no slice results (cases.shard-k-of-n.csv). First, {UserText.Do(UserAction.RunEvaluationSlice, "k/n")} with this {UserText.Option(OptionNames.OutputFolder)}.",
+        m => new FileNotFoundException(m, folder));
+
     public static EvaluationOutcome Merge(string outputFolder)
     {
         var files = new EvaluationFiles(outputFolder);
         if (!Directory.Exists(files.Folder))
-            throw new FileNotFoundException($"{files.Folder} holds no slice results (cases.shard-k-of-n.csv). Run Invoke-FocusFlowEvaluation with -Shard k/n and this -OutputPath first.", files.Folder);
+            throw NoSliceResults(files.Folder);
         using var owner = files.Own();
         var shards = files.ShardCases();
         if (shards.Count == 0)
-            throw new FileNotFoundException($"{files.Folder} holds no slice results (cases.shard-k-of-n.csv). Run Invoke-FocusFlowEvaluation with -Shard k/n and this -OutputPath first.", files.Folder);
+            throw NoSliceResults(files.Folder);
         var counts = shards.Select(s => s.Shard.Count).Distinct().ToList();
         if (counts.Count > 1)
             throw new InvalidDataException($"{files.Folder} holds slices of runs divided in {string.Join(" and ", counts)}: " +
@@ -207,7 +212,7 @@ public static class EvaluationRunner
         var absent = Enumerable.Range(1, n).Where(k => shards.All(s => s.Shard.Index != k)).ToList();
         if (absent.Count > 0)
             throw new InvalidDataException($"{files.Folder} lacks slice(s) {string.Join(", ", absent.Select(k => $"{k}/{n}"))} of {n}: " +
-                $"run them (-Shard {absent[0]}/{n}) into this folder, then merge.");
+                $"run each into this folder (for example {UserText.Do(UserAction.RunEvaluationSlice, $"{absent[0]}/{n}")}), then merge.");
 
         EvaluationSettings? first = null;
         var rows = new List<EvaluationRow>();
@@ -215,7 +220,8 @@ public static class EvaluationRunner
         {
             var settingsPath = files.Settings(shard);
             if (!File.Exists(settingsPath))
-                throw new FileNotFoundException($"{settingsPath} is missing: the slice {shard} was not written by Invoke-FocusFlowEvaluation -Shard {shard}. Run it again.", settingsPath);
+                throw UserText.Error($"{settingsPath} is missing, so the slice {shard} did not finish: {UserText.Do(UserAction.RunEvaluationSlice, shard.ToString())} again.",
+                    m => new FileNotFoundException(m, settingsPath));
             var settings = EvaluationSettings.Read(settingsPath);
             if (first is null) first = settings;
             else if (EvaluationSettings.Difference(first, settings) is { } difference)
@@ -293,8 +299,8 @@ public static class EvaluationRunner
         }
         if (difference is not null)
             throw new EvaluationFolderException(files.Folder, EvaluationFolderProblem.OtherSettings,
-                $"{files.Folder} holds outputs made with other settings ({difference}). Without -Force they would be reused and recorded as " +
-                "made with this run's settings. Use -Force to edit them again with these settings, or give another -OutputPath.");
+                $"{files.Folder} holds outputs made with other settings ({difference}). Without {UserText.Option(OptionNames.Force, true)} they would be reused and recorded as " +
+                $"made with this run's settings. Use {UserText.Option(OptionNames.Force, true)} to edit them again with these settings, or give another {UserText.Option(OptionNames.OutputFolder)}.");
     }
 
     /// <summary>The rows an earlier run left in this CSV, by (method, output): reused outputs keep their edit time.</summary>

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Runtime;
 
@@ -45,7 +46,7 @@ public static class TorchRuntime
             catch (Exception e) when (e is not TorchRuntimeException)
             {
                 throw new TorchRuntimeException(
-                    $"LibTorch ({location.Description}) could not be loaded. Reinstall it (Install-FocusFlowBackend -Force), " +
+                    $"LibTorch ({location.Description}) could not be loaded: {UserText.Do(UserAction.ReinstallBackend)}, " +
                     $"or point ${LibTorchLocator.SettingVariable} at a folder holding LibTorch {Backend.BackendPlatform.LibTorchVersion}. " +
                     "On Linux, libstdc++ from GCC 13 or newer avoids the GLIBCXX version check. Details: " + FirstLine(e), e);
             }
@@ -90,8 +91,8 @@ public static class TorchRuntime
             ComputeDevice.Cpu => torch.CPU,
             ComputeDevice.Cuda => IsCudaAvailable()
                 ? torch.CUDA
-                : throw new TorchRuntimeException("-Device Cuda was asked for, but no CUDA GPU is usable by this build. " +
-                    "Install the CUDA backend (Install-FocusFlowBackend -Cuda) on a machine with an NVIDIA driver, or use -Device Cpu."),
+                : throw new TorchRuntimeException($"{UserText.Option(OptionNames.Device, "Cuda")} was asked for, but no CUDA GPU is usable by this build: " +
+                    $"{UserText.Do(UserAction.InstallCudaBackend)} on a machine with an NVIDIA driver, or give {UserText.Option(OptionNames.Device, "Cpu")}."),
             _ => IsCudaAvailable() ? torch.CUDA : torch.CPU,
         };
     }
@@ -114,7 +115,9 @@ public static class TorchRuntime
 }
 
 /// <summary>The native runtime or a device is not usable; the message says what to do.</summary>
-public sealed class TorchRuntimeException : Exception
+public sealed class TorchRuntimeException : Exception, IOptionError
 {
-    public TorchRuntimeException(string message, Exception? inner = null) : base(message, inner) { }
+    public TorchRuntimeException(string message, Exception? inner = null) : base(UserText.Neutral(message), inner) => Text = message;
+
+    public string Text { get; }
 }

@@ -266,7 +266,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     protected EditObserver Observer(string file) => new()
     {
         Progress = _itemProgress = StepProgress(_parentActivity, System.IO.Path.GetFileName(file)),
-        Warning = WriteWarning,
+        Warning = m => WriteWarning(PowerShellSpelling.Render(m)),
         Verbose = WriteVerbose,
         Cancellation = StopToken,
     };
