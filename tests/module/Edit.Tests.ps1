@@ -336,7 +336,8 @@ Describe 'Single-file models' {
 
     It 'asks for -Components when the family''s model is not at hand' {
         $file = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'loading/single-file/tiny-sd3_incl_clips_t5.safetensors'
-        { Import-FocusFlowModel $file -Device Cpu } | Should -Throw '*-Components*'
+        $err = { Import-FocusFlowModel $file -Device Cpu } | Should -Throw -PassThru
+        $err.ErrorDetails.Message | Should -BeLike '*Give one with -Components (a model folder*'
     }
 }
 

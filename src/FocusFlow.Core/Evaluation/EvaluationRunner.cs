@@ -97,7 +97,7 @@ public static class EvaluationRunner
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            failure = e.Message.ReplaceLineEndings(" ");
+            failure = UserText.Of(e).ReplaceLineEndings(" ");
         }
         double share = 0;
         int modelRows = 0;
@@ -118,7 +118,7 @@ public static class EvaluationRunner
             }
             catch (Exception e)
             {
-                failure = e.Message.ReplaceLineEndings(" ");
+                failure = UserText.Of(e).ReplaceLineEndings(" ");
             }
         }
         var rows = items.Select(i =>
@@ -144,11 +144,12 @@ public static class EvaluationRunner
         var (method, c) = (work.Method, work.Case);
         var output = files.FullPath(relative);
         string? mask = EditMethods.Of(method).UsesMask ? files.Relative(OutputNaming.Mask(output)) : null;
+        // error: the engine's text with its option tokens, for the surface to render; the CSV row keeps the neutral words.
         EvaluationRow Failed(string error)
         {
             (observer.Failure ?? observer.Warning)?.Invoke($"{method} {c.Image} / {c.TargetCode} failed: {error}");
             bool edited = File.Exists(output);
-            return Row(work, null, null, seconds, edited ? relative : "", edited ? mask : null, EvaluationStatus.Failed, error) with { Source = source };
+            return Row(work, null, null, seconds, edited ? relative : "", edited ? mask : null, EvaluationStatus.Failed, UserText.Neutral(error)) with { Source = source };
         }
         if (failure is not null) return Failed(failure);
         try
@@ -162,7 +163,7 @@ public static class EvaluationRunner
         }
         catch (Exception e)
         {
-            return Failed(e.Message.ReplaceLineEndings(" "));
+            return Failed(UserText.Of(e).ReplaceLineEndings(" "));
         }
     }
 
