@@ -259,7 +259,9 @@ Describe 'A single-file Model with Components' {
         Get-MaxPixelDifference (Join-Path $work 'single-out/cat.sdedit.png') (Join-Path $work 'single-out/dog.sdedit.png') | Should -Be 0 -Because ($out -join "`n")
         Get-MaxPixelDifference (Join-Path $work 'single-out/fox.sdedit.png') (Join-Path $work 'single-out/dog.sdedit.png') | Should -Be 0
         # Without Components the file's family model is looked for in the cache only: a clear error, nothing written.
-        ($out -join "`n") | Should -Match 'FF2002: .*-Components'
+        # Named as the project sets it (the Components parameter or metadata), not as the cmdlet's -Components.
+        ($out -join "`n") | Should -Match 'FF2002: .*Give one with Components \(a model folder'
+        ($out -join "`n") | Should -Not -Match '-Components'
         Join-Path $work 'single-missing/cat.sdedit.png' | Should -Not -Exist
         $out = & dotnet msbuild $proj -t:Evaluate -nologo -v:m -nodeReuse:false 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
