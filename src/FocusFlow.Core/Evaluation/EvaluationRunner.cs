@@ -187,15 +187,16 @@ public static class EvaluationRunner
     static EvaluationRow Row(EvaluationWork w, double? clipT, double? lpips, double seconds, string output, string? mask, EvaluationStatus status, string? error) =>
         new(w.Method, w.Case.Case, w.Case.Target, w.Case.Image, w.Case.TargetCode, w.Case.TargetPrompt, clipT, lpips, seconds, output, mask, status, error);
 
+    /// <summary>A merge with nothing to merge: what to run first.</summary>
+    static FileNotFoundException NoSliceResults(string folder) => UserText.Error(
+        $"{folder} holds no slice results (cases.shard-k-of-n.csv). First, {UserText.Do(UserAction.RunEvaluationSlice, "k/n")} with this {UserText.Option(OptionNames.OutputFolder)}.",
+        m => new FileNotFoundException(m, folder));
+
     /// <summary>
     /// Joins the slices' CSVs in <paramref name="outputFolder"/> (cases.shard-k-of-n.csv, all n of them, each complete
     /// and run with the same settings) into cases.csv, summary.csv, report.md and the chart, as one undivided run
     /// writes them. The rows are in the work order, so the result equals an undivided run's rows.
     /// </summary>
-    static FileNotFoundException NoSliceResults(string folder) => UserText.Error(
-        $"{folder} holds no slice results (cases.shard-k-of-n.csv). First, {UserText.Do(UserAction.RunEvaluationSlice, "k/n")} with this {UserText.Option(OptionNames.OutputFolder)}.",
-        m => new FileNotFoundException(m, folder));
-
     public static EvaluationOutcome Merge(string outputFolder)
     {
         var files = new EvaluationFiles(outputFolder);

@@ -21,7 +21,7 @@ public readonly partial record struct EvaluationShard(int Index, int Count)
             throw new OptionException($"{UserText.Option(OptionNames.Shard)} takes k/n (slice k of n, counting from 1), for example 1/4; got '{text}'.");
         int k = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), n = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
         if (n < 1 || k < 1 || k > n)
-            throw new OptionException($"{UserText.Option(OptionNames.Shard, text)}: the slice must be between 1 and the number of slices ({n}).");
+            throw new OptionException($"{UserText.Option(OptionNames.Shard, m.Value)}: the slice must be between 1 and the number of slices ({n}).");
         return new EvaluationShard(k, n);
     }
 
