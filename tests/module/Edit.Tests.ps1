@@ -149,10 +149,32 @@ Describe 'Safety: -WhatIf, existing files, bad items' {
         $err.Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -BeLike 'OutputExists*'
         $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
-        $err[0].Exception.Message | Should -Match '-Force'
+        # The engine names the option (Overwrite) neutrally; the cmdlet renders it as its own parameter.
+        $err[0].ErrorDetails.Message | Should -Match 'Allow overwriting \(-Force\)'
+        $err[0].ToString() | Should -Match '\(-Force\)'
+        $err[0].Exception.Message | Should -Not -Match '-Force'
         Get-Content $out | Should -Be 'mine'
         Invoke-FocusFlowEdit (Join-Path $dir 'good.png') @edit -Force | Out-Null
         (Get-Item $out).Length | Should -BeGreaterThan 1000
+    }
+
+    It 'names -Size for a working size larger than the model edits' {
+        $err = $null
+        Invoke-FocusFlowEdit (Join-Path $dir 'good.png') @edit -Method SDEdit -Size 640 -OutputPath (Join-Path $dir 'too-large.png') -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidParameter*'
+        $err[0].ErrorDetails.Message | Should -Match 'Give a smaller -Size: this model edits at most 512 pixels a side'
+        $err[0].Exception.ParamName | Should -Be 'Size'
+        $err[0].Exception.Maximum | Should -Be 512
+        Join-Path $dir 'too-large.png' | Should -Not -Exist
+    }
+
+    It 'spells every option the engine names as a parameter that a cmdlet of the module declares' {
+        $spelling = (Get-Command Invoke-FocusFlowEdit).ImplementingType.Assembly.GetType('FocusFlow.PowerShell.Infrastructure.PowerShellSpelling')
+        $declared = @(Get-Command -Module FocusFlow | ForEach-Object { $_.Parameters.Keys }) | Sort-Object -Unique
+        foreach ($name in [FocusFlow.Core.UserMessages.OptionNames]::All) {
+            $declared | Should -Contain $spelling.GetMethod('Parameter').Invoke($null, @($name)) -Because "the engine names the option $name"
+        }
     }
 
     It 'reports a missing file, a non-image and a truncated PNG, and still edits the good image' {
@@ -314,7 +336,8 @@ Describe 'Single-file models' {
 
     It 'asks for -Components when the family''s model is not at hand' {
         $file = Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'loading/single-file/tiny-sd3_incl_clips_t5.safetensors'
-        { Import-FocusFlowModel $file -Device Cpu } | Should -Throw '*-Components*'
+        $err = { Import-FocusFlowModel $file -Device Cpu } | Should -Throw -PassThru
+        $err.ErrorDetails.Message | Should -BeLike '*Give one with -Components (a model folder*'
     }
 }
 

@@ -145,8 +145,9 @@ Describe 'Invoke-FocusFlowEvaluation' {
             $fromFile[$i].clip_t | Should -Be $fromFolder[$i].clip_t
             $fromFile[$i].lpips | Should -Be $fromFolder[$i].lpips
         }
-        { Invoke-FocusFlowEvaluation @run -Model $gguf -Methods SDEdit -OutputPath (Join-Path $work 'no-components') -ErrorAction Stop } |
-            Should -Throw '*-Components*'
+        $err = { Invoke-FocusFlowEvaluation @run -Model $gguf -Methods SDEdit -OutputPath (Join-Path $work 'no-components') -ErrorAction Stop } |
+            Should -Throw -PassThru
+        $err.ErrorDetails.Message | Should -BeLike '*-Components*'
     }
 
     It 'returns one summary per method, in the order asked' {
@@ -254,7 +255,8 @@ Describe 'Invoke-FocusFlowEvaluation' {
         $other = $run.Clone(); $other.Steps = 5
         $err = { Invoke-FocusFlowEvaluation @other -OutputPath $whole -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'EvaluationOutputsDiffer*'
-        $err.Exception.Message | Should -Match 'settings\.json: FocusFlow Steps 4 vs 5 now.*-Force'
+        $err.Exception.Message | Should -Match 'settings\.json: FocusFlow Steps 4 vs 5 now'
+        $err.ErrorDetails.Message | Should -Match 'Use -Force to edit them again with these settings, or give another -OutputPath'
         Get-Content (Join-Path $whole 'settings.json') -Raw | Should -Be $settings
     }
 
@@ -301,7 +303,8 @@ Describe 'Invoke-FocusFlowEvaluation' {
         $badRun = $run.Clone(); $badRun.MethodOptions = @{ FocusFlow = @{ Strength = 1 } }
         { Invoke-FocusFlowEvaluation @badRun -OutputPath (Join-Path $work 'x') -ErrorAction Stop } |
             Should -Throw -ExpectedMessage "*'Strength' is not an option of FocusFlow*"
-        { Invoke-FocusFlowEvaluation @run -OutputPath (Join-Path $work 'x') -Shard 3/2 -ErrorAction Stop } | Should -Throw -ExpectedMessage '*-Shard 3/2*'
+        $err = { Invoke-FocusFlowEvaluation @run -OutputPath (Join-Path $work 'x') -Shard 3/2 -ErrorAction Stop } | Should -Throw -PassThru
+        $err.ErrorDetails.Message | Should -BeLike '-Shard 3/2: the slice must be between 1 and the number of slices (2).'
         Join-Path $work 'x' | Should -Not -Exist
     }
 

@@ -146,6 +146,7 @@ Describe 'Invoke-FocusFlowEdit gives the photo back at its own size' {
         $info.Width, $info.Height | Should -Be 512, 384
         $p = Get-FocusFlowProvenance $r.Output
         $p.OutputSize, $p.Quality | Should -Be 'Working', 80
-        { Invoke-FocusFlowEdit $source @common -To 'x' -Format Png -OutputPath (Join-Path $dir 'x.jpg') -ErrorAction Stop } | Should -Throw '*-Format*'
+        $err = { Invoke-FocusFlowEdit $source @common -To 'x' -Format Png -OutputPath (Join-Path $dir 'x.jpg') -ErrorAction Stop } | Should -Throw -PassThru
+        $err.ErrorDetails.Message | Should -BeLike '-Format Png and the output file * disagree: leave out -Format, or name the file .png.'
     }
 }

@@ -162,6 +162,36 @@ Describe 'FocusFlowEditImages target' {
     }
 }
 
+Describe 'FocusFlowEdit task errors in MSBuild''s terms' {
+    It 'names Overwrite="true" for an existing output and Size for a size too large, never a cmdlet parameter' {
+        $images = Join-Path $work 'spelling'
+        New-Item -ItemType Directory $images -Force | Out-Null
+        Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-sd3-ref/source.png') (Join-Path $images 'kept.png')
+        Copy-Item (Join-Path $env:FOCUSFLOW_TEST_FIXTURES 'tiny-sd3-ref/source.png') (Join-Path $images 'large.png')
+        New-Item -ItemType Directory (Join-Path $work 'spelling-out') -Force | Out-Null
+        Set-Content (Join-Path $work 'spelling-out/kept.sdedit.png') 'mine'
+        $proj = Join-Path $work 'spelling.proj'
+        @"
+<Project>
+  <Import Project="$moduleDir/FocusFlow.MSBuild.targets" />
+  <ItemGroup>
+    <Image Include="$images/kept.png" />
+    <Image Include="$images/large.png" Size="640" />
+  </ItemGroup>
+  <Target Name="Build">
+    <FocusFlowEdit Images="@(Image)" Model="$tinyModel" From="a cat" To="a tiger" Method="SDEdit" Steps="4" Device="Cpu" OutputDirectory="$work/spelling-out" />
+  </Target>
+</Project>
+"@ | Set-Content $proj
+        $out = (& dotnet msbuild $proj -t:Build -nologo -v:m -nodeReuse:false 2>&1) -join "`n"
+        $LASTEXITCODE | Should -Not -Be 0
+        $out | Should -Match ([regex]::Escape($proj) + ' : error FF2000: .*kept\.png: .*already exists and was kept\. Allow overwriting \(Overwrite="true"\)')
+        $out | Should -Match ([regex]::Escape($proj) + ' : error FF2002: .*large\.png: .*Give a smaller Size: this model edits at most 512 pixels a side')
+        $out | Should -Not -Match '-Force|-Size'
+        Get-Content (Join-Path $work 'spelling-out/kept.sdedit.png') | Should -Be 'mine'
+    }
+}
+
 Describe 'FocusFlowEdit task with several targets' {
     It 'edits the targets of To (";"-separated, or item metadata) together into one output each' {
         $images = Join-Path $work 'multi'
@@ -229,7 +259,9 @@ Describe 'A single-file Model with Components' {
         Get-MaxPixelDifference (Join-Path $work 'single-out/cat.sdedit.png') (Join-Path $work 'single-out/dog.sdedit.png') | Should -Be 0 -Because ($out -join "`n")
         Get-MaxPixelDifference (Join-Path $work 'single-out/fox.sdedit.png') (Join-Path $work 'single-out/dog.sdedit.png') | Should -Be 0
         # Without Components the file's family model is looked for in the cache only: a clear error, nothing written.
-        ($out -join "`n") | Should -Match 'FF2002: .*-Components'
+        # Named as the project sets it (the Components parameter or metadata), not as the cmdlet's -Components.
+        ($out -join "`n") | Should -Match 'FF2002: .*Give one with Components \(a model folder'
+        ($out -join "`n") | Should -Not -Match '-Components'
         Join-Path $work 'single-missing/cat.sdedit.png' | Should -Not -Exist
         $out = & dotnet msbuild $proj -t:Evaluate -nologo -v:m -nodeReuse:false 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
@@ -362,7 +394,7 @@ Describe 'FocusFlowDevice names a GPU by index' {
     It 'Cuda:1 without CUDA is the CUDA-absent error naming the device, not a crash' {
         $output = (& dotnet msbuild (& $deviceProject 'Cuda:1') -t:Build -nologo -v:m -nodeReuse:false 2>&1) -join "`n"
         $LASTEXITCODE | Should -Not -Be 0
-        $output | Should -Match 'Device Cuda:1 was asked for, but no CUDA GPU is usable'
+        $output | Should -Match 'Device="Cuda:1" was asked for, but no CUDA GPU is usable'
         $output | Should -Not -Match 'MSB4018|Unhandled exception'
         Join-Path $work 'device-out/cat.focusflow.png' | Should -Not -Exist
     }

@@ -187,12 +187,12 @@ Describe '-Device names a GPU by index' {
     }
 
     It 'refuses another spelling at binding, naming -Device and the accepted forms' {
-        { Import-FocusFlowModel $tinyModel -Device Cuda1 } | Should -Throw "*-Device 'Cuda1' is not a device*Cuda:N*"
+        { Import-FocusFlowModel $tinyModel -Device Cuda1 } | Should -Throw "*Device 'Cuda1' is not a device*Cuda:N*"
         { Invoke-FocusFlowEdit x.png -From a -To b -Device gpu -WhatIf } | Should -Throw '*Auto, Cpu, Cuda*'
     }
 
     It 'binds Cuda:1 and, without CUDA, gives the CUDA-absent error naming it' {
-        { Import-FocusFlowModel $tinyModel -Device 'cuda:1' } | Should -Throw '*-Device Cuda:1 was asked for, but no CUDA GPU is usable*'
+        { Import-FocusFlowModel $tinyModel -Device 'cuda:1' } | Should -Throw '*Device Cuda:1 was asked for, but no CUDA GPU is usable*'
     }
 
     It 'runs the README''s several-GPU script: each runspace asks for its own GPU' {
@@ -204,8 +204,8 @@ Describe '-Device names a GPU by index' {
                 -ErrorVariable err -ErrorAction SilentlyContinue
             $messages = @($err | ForEach-Object { $_.Exception.Message } | Sort-Object)
             $messages.Count | Should -Be 2
-            $messages[0] | Should -BeLike '*-Device Cuda:0 was asked for*'
-            $messages[1] | Should -BeLike '*-Device Cuda:1 was asked for*'
+            $messages[0] | Should -BeLike '*Device Cuda:0 was asked for*'
+            $messages[1] | Should -BeLike '*Device Cuda:1 was asked for*'
         }
         finally { Remove-Item $photos -Recurse -Force }
     }

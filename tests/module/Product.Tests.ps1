@@ -179,7 +179,7 @@ Describe 'A replay takes the provenance as data, not instructions' {
             $png = New-Forged 'hub.png' @{ Model = "focusflow-tests/absent@$('a' * 40)" }
             $r = Invoke-Replay $png
             $r.Results.Count | Should -Be 0
-            $r.Errors[0].Exception.Message | Should -Match ([regex]::Escape($png) + '.*focusflow-tests/absent.*a replay downloads nothing.*-Model')
+            $r.Errors[0].ErrorDetails.Message | Should -Match ([regex]::Escape($png) + '.*focusflow-tests/absent.*a replay downloads nothing.*-Model')
             Start-Sleep -Milliseconds 200
             $listener.Pending() | Should -BeFalse
             Test-Path (Join-Path $root 'empty-cache/models--focusflow-tests--absent') | Should -BeFalse

@@ -45,7 +45,7 @@ public static class FlowEditLoop
                     for (int a = 0; a < options.NAvg; a++)
                     {
                         var n = run.Noise.Next(shape);
-                        var zSrc = (1 - ti) * xSrc + ti * n;
+                        var zSrc = FlowMatchEulerDiscreteScheduler.AddNoise(xSrc, n, ti);
                         var source = request.Guided(zSrc, GuidanceBatch.SourceRow, cs);
                         for (int k = 0; k < K; k++)
                             rows[a, k] = (source, request.Guided(zEdit[k] + zSrc - xSrc, GuidanceBatch.TargetRow(k), ct));
@@ -63,7 +63,7 @@ public static class FlowEditLoop
                                 : m[k] * vt + (1 - m[k]) * vs;
                             v.add_(update / options.NAvg);
                         }
-                        zEdit[k].add_((tNext - ti) * v);
+                        FlowMatchEulerDiscreteScheduler.EulerStepInPlace(zEdit[k], v, ti, tNext);
                     }
                 }
                 else
@@ -86,7 +86,7 @@ public static class FlowEditLoop
                     {
                         var vt = GuidedVelocityField.Guide(velocities, rows[k].Target);
                         var velocity = m is null ? vt : m[k] * vt + (1 - m[k]) * GuidedVelocityField.Guide(velocities, rows[k].Source);
-                        xTar![k].add_((tNext - ti) * velocity);
+                        FlowMatchEulerDiscreteScheduler.EulerStepInPlace(xTar![k], velocity, ti, tNext);
                     }
                 }
                 run.Report(EditPhase.Editing, ++done, total);

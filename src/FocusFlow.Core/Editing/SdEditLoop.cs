@@ -31,7 +31,7 @@ public static class SdEditLoop
                 var rows = Enumerable.Range(0, K).Select(k => request.Guided(x[k], GuidanceBatch.TargetRow(k), options.TargetGuidance)).ToArray();
                 var velocities = field.Evaluate(request, schedule.Timesteps[i], run);
                 for (int k = 0; k < K; k++)
-                    x[k].add_((schedule.Sigmas[i + 1] - schedule.Sigmas[i]) * GuidedVelocityField.Guide(velocities, rows[k]));
+                    FlowMatchEulerDiscreteScheduler.EulerStepInPlace(x[k], GuidedVelocityField.Guide(velocities, rows[k]), schedule.Sigmas[i], schedule.Sigmas[i + 1]);
                 run.Report(EditPhase.Editing, i - start + 1, T - start);
             }
         }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Evaluation;
 
@@ -105,7 +106,7 @@ public sealed partial class EvaluationFiles
         {
             throw new EvaluationFolderException(Folder, EvaluationFolderProblem.InUse,
                 $"Another evaluation is writing into {Folder}{(shard is null ? "" : $" (or the slice {shard} runs there already)")}: " +
-                "two runs in one folder would mix their outputs. Wait for it to finish, or give another -OutputPath.", e);
+                $"two runs in one folder would mix their outputs. Wait for it to finish, or give another {UserText.Option(OptionNames.OutputFolder)}.", e);
         }
     }
 

@@ -1,3 +1,5 @@
+using FocusFlow.Core.UserMessages;
+
 namespace FocusFlow.Core.Evaluation;
 
 /// <summary>Why an evaluation folder cannot take this run.</summary>
@@ -11,8 +13,9 @@ public enum EvaluationFolderProblem
 
 /// <summary>An evaluation folder owned by another run, or holding outputs of other settings; the message says what to do.</summary>
 public sealed class EvaluationFolderException(string folder, EvaluationFolderProblem problem, string message, Exception? inner = null)
-    : InvalidOperationException(message, inner)
+    : InvalidOperationException(UserText.Neutral(message), inner), IOptionError
 {
+    public string Text { get; } = message;
     public string Folder { get; } = folder;
     public EvaluationFolderProblem Problem { get; } = problem;
 }

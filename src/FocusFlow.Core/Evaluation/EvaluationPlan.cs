@@ -1,4 +1,5 @@
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Evaluation;
 
@@ -21,7 +22,7 @@ public sealed record EvaluationPlan(
     {
         if (request.Methods.Count == 0) throw new ArgumentException("Give at least one method.", "Methods");
         var duplicate = request.Methods.GroupBy(m => m).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"{duplicate.Key} is listed twice in -Methods.", "Methods");
+        if (duplicate is not null) throw new OptionException($"{duplicate.Key} is listed twice in {UserText.Option(OptionNames.Methods)}.");
         _ = IO.Images.WorkingSize.For(512, 512, request.Size);  // refuses an impossible size now, not per case
         var options = request.Methods.ToDictionary(m => m, request.OptionsFor);
         var cases = CaseListReader.Read(request.CasesFile);

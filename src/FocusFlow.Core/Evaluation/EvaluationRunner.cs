@@ -7,6 +7,7 @@ using FocusFlow.Core.Metrics;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Settings;
 using SixLabors.ImageSharp;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Evaluation;
 
@@ -96,7 +97,7 @@ public static class EvaluationRunner
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            failure = e.Message.ReplaceLineEndings(" ");
+            failure = UserText.Of(e).ReplaceLineEndings(" ");
         }
         double share = 0;
         int modelRows = 0;
@@ -117,7 +118,7 @@ public static class EvaluationRunner
             }
             catch (Exception e)
             {
-                failure = e.Message.ReplaceLineEndings(" ");
+                failure = UserText.Of(e).ReplaceLineEndings(" ");
             }
         }
         var rows = items.Select(i =>
@@ -143,11 +144,12 @@ public static class EvaluationRunner
         var (method, c) = (work.Method, work.Case);
         var output = files.FullPath(relative);
         string? mask = EditMethods.Of(method).UsesMask ? files.Relative(OutputNaming.Mask(output)) : null;
+        // error: the engine's text with its option tokens, for the surface to render; the CSV row keeps the neutral words.
         EvaluationRow Failed(string error)
         {
             (observer.Failure ?? observer.Warning)?.Invoke($"{method} {c.Image} / {c.TargetCode} failed: {error}");
             bool edited = File.Exists(output);
-            return Row(work, null, null, seconds, edited ? relative : "", edited ? mask : null, EvaluationStatus.Failed, error) with { Source = source };
+            return Row(work, null, null, seconds, edited ? relative : "", edited ? mask : null, EvaluationStatus.Failed, UserText.Neutral(error)) with { Source = source };
         }
         if (failure is not null) return Failed(failure);
         try
@@ -161,7 +163,7 @@ public static class EvaluationRunner
         }
         catch (Exception e)
         {
-            return Failed(e.Message.ReplaceLineEndings(" "));
+            return Failed(UserText.Of(e).ReplaceLineEndings(" "));
         }
     }
 
@@ -185,6 +187,11 @@ public static class EvaluationRunner
     static EvaluationRow Row(EvaluationWork w, double? clipT, double? lpips, double seconds, string output, string? mask, EvaluationStatus status, string? error) =>
         new(w.Method, w.Case.Case, w.Case.Target, w.Case.Image, w.Case.TargetCode, w.Case.TargetPrompt, clipT, lpips, seconds, output, mask, status, error);
 
+    /// <summary>A merge with nothing to merge: what to run first.</summary>
+    static FileNotFoundException NoSliceResults(string folder) => UserText.Error(
+        $"{folder} holds no slice results (cases.shard-k-of-n.csv). First, {UserText.Do(UserAction.RunEvaluationSlice, "k/n")} with this {UserText.Option(OptionNames.OutputFolder)}.",
+        m => new FileNotFoundException(m, folder));
+
     /// <summary>
     /// Joins the slices' CSVs in <paramref name="outputFolder"/> (cases.shard-k-of-n.csv, all n of them, each complete
     /// and run with the same settings) into cases.csv, summary.csv, report.md and the chart, as one undivided run
@@ -194,11 +201,11 @@ public static class EvaluationRunner
     {
         var files = new EvaluationFiles(outputFolder);
         if (!Directory.Exists(files.Folder))
-            throw new FileNotFoundException($"{files.Folder} holds no slice results (cases.shard-k-of-n.csv). Run Invoke-FocusFlowEvaluation with -Shard k/n and this -OutputPath first.", files.Folder);
+            throw NoSliceResults(files.Folder);
         using var owner = files.Own();
         var shards = files.ShardCases();
         if (shards.Count == 0)
-            throw new FileNotFoundException($"{files.Folder} holds no slice results (cases.shard-k-of-n.csv). Run Invoke-FocusFlowEvaluation with -Shard k/n and this -OutputPath first.", files.Folder);
+            throw NoSliceResults(files.Folder);
         var counts = shards.Select(s => s.Shard.Count).Distinct().ToList();
         if (counts.Count > 1)
             throw new InvalidDataException($"{files.Folder} holds slices of runs divided in {string.Join(" and ", counts)}: " +
@@ -207,7 +214,7 @@ public static class EvaluationRunner
         var absent = Enumerable.Range(1, n).Where(k => shards.All(s => s.Shard.Index != k)).ToList();
         if (absent.Count > 0)
             throw new InvalidDataException($"{files.Folder} lacks slice(s) {string.Join(", ", absent.Select(k => $"{k}/{n}"))} of {n}: " +
-                $"run them (-Shard {absent[0]}/{n}) into this folder, then merge.");
+                $"run each into this folder (for example {UserText.Do(UserAction.RunEvaluationSlice, $"{absent[0]}/{n}")}), then merge.");
 
         EvaluationSettings? first = null;
         var rows = new List<EvaluationRow>();
@@ -215,7 +222,8 @@ public static class EvaluationRunner
         {
             var settingsPath = files.Settings(shard);
             if (!File.Exists(settingsPath))
-                throw new FileNotFoundException($"{settingsPath} is missing: the slice {shard} was not written by Invoke-FocusFlowEvaluation -Shard {shard}. Run it again.", settingsPath);
+                throw UserText.Error($"{settingsPath} is missing, so the slice {shard} did not finish: {UserText.Do(UserAction.RunEvaluationSlice, shard.ToString())} again.",
+                    m => new FileNotFoundException(m, settingsPath));
             var settings = EvaluationSettings.Read(settingsPath);
             if (first is null) first = settings;
             else if (EvaluationSettings.Difference(first, settings) is { } difference)
@@ -293,8 +301,8 @@ public static class EvaluationRunner
         }
         if (difference is not null)
             throw new EvaluationFolderException(files.Folder, EvaluationFolderProblem.OtherSettings,
-                $"{files.Folder} holds outputs made with other settings ({difference}). Without -Force they would be reused and recorded as " +
-                "made with this run's settings. Use -Force to edit them again with these settings, or give another -OutputPath.");
+                $"{files.Folder} holds outputs made with other settings ({difference}). Without {UserText.Option(OptionNames.Force, true)} they would be reused and recorded as " +
+                $"made with this run's settings. Use {UserText.Option(OptionNames.Force, true)} to edit them again with these settings, or give another {UserText.Option(OptionNames.OutputFolder)}.");
     }
 
     /// <summary>The rows an earlier run left in this CSV, by (method, output): reused outputs keep their edit time.</summary>

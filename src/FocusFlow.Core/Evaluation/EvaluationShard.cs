@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Evaluation;
 
@@ -17,10 +18,10 @@ public readonly partial record struct EvaluationShard(int Index, int Count)
     {
         var m = Pattern().Match(text?.Trim() ?? "");
         if (!m.Success)
-            throw new ArgumentException($"-Shard takes k/n (slice k of n, counting from 1), for example 1/4; got '{text}'.", "Shard");
+            throw new OptionException($"{UserText.Option(OptionNames.Shard)} takes k/n (slice k of n, counting from 1), for example 1/4; got '{text}'.");
         int k = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), n = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
         if (n < 1 || k < 1 || k > n)
-            throw new ArgumentException($"-Shard {text}: the slice must be between 1 and the number of slices ({n}).", "Shard");
+            throw new OptionException($"{UserText.Option(OptionNames.Shard, m.Value)}: the slice must be between 1 and the number of slices ({n}).");
         return new EvaluationShard(k, n);
     }
 

@@ -1,3 +1,5 @@
+using FocusFlow.Core.UserMessages;
+
 namespace FocusFlow.Core.IO;
 
 /// <summary>
@@ -17,13 +19,17 @@ public static class AtomicFile
 }
 
 /// <summary>An output file exists and overwriting was not allowed.</summary>
-public sealed class OutputExistsException : IOException
+public sealed class OutputExistsException : IOException, IOptionError
 {
     public string FilePath { get; }
 
-    public OutputExistsException(string path)
-        : base($"{path} already exists and was kept. Allow overwriting (-Force in PowerShell, Overwrite=\"true\" in MSBuild) or choose another output path.")
+    public string Text { get; }
+
+    public OutputExistsException(string path) : this(path, $"{path} already exists and was kept. Allow overwriting ({UserText.Option(OptionNames.Overwrite, true)}) or choose another output path.") { }
+
+    OutputExistsException(string path, string text) : base(UserText.Neutral(text))
     {
         FilePath = path;
+        Text = text;
     }
 }

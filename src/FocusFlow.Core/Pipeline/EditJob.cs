@@ -91,9 +91,10 @@ public static class EditJob
     public static IReadOnlyList<EditJobResult> RunGroup(IEditModel pipeline, IReadOnlyList<EditJobRequest> requests, EditObserver observer)
     {
         var clock = Stopwatch.StartNew();
-        var first = CheckGroup(requests);
-        first.Options.EnsureValid();
-        foreach (var r in requests) r.EnsureOutputsFree();
+        CheckGroup(requests).Options.EnsureValid();
+        requests = Writable(requests, observer);
+        if (requests.Count == 0) return Array.Empty<EditJobResult>();
+        var first = requests[0];
         using var original = ImageLoader.Load(first.Source, observer.Warning);
         using var image = first.WorkingImageOf(original, observer.Verbose);
         int width = image.Width, height = image.Height;
@@ -116,6 +117,28 @@ public static class EditJob
             o.Method, s.Request.SourcePrompt, s.Request.TargetPrompt, o.NegativePrompt, o.Seed, width, height,
             s.Outcome.Mask?.Coverage, seconds, a.ModelCalls, pipeline.SourcePath, pipeline.Placement.ToString(),
             a.ModelRows, a.GroupSize, peakMB) { Comparison = s.Comparison, Options = o, Companions = s.Companions }).ToList();
+    }
+
+    /// <summary>
+    /// The requests whose planned files may be written: the one check of output names and existing outputs for an edit. A
+    /// refused one goes to <see cref="EditObserver.Refused"/> when the surface listens (its other targets go on), else throws.
+    /// </summary>
+    static IReadOnlyList<EditJobRequest> Writable(IReadOnlyList<EditJobRequest> requests, EditObserver observer)
+    {
+        var writable = new List<EditJobRequest>();
+        foreach (var r in requests)
+        {
+            try
+            {
+                r.EnsureOutputsFree();
+                writable.Add(r);
+            }
+            catch (Exception e) when (observer.Refused is not null && e is ArgumentException or OutputExistsException)
+            {
+                observer.Refused(r, e);
+            }
+        }
+        return writable;
     }
 
     /// <summary>The first request, after checking that all edit the same source the same way into different files.</summary>

@@ -13,5 +13,12 @@ public sealed record EditObserver
     public Action<string>? Verbose { get; init; }
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>
+    /// A target of an edit group (<see cref="EditJob.RunGroup"/>) that will not be written (its outputs exist and overwriting was
+    /// not allowed, or a name no OS takes), with the engine's error: when set, the group leaves that target out and goes on with
+    /// the others; when not, the error is thrown.
+    /// </summary>
+    public Action<ImageJobRequest, Exception>? Refused { get; init; }
+
     public static EditObserver None { get; } = new();
 }

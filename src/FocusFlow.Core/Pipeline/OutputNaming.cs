@@ -1,5 +1,6 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Images;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Pipeline;
 
@@ -84,7 +85,7 @@ public static class OutputNaming
             var named = ImageFileFormats.FromExtension(outputPath)
                 ?? throw new ArgumentException($"Edited images are written as PNG, JPEG or WebP: name the output file .png, .jpg or .webp (got {outputPath}), or give a folder (a path without an extension).", "OutputPath");
             if (format is { } f && f != named)
-                throw new ArgumentException($"Format {f} and the output file {outputPath} disagree: leave out -Format, or name the file {ImageFileFormats.Extension(f)}.", "Format");
+                throw new OptionException($"{UserText.Option(OptionNames.Format, f)} and the output file {outputPath} disagree: leave out {UserText.Option(OptionNames.Format)}, or name the file {ImageFileFormats.Extension(f)}.");
             return Path.GetFullPath(outputPath);
         }
         var fileName = $"{Path.GetFileNameWithoutExtension(sourcePath)}.{tag}{ImageFileFormats.Extension(format ?? ImageFileFormats.OfSource(sourcePath))}";
@@ -106,7 +107,7 @@ public static class OutputNaming
             if (!string.Equals(Path.GetExtension(outputPath), ".png", StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"Masks are written as PNG: name the output file .png (got {outputPath}), or give a folder (a path without an extension).", "OutputPath");
             if (targetPrompts.Count > 1)
-                throw new ArgumentException($"{targetPrompts.Count} targets make {targetPrompts.Count} masks: give -OutputPath a folder, not the file {outputPath}.", "OutputPath");
+                throw new OptionException($"{targetPrompts.Count} targets make {targetPrompts.Count} masks: give {UserText.Option(OptionNames.OutputPath)} a folder, not the file {outputPath}.");
             return new[] { Path.GetFullPath(outputPath) };
         }
         return ForTargets(sourcePath, outputPath, EditMethod.FocusFlow, targetPrompts, ImageFileFormat.Png).Select(Mask).ToList();

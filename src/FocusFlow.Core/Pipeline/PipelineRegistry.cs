@@ -1,5 +1,6 @@
 using FocusFlow.Core.Families;
 using FocusFlow.Core.Runtime;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Pipeline;
 
@@ -145,18 +146,22 @@ public sealed class PipelineLease : IDisposable
 }
 
 /// <summary>A model could not be unloaded because edits still run on it; nothing was broken.</summary>
-public sealed class ModelInUseException : InvalidOperationException
+public sealed class ModelInUseException : InvalidOperationException, IOptionError
 {
-    public ModelInUseException(string model, int leases, int removed, TimeSpan waited)
-        : base($"The model {model} is in use by {leases} running edit(s) (another runspace or command) and was not unloaded" +
+    public ModelInUseException(string model, int leases, int removed, TimeSpan waited) : this(model, leases,
+        $"The model {model} is in use by {leases} running edit(s) (another runspace or command) and was not unloaded" +
                (waited > TimeSpan.Zero ? $" after waiting {waited.TotalSeconds:0.#} s" : "") +
                (removed > 0 ? $"; {removed} other model(s) were" : "") +
-               ". Remove it when they finish, or give -TimeoutSec to wait longer.")
+               $". Remove it when they finish, or give {UserText.Option(OptionNames.TimeoutSec)} to wait longer.") { }
+
+    ModelInUseException(string model, int leases, string text) : base(UserText.Neutral(text))
     {
+        Text = text;
         Model = model;
         Leases = leases;
     }
 
+    public string Text { get; }
     public string Model { get; }
     public int Leases { get; }
 }

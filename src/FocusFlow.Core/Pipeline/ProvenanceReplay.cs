@@ -1,6 +1,7 @@
 using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.Images;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Pipeline;
 
@@ -52,9 +53,9 @@ public static class ProvenanceReplay
         }
         catch (HubException e)
         {
-            throw new ArgumentException(
+            throw new OptionException(
                 $"{provenanceFile} was made with the model {recorded}, which is not on this machine ({e.Kind}); a replay downloads nothing. " +
-                $"Give -Model (a model folder, or a Hugging Face id to download) to replay it.", nameof(Model), e);
+                $"Give {UserText.Option(OptionNames.Model)} (a model folder, or a Hugging Face id to download) to replay it.", OptionNames.Model, e);
         }
     }
 }

@@ -10,6 +10,7 @@ using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Sampling;
 using static TorchSharp.torch;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Pipeline;
 
@@ -101,15 +102,15 @@ public sealed partial class Sd3Pipeline
         var needed = $"{file.Path} holds {string.Join(", ", new[] { "the transformer" }.Concat(file.Components.Keys))} of a {file.Architecture.Name}; " +
             "the configs, tokenizers and scheduler (and any component the file lacks) come from a diffusers model of the same family. ";
         if (fallback is null)
-            throw new ArgumentException(needed + "Give one with -Components (a model folder, or a Hugging Face id to download).", nameof(options));
+            throw new OptionException(needed + $"Give one with {UserText.Option(OptionNames.Components)} (a model folder, or a Hugging Face id to download).", nameof(options));
         try
         {
             return ModelResolver.Resolve(fallback, options.HubOptions() with { Offline = true });
         }
         catch (HubException e) when (e.Kind == HubErrorKind.Offline)
         {
-            throw new ArgumentException(needed + $"{fallback} is not in the Hugging Face cache, and FocusFlow does not download it unasked: " +
-                $"give -Components {fallback} to download it, or -Components with the path of a model folder.", nameof(options), e);
+            throw new OptionException(needed + $"{fallback} is not in the Hugging Face cache, and FocusFlow does not download it unasked: " +
+                $"give {UserText.Option(OptionNames.Components, fallback)} to download it, or {UserText.Option(OptionNames.Components)} with the path of a model folder.", nameof(options), e);
         }
     }
 
@@ -119,9 +120,9 @@ public sealed partial class Sd3Pipeline
         var a = file.Architecture;
         if (a.Depth != config.NumLayers || a.Width != config.InnerDim || a.QkNorm != (config.QkNorm is not null)
             || !a.DualAttentionLayers.SequenceEqual(config.DualAttentionLayers.Order()))
-            throw new ArgumentException(
+            throw new OptionException(
                 $"{file.Path} is a {a.Name} ({a.Depth} blocks, width {a.Width}{(a.QkNorm ? ", qk-norm" : "")}{(a.DualAttentionLayers.Count > 0 ? ", dual attention" : "")}), " +
-                $"but the companion {companion} describes a transformer of {config.NumLayers} blocks, width {config.InnerDim}: give -Components a diffusers model of the same family.");
+                $"but the companion {companion} describes a transformer of {config.NumLayers} blocks, width {config.InnerDim}: give {UserText.Option(OptionNames.Components)} a diffusers model of the same family.", OptionNames.Components);
     }
 
     /// <summary>The VAE and text encoders the single file holds, read from it in place of the companion's folders.</summary>

@@ -1,3 +1,4 @@
+using FocusFlow.Core.UserMessages;
 using System.Globalization;
 
 namespace FocusFlow.Core.Runtime;
@@ -39,7 +40,8 @@ public readonly record struct ComputeDevice
     /// error naming -Device and the accepted forms. PowerShell binds -Device through this method.
     /// </summary>
     public static ComputeDevice Parse(string text) =>
-        TryParse(text, out var device) ? device : throw new ArgumentException(InvalidMessage(text), "Device");
+        TryParse(text, out var device) ? device
+            : throw UserText.Error(InvalidMessage(text), message => new ArgumentException(message, OptionNames.Device));
 
     public static bool TryParse(string? text, out ComputeDevice device)
     {
@@ -60,7 +62,7 @@ public readonly record struct ComputeDevice
     }
 
     public static string InvalidMessage(string? text) =>
-        $"-Device '{text}' is not a device. Give {AcceptedForms}.";
+        $"{UserText.Option(OptionNames.Device)} '{text}' is not a device. Give {AcceptedForms}.";
 
     /// <summary>The canonical text: Auto, Cpu or Cuda:N.</summary>
     public override string ToString() => Kind == DeviceKind.Cuda ? $"Cuda:{Index.ToString(CultureInfo.InvariantCulture)}" : Kind.ToString();

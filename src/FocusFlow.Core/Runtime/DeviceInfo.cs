@@ -1,4 +1,5 @@
 using TorchSharp;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Runtime;
 
@@ -19,7 +20,7 @@ public sealed record DeviceInfo(ComputeDevice Name, bool Available, bool IsDefau
         };
         if (!cuda)
         {
-            list.Add(new(ComputeDevice.Cuda, false, false, location.Flavor == Backend.BackendFlavor.Cuda ? "CUDA backend, but no usable NVIDIA GPU or driver" : "CUDA not usable: CPU backend (Install-FocusFlowBackend -Cuda for a GPU)",
+            list.Add(new(ComputeDevice.Cuda, false, false, location.Flavor == Backend.BackendFlavor.Cuda ? "CUDA backend, but no usable NVIDIA GPU or driver" : $"CUDA not usable: CPU backend ({UserText.Do(UserAction.InstallCudaBackend)} for a GPU)",
                 managed, native, location.Source, location.Folder));
             return list;
         }

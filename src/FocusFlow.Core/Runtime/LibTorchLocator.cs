@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FocusFlow.Core.Runtime.Backend;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Runtime;
 
@@ -60,7 +61,7 @@ public static class LibTorchLocator
     /// <summary>The message for when nothing was found: what to run.</summary>
     public static string NotFoundMessage() =>
         $"LibTorch {BackendPlatform.LibTorchVersion} (the native side of TorchSharp {BackendPlatform.TorchSharpVersion}) was not found. " +
-        "Run Install-FocusFlowBackend once (add -Cuda for an NVIDIA GPU), or set $env:" + SettingVariable +
+        $"To get it, {UserText.Do(UserAction.InstallBackend)} ({UserText.Do(UserAction.InstallCudaBackend)} for an NVIDIA GPU), or set the environment variable " + SettingVariable +
         $" to a folder holding LibTorch {BackendPlatform.LibTorchVersion}. Looked for: ${SettingVariable}, native libraries in {AssemblyFolder}, " +
         $"an installed backend in {InstalledBackend.DefaultRoot()}, and a PyTorch {BackendPlatform.LibTorchVersion} install (torch/lib).";
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Runtime;
 
@@ -45,7 +46,7 @@ public static class TorchRuntime
             catch (Exception e) when (e is not TorchRuntimeException)
             {
                 throw new TorchRuntimeException(
-                    $"LibTorch ({location.Description}) could not be loaded. Reinstall it (Install-FocusFlowBackend -Force), " +
+                    $"LibTorch ({location.Description}) could not be loaded: {UserText.Do(UserAction.ReinstallBackend)}, " +
                     $"or point ${LibTorchLocator.SettingVariable} at a folder holding LibTorch {Backend.BackendPlatform.LibTorchVersion}. " +
                     "On Linux, libstdc++ from GCC 13 or newer avoids the GLIBCXX version check. Details: " + FirstLine(e), e);
             }
@@ -95,8 +96,8 @@ public static class TorchRuntime
                 return torch.CPU;
             case DeviceKind.Cuda:
                 if (!IsCudaAvailable())
-                    throw new TorchRuntimeException($"-Device {device} was asked for, but no CUDA GPU is usable by this build. " +
-                        "Install the CUDA backend (Install-FocusFlowBackend -Cuda) on a machine with an NVIDIA driver, or use -Device Cpu.");
+                    throw new TorchRuntimeException($"{UserText.Option(OptionNames.Device, device.ToString())} was asked for, but no CUDA GPU is usable by this build: " +
+                        $"{UserText.Do(UserAction.InstallCudaBackend)} on a machine with an NVIDIA driver, or give {UserText.Option(OptionNames.Device, "Cpu")}.");
                 int count = (int)torch.cuda.device_count();
                 if (device.Index >= count) throw new TorchRuntimeException(TooFewGpusMessage(device, count));
                 return CudaDevice(device.Index);
@@ -107,8 +108,8 @@ public static class TorchRuntime
 
     /// <summary>The error for a GPU index this machine does not have: it names the count and the indexes there are.</summary>
     public static string TooFewGpusMessage(ComputeDevice device, int count) =>
-        $"-Device {device} was asked for, but this machine has {count} CUDA GPU(s)" +
-        (count > 0 ? $" (Cuda:0 to Cuda:{count - 1})" : "") + ". Give one of those (Get-FocusFlowDevice lists them), or -Device Cpu.";
+        $"{UserText.Option(OptionNames.Device, device.ToString())} was asked for, but this machine has {count} CUDA GPU(s)" +
+        (count > 0 ? $" (Cuda:0 to Cuda:{count - 1})" : "") + $". Give one of those, or {UserText.Option(OptionNames.Device, "Cpu")}.";
 
     /// <summary>
     /// The -Device values worth offering: Auto, Cpu, Cuda, then Cuda:N for each GPU when LibTorch is already loaded with
@@ -148,7 +149,9 @@ public static class TorchRuntime
 }
 
 /// <summary>The native runtime or a device is not usable; the message says what to do.</summary>
-public sealed class TorchRuntimeException : Exception
+public sealed class TorchRuntimeException : Exception, IOptionError
 {
-    public TorchRuntimeException(string message, Exception? inner = null) : base(message, inner) { }
+    public TorchRuntimeException(string message, Exception? inner = null) : base(UserText.Neutral(message), inner) => Text = message;
+
+    public string Text { get; }
 }

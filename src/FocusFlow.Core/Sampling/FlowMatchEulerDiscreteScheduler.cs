@@ -77,7 +77,20 @@ public sealed class FlowMatchEulerDiscreteScheduler
     /// <summary>One Euler step of the flow ODE: x + (sigma_next - sigma) * v, the difference taken in float32.</summary>
     public static Tensor EulerStep(Tensor x, Tensor velocity, double sigma, double sigmaNext)
     {
-        using var step = velocity * ((float)sigmaNext - (float)sigma);
+        using var step = Increment(velocity, sigma, sigmaNext);
         return x + step;
     }
+
+    /// <summary>
+    /// <see cref="EulerStep"/> into <paramref name="x"/> itself, as the edit loops step their latents: the same
+    /// increment, added in place (the loops keep one latent per target for the whole run).
+    /// </summary>
+    public static void EulerStepInPlace(Tensor x, Tensor velocity, double sigma, double sigmaNext)
+    {
+        using var step = Increment(velocity, sigma, sigmaNext);
+        x.add_(step);
+    }
+
+    /// <summary>(sigma_next - sigma) * v with the difference in float32, as diffusers' step takes it from float32 sigmas.</summary>
+    static Tensor Increment(Tensor velocity, double sigma, double sigmaNext) => velocity * ((float)sigmaNext - (float)sigma);
 }

@@ -4,6 +4,7 @@ using FocusFlow.Core.IO;
 using FocusFlow.Core.Metrics;
 using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.MSBuild.Tasks;
 
@@ -40,7 +41,7 @@ public sealed class CheckFocusFlowQuality : TorchTask
         try { defaults = ImageSettings.Defaults(Settings); }
         catch (ArgumentException e)
         {
-            Log.ProjectError(BuildEngine, "FF2002", e.Message);
+            Log.ProjectError(BuildEngine, "FF2002", UserText.Of(e));
             return false;
         }
         var lpipsModel = Path.GetFullPath(LpipsModel is { Length: > 0 } l ? l : Core.Metrics.LpipsModel.DefaultTrunkPath());
@@ -83,7 +84,7 @@ public sealed class CheckFocusFlowQuality : TorchTask
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Log.Error(image, "FFQ002", $"could not be measured: {e.Message}");
+                Log.Error(image, "FFQ002", $"could not be measured: {UserText.Of(e)}");
             }
         }
 

@@ -5,6 +5,7 @@ using FocusFlow.Core.Settings;
 using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.MSBuild.Tasks;
 
@@ -95,7 +96,7 @@ public sealed class FocusFlowEdit : TorchTask
         }
         catch (Exception e) when (e is ArgumentException or IOException or Core.Runtime.TorchRuntimeException)
         {
-            Log.ProjectError(BuildEngine, e is ArgumentException ? "FF2002" : "FF0002", e.Message);
+            Log.ProjectError(BuildEngine, e is ArgumentException ? "FF2002" : "FF0002", UserText.Of(e));
             return false;
         }
 
@@ -130,11 +131,11 @@ public sealed class FocusFlowEdit : TorchTask
             }
             catch (Exception e) when (e is ArgumentException)
             {
-                Log.Error(image, "FF2002", e.Message);
+                Log.Error(image, "FF2002", UserText.Of(e));
             }
             catch (Exception e)
             {
-                Log.Error(image, e is Core.Runtime.TorchRuntimeException ? "FF0002" : "FF2000", e.Message);
+                Log.Error(image, e is Core.Runtime.TorchRuntimeException ? "FF0002" : "FF2000", UserText.Of(e));
             }
         }
         EditedImages = edited.ToArray();

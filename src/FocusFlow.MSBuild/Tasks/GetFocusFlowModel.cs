@@ -2,6 +2,7 @@ using FocusFlow.Core.IO.Models;
 using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.MSBuild.Tasks;
 
@@ -26,7 +27,7 @@ public sealed class GetFocusFlowModel : Microsoft.Build.Utilities.Task
         }
         catch (IOException e)
         {
-            Log.ProjectError(BuildEngine, "FF0001", e.Message);
+            Log.ProjectError(BuildEngine, "FF0001", UserText.Of(e));
         }
         return !Log.HasLoggedErrors;
     }

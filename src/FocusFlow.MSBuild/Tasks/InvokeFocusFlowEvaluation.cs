@@ -7,6 +7,7 @@ using FocusFlow.Core.Settings;
 using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.MSBuild.Tasks;
 
@@ -86,9 +87,9 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
             var outcome = EvaluationRunner.Run(plan, pipeline, meter, new EvaluationObserver
             {
                 Progress = new LogProgress(Log),
-                Warning = w => Log.LogWarning(null, "FF0102", null, Cases, 0, 0, 0, 0, w),
+                Warning = w => Log.LogWarning(null, "FF0102", null, Cases, 0, 0, 0, 0, MSBuildSpelling.Render(w)),
                 // A failed edit fails the build (after the rest have run), as it fails a PowerShell run.
-                Failure = f => Log.LogError(null, "FF0102", null, Cases, 0, 0, 0, 0, f),
+                Failure = f => Log.LogError(null, "FF0102", null, Cases, 0, 0, 0, 0, MSBuildSpelling.Render(f)),
                 Verbose = v => Log.LogMessage(MessageImportance.Low, v),
                 Cancellation = Cancellation,
             });
@@ -105,11 +106,11 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
         catch (CaseListException e)
         {
             // A problem of the case list is located in it.
-            Log.LogError(null, "FF0101", null, Path.GetFullPath(Cases), 0, 0, 0, 0, e.Message);
+            Log.LogError(null, "FF0101", null, Path.GetFullPath(Cases), 0, 0, 0, 0, MSBuildSpelling.Message(e));
         }
         catch (Exception e)
         {
-            Log.ProjectError(BuildEngine, "FF0101", e.Message);
+            Log.ProjectError(BuildEngine, "FF0101", UserText.Of(e));
         }
         LogLibTorchNotes();
         return !Log.HasLoggedErrors;

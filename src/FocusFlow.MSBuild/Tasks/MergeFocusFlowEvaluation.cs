@@ -1,6 +1,7 @@
 using FocusFlow.Core.Evaluation;
 using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.MSBuild.Tasks;
 
@@ -26,7 +27,7 @@ public sealed class MergeFocusFlowEvaluation : Microsoft.Build.Utilities.Task
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            Log.ProjectError(BuildEngine, "FF0104", e.Message);
+            Log.ProjectError(BuildEngine, "FF0104", UserText.Of(e));
         }
         return !Log.HasLoggedErrors;
     }

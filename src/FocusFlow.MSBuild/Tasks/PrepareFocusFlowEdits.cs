@@ -1,6 +1,7 @@
 using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.MSBuild.Tasks;
 
@@ -36,7 +37,7 @@ public sealed class PrepareFocusFlowEdits : Microsoft.Build.Utilities.Task
         }
         catch (ArgumentException e)
         {
-            Log.ProjectError(BuildEngine, "FF2002", e.Message);
+            Log.ProjectError(BuildEngine, "FF2002", UserText.Of(e));
             return false;
         }
         var planned = new List<ITaskItem>();
@@ -67,7 +68,7 @@ public sealed class PrepareFocusFlowEdits : Microsoft.Build.Utilities.Task
             }
             catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or Core.IO.Hub.HubException)
             {
-                Log.Error(image, e is FileNotFoundException ? "FF2004" : "FF2002", e.Message);
+                Log.Error(image, e is FileNotFoundException ? "FF2004" : "FF2002", UserText.Of(e));
             }
         }
         Edits = planned.ToArray();

@@ -17,11 +17,11 @@ public sealed class GetFocusFlowDeviceCommand : PSCmdlet
             var devices = DeviceInfo.Probe();
             foreach (var note in TorchRuntime.LoadNotes) WriteVerbose(note);
             foreach (var device in devices)
-                WriteObject(device);
+                WriteObject(device with { Description = PowerShellSpelling.Render(device.Description) });
         }
         catch (TorchRuntimeException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "LibTorchUnavailable", ErrorCategory.ResourceUnavailable, null));
+            ThrowTerminatingError(ErrorMapping.ToRecord(e, null));
         }
     }
 }

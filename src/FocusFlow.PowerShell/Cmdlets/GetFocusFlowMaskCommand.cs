@@ -44,7 +44,9 @@ public sealed class GetFocusFlowMaskCommand : ImageCommandBase
             if (!TryClaimOutputs(request, file)) continue;
             if (!ShouldProcess(file, $"Mask for '{From}' -> '{To[k]}' (seed {options.MaskSeed}), writing {request.Output}"))
                 continue;
-            WriteObject(MaskJob.Run(Pipeline(), request, Observer(file)));
+            // The job checks where it may write; a refused target is an error record of its own and the others go on.
+            try { WriteObject(MaskJob.Run(Pipeline(), request, Observer(file))); }
+            catch (Exception e) when (e is ArgumentException or Core.IO.OutputExistsException) { WriteItemError(e, file); }
         }
     });
 }

@@ -55,7 +55,7 @@ public sealed class InstallFocusFlowBackendCommand : FocusFlowCmdlet
             var progress = new InstallProgress(this, NewActivityId());
             try
             {
-                var backend = BackendInstaller.Install(request, progress, WriteVerbose, StopToken);
+                var backend = BackendInstaller.Install(request, progress, m => WriteVerbose(PowerShellSpelling.Render(m)), StopToken);
                 if (TorchRuntime.Location is { } loaded && loaded.Folder != backend.Path)
                     WriteWarning($"This session already uses LibTorch {loaded.Description}; new sessions will use the installed backend.");
                 WriteObject(backend);

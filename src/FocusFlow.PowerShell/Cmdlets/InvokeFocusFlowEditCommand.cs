@@ -108,6 +108,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
             return;
         WriteVerbose($"{file}: {Method}, {options.Steps} steps, seed {options.Seed}, {requests.Count} target(s) together.");
         var results = EditJob.RunGroup(Pipeline(), requests, Observer(file));
+        if (results.Count == 0) return;   // every target refused, each an error record of its own
         var first = results[0];
         WriteVerbose($"{file}: {first.ModelCalls} transformer calls, {first.ModelRows} rows for {first.GroupSize} target(s) on {first.Device} in {first.Seconds:F1} s" +
             (first.PeakDeviceMemoryMB is double mb ? $", peak device memory {mb:F0} MB." : "."));

@@ -114,9 +114,9 @@ public sealed class InvokeFocusFlowEvaluationCommand : MetricCommandBase
             {
                 Progress = new RunProgress(this, activity),
                 Step = StepProgress(activity, "Current edit"),
-                Warning = WriteWarning,
+                Warning = m => WriteWarning(PowerShellSpelling.Render(m)),
                 // An error record per failed edit: $? is False and -ErrorAction Stop stops the run, as a CI job needs.
-                Failure = m => WriteError(new ErrorRecord(new InvalidOperationException(m), "EvaluationEditFailed", ErrorCategory.OperationStopped, plan.Request.CasesFile)),
+                Failure = m => WriteError(new ErrorRecord(new InvalidOperationException(PowerShellSpelling.Render(m)), "EvaluationEditFailed", ErrorCategory.OperationStopped, plan.Request.CasesFile)),
                 Verbose = WriteVerbose,
                 Cancellation = StopToken,
             };

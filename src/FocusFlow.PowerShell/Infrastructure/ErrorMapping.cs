@@ -6,10 +6,11 @@ using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Runtime;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.PowerShell.Infrastructure;
 
-/// <summary>Turns engine exceptions into error records with the category and id a PowerShell user can filter on.</summary>
+/// <summary>Turns engine exceptions into error records with the category and id a PowerShell user can filter on, their messages in PowerShell's spelling.</summary>
 internal static class ErrorMapping
 {
     public static ErrorRecord ToRecord(Exception e, object? target)
@@ -47,6 +48,10 @@ internal static class ErrorMapping
             NotSupportedException => ("ModelUnsupported", ErrorCategory.NotImplemented),
             _ => ("UnexpectedError", ErrorCategory.NotSpecified),
         };
-        return new ErrorRecord(e, id, category, target);
+        var record = new ErrorRecord(e, id, category, target);
+        // The engine names options neutrally in Message; the user reads them as this module's parameters (-Force, -Size).
+        var text = UserText.Of(e);
+        if (text != e.Message) record.ErrorDetails = new ErrorDetails(PowerShellSpelling.Render(text));
+        return record;
     }
 }

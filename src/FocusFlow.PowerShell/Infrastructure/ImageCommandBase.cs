@@ -238,18 +238,18 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Claims a target's files for this command (<see cref="ClaimOutput"/>) and checks they may be written; where not, the
-    /// target is an error record of its own and false comes back, so the other targets of the image go on.
+    /// Claims a target's main file for this command (<see cref="ClaimOutput"/>); where another item of the command has it,
+    /// the target is an error record of its own and false comes back, so the other targets of the image go on. Whether its
+    /// files may be written is the job's check (<see cref="EditObserver.Refused"/>).
     /// </summary>
     protected bool TryClaimOutputs(ImageJobRequest request, string file)
     {
         try
         {
             ClaimOutput(request.Output);
-            request.EnsureOutputsFree();
             return true;
         }
-        catch (Exception e) when (e is ArgumentException or Core.IO.OutputExistsException)
+        catch (ArgumentException e)
         {
             WriteItemError(e, file);
             return false;
@@ -266,8 +266,9 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     protected EditObserver Observer(string file) => new()
     {
         Progress = _itemProgress = StepProgress(_parentActivity, System.IO.Path.GetFileName(file)),
-        Warning = WriteWarning,
+        Warning = m => WriteWarning(PowerShellSpelling.Render(m)),
         Verbose = WriteVerbose,
+        Refused = (_, e) => WriteItemError(e, file),
         Cancellation = StopToken,
     };
 

@@ -1,3 +1,4 @@
+using FocusFlow.Core.UserMessages;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 
@@ -45,7 +46,8 @@ public sealed class ComputeDeviceTests
     {
         Assert.False(ComputeDevice.TryParse(text, out _));
         var e = Assert.Throws<ArgumentException>(() => ComputeDevice.Parse(text));
-        Assert.Contains($"-Device '{text}' is not a device", e.Message);
+        Assert.Contains($"Device '{text}' is not a device", e.Message);
+        Assert.Equal(new[] { OptionNames.Device }, UserText.OptionsIn(UserText.Of(e)));
         Assert.Contains("Cuda:N", e.Message);
         Assert.Contains("Auto, Cpu", e.Message);
     }
@@ -72,8 +74,8 @@ public sealed class ComputeDeviceTests
     [Fact]
     public void TooFewGpusNamesTheCountAndTheIndexesThereAre()
     {
-        var message = TorchRuntime.TooFewGpusMessage(ComputeDevice.CudaAt(3), 2);
-        Assert.Contains("-Device Cuda:3", message);
+        var message = UserText.Neutral(TorchRuntime.TooFewGpusMessage(ComputeDevice.CudaAt(3), 2));
+        Assert.Contains("Device Cuda:3 was asked for", message);
         Assert.Contains("has 2 CUDA GPU(s) (Cuda:0 to Cuda:1)", message);
     }
 
@@ -83,7 +85,7 @@ public sealed class ComputeDeviceTests
         TorchRuntime.EnsureLoaded();
         if (TorchRuntime.IsCudaAvailable()) return;   // this check is about machines without CUDA (the CI's)
         var e = Assert.Throws<TorchRuntimeException>(() => TorchRuntime.Resolve(ComputeDevice.Parse("Cuda:1")));
-        Assert.Contains("-Device Cuda:1 was asked for, but no CUDA GPU is usable", e.Message);
+        Assert.Contains("Device Cuda:1 was asked for, but no CUDA GPU is usable", e.Message);
         Assert.Equal(ComputeDevice.Cpu, TorchRuntime.DeviceOf(TorchRuntime.Resolve(ComputeDevice.Auto)));
     }
 

@@ -1,4 +1,5 @@
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.IO;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Pipeline;
@@ -145,5 +146,28 @@ public class GroupedJobTests : IClassFixture<EditReference>
         var e = Assert.Throws<ArgumentException>(() => EditJob.RunGroup(pipeline, sameFile, EditObserver.None));
         Assert.Contains("own output name", e.Message);
         Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public void TheJobChecksWhereATargetMayWriteOnceAndRefusesOnlyThatTarget()
+    {
+        using var dir = new TempDir();
+        using var pipeline = Fresh();
+        var requests = Requests(dir, EditMethod.SDEdit, Targets.Take(2).ToList());
+        File.WriteAllText(requests[0].Output, "mine");
+
+        // Nobody listening: the first refusal stops the group before any work.
+        Assert.Throws<OutputExistsException>(() => EditJob.RunGroup(pipeline, requests, EditObserver.None));
+        Assert.Equal(new[] { requests[0].Output }, Directory.GetFiles(dir.Path));
+
+        // A surface that renders refusals hears this target's error and the other target is edited.
+        var refused = new List<(ImageJobRequest Request, Exception Error)>();
+        var results = EditJob.RunGroup(pipeline, requests, new EditObserver { Refused = (r, e) => refused.Add((r, e)) });
+        var (request, error) = Assert.Single(refused);
+        Assert.Same(requests[0], request);
+        Assert.Equal(requests[0].Output, Assert.IsType<OutputExistsException>(error).FilePath);
+        Assert.Equal(requests[1].Output, Assert.Single(results).Output);
+        Assert.Equal("mine", File.ReadAllText(requests[0].Output));
+        Assert.True(File.Exists(requests[1].Output));
     }
 }

@@ -1,3 +1,4 @@
+using FocusFlow.Core.UserMessages;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Pipeline;
 
@@ -50,7 +51,7 @@ public class OutputNamingTests
         Assert.Equal(new[] { temp.File("cat.sdedit.a-tiger.jpg"), temp.File("cat.sdedit.a-lion.jpg") },
             OutputNaming.ForTargets(jpeg, null, EditMethod.SDEdit, new[] { "a tiger", "a lion" }));
         Assert.Equal(temp.File("out.webp"), OutputNaming.ForSource(jpeg, temp.File("out.webp"), EditMethod.FlowEdit));
-        var e = Assert.Throws<ArgumentException>(() => OutputNaming.ForSource(jpeg, temp.File("out.webp"), EditMethod.FlowEdit, FocusFlow.Core.IO.Images.ImageFileFormat.Jpeg));
+        var e = Assert.Throws<OptionException>(() => OutputNaming.ForSource(jpeg, temp.File("out.webp"), EditMethod.FlowEdit, FocusFlow.Core.IO.Images.ImageFileFormat.Jpeg));
         Assert.Equal("Format", e.ParamName);
         // One rule for masks: the mask companion of the FocusFlow edit, as -SaveMask names it, always a PNG.
         Assert.Equal(new[] { temp.File("cat.focusflow.mask.png") }, OutputNaming.MasksForTargets(jpeg, null, new[] { "a tiger" }));
@@ -58,7 +59,7 @@ public class OutputNamingTests
         Assert.Equal(new[] { temp.File("cat.focusflow.a-tiger.mask.png"), temp.File("cat.focusflow.a-lion.mask.png") },
             OutputNaming.MasksForTargets(jpeg, null, new[] { "a tiger", "a lion" }));
         Assert.Equal(temp.File("m.png"), OutputNaming.MasksForTargets(jpeg, temp.File("m.png"), new[] { "a tiger" })[0]);
-        Assert.Equal("OutputPath", Assert.Throws<ArgumentException>(() => OutputNaming.MasksForTargets(jpeg, temp.File("m.png"), new[] { "a", "b" })).ParamName);
+        Assert.Equal("OutputPath", Assert.Throws<OptionException>(() => OutputNaming.MasksForTargets(jpeg, temp.File("m.png"), new[] { "a", "b" })).ParamName);
     }
 
     [Fact]

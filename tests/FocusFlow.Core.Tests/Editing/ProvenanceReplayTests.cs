@@ -3,6 +3,7 @@ using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Tests.Hub;
 using static FocusFlow.Core.Tests.Hub.HubTestSupport;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Tests.Editing;
 
@@ -70,10 +71,10 @@ public class ProvenanceReplayTests
         using var dir = new TempDir();
         using var hub = new FakeHub(new FakeHubRepo(RepoId, HubDownloadTests.FixtureFiles)) { RedirectLfs = true };
         var options = Options(dir, hub.Endpoint);
-        var e = Assert.Throws<ArgumentException>(() => ProvenanceReplay.Model("edit.png", $"{RepoId}@{new string('a', 40)}", options));
-        Assert.Contains("-Model", e.Message);
+        var e = Assert.Throws<OptionException>(() => ProvenanceReplay.Model("edit.png", $"{RepoId}@{new string('a', 40)}", options));
+        Assert.Equal(new[] { OptionNames.Model }, ((IOptionError)e).Options);   // each surface spells it (-Model, Model)
         Assert.Contains("edit.png", e.Message);
-        Assert.Throws<ArgumentException>(() => ProvenanceReplay.Model("edit.png", RepoId, options));
+        Assert.Throws<OptionException>(() => ProvenanceReplay.Model("edit.png", RepoId, options));
         Assert.Empty(hub.Requests);
         Assert.False(Directory.Exists(options.CacheDir) && Directory.EnumerateFiles(options.CacheDir, "*", SearchOption.AllDirectories).Any());
 
@@ -84,6 +85,6 @@ public class ProvenanceReplayTests
         Assert.Empty(hub.Requests);
         // A recorded folder is used as it is; a missing one is the same error.
         Assert.Equal(Fixtures.TinySd3, ProvenanceReplay.Model("edit.png", Fixtures.TinySd3, options));
-        Assert.Contains("-Model", Assert.Throws<ArgumentException>(() => ProvenanceReplay.Model("edit.png", dir.File("no-model"), options)).Message);
+        Assert.Equal(OptionNames.Model, Assert.Throws<OptionException>(() => ProvenanceReplay.Model("edit.png", dir.File("no-model"), options)).ParamName);
     }
 }

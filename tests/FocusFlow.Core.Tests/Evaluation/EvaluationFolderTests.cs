@@ -3,6 +3,7 @@ using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.Pipeline;
 using static FocusFlow.Core.Tests.Evaluation.EvaluationRunTests;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Tests.Evaluation;
 
@@ -34,7 +35,7 @@ public class EvaluationFolderTests
 
         var e = Assert.Throws<EvaluationFolderException>(() => Run(SmallRun(dir, steps: 3)));
         Assert.Equal(EvaluationFolderProblem.OtherSettings, e.Problem);
-        Assert.Contains("-Force", e.Message);
+        Assert.Contains(OptionNames.Force, ((IOptionError)e).Options);   // -Force in PowerShell, FocusFlowEvaluationForce in MSBuild
         Assert.Equal(settings, SettingsText(dir));                         // nothing rewritten to claim 3 steps
         Assert.Equal(report, File.ReadAllText(dir.File("run/report.md")));
 

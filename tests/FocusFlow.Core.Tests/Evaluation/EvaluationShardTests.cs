@@ -1,4 +1,5 @@
 using FocusFlow.Core.Evaluation;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Tests.Evaluation;
 
@@ -21,7 +22,7 @@ public class EvaluationShardTests
     [InlineData("")]
     public void RefusesWhatIsNotASlice(string text)
     {
-        var e = Assert.Throws<ArgumentException>(() => EvaluationShard.Parse(text));
+        var e = Assert.Throws<OptionException>(() => EvaluationShard.Parse(text));
         Assert.Equal("Shard", e.ParamName);
     }
 

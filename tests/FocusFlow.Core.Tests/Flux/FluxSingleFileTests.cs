@@ -13,6 +13,7 @@ using FocusFlow.Core.Tests.Models;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Tests.Flux;
 
@@ -148,8 +149,8 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
     {
         var sd3 = Assert.ThrowsAny<Exception>(() => FluxPipeline.LoadSingleFile(SingleFilePath, Cpu(Fixtures.TinySd3)));
         Assert.Contains("FluxPipeline", sd3.Message);
-        var none = Assert.Throws<ArgumentException>(() => FluxPipeline.LoadSingleFile(SingleFilePath, Cpu(null)));
-        Assert.Contains("-Components", none.Message);
+        var none = Assert.Throws<OptionException>(() => FluxPipeline.LoadSingleFile(SingleFilePath, Cpu(null)));
+        Assert.Equal(new[] { OptionNames.Components }, ((IOptionError)none).Options);
         var wrongFamily = Assert.Throws<NotSupportedException>(() => FluxPipeline.LoadSingleFile(Fixtures.Path("loading", "gguf", "tiny-sd3-Q8_0.gguf"), Cpu(Fixtures.TinyFlux)));
         Assert.Contains("not a FLUX transformer", wrongFamily.Message);
         var viaSd3 = Assert.Throws<NotSupportedException>(() => Sd3Pipeline.Load(SingleFilePath, Cpu(Fixtures.TinySd3)));

@@ -8,6 +8,7 @@ using FocusFlow.Core.Tests.Models;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Tests.Pipeline;
 
@@ -95,8 +96,8 @@ public class SingleFilePipelineTests : IClassFixture<EditReference>
     [Fact]
     public void WithoutACompanionTheErrorSaysToGiveOne()
     {
-        var error = Assert.Throws<ArgumentException>(() => Sd3Pipeline.Load(SingleFile, Cpu(null)).Dispose());
-        Assert.Contains("-Components", error.Message);
+        var error = Assert.Throws<OptionException>(() => Sd3Pipeline.Load(SingleFile, Cpu(null)).Dispose());
+        Assert.Equal(new[] { OptionNames.Components }, ((IOptionError)error).Options);
         Assert.Contains("SD3-family MMDiT", error.Message);
     }
 
@@ -113,8 +114,9 @@ public class SingleFilePipelineTests : IClassFixture<EditReference>
         }
         var config = Path.Combine(companion, "transformer", "config.json");
         File.WriteAllText(config, File.ReadAllText(config).Replace("\"num_layers\": 2", "\"num_layers\": 3"));
-        var error = Assert.Throws<ArgumentException>(() => Sd3Pipeline.Load(SingleFile, Cpu(companion)).Dispose());
+        var error = Assert.Throws<OptionException>(() => Sd3Pipeline.Load(SingleFile, Cpu(companion)).Dispose());
         Assert.Contains("3 blocks", error.Message);
+        Assert.Equal(OptionNames.Components, error.ParamName);
         Assert.Contains("same family", error.Message);
     }
 }

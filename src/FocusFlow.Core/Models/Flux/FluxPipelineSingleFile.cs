@@ -5,6 +5,7 @@ using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using static TorchSharp.torch;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Models.Flux;
 
@@ -64,9 +65,9 @@ public sealed partial class FluxPipeline
     {
         var a = file.Architecture;
         if (a.Depth != config.NumLayers || a.SingleDepth != config.NumSingleLayers || a.Width != config.InnerDim || a.Guidance != config.GuidanceEmbeds)
-            throw new ArgumentException(
+            throw new OptionException(
                 $"{file.Path} is a {a.Name} ({a.Depth} double and {a.SingleDepth} single blocks, width {a.Width}{(a.Guidance ? ", guidance embedding" : "")}), " +
                 $"but the companion {companion} describes one of {config.NumLayers} double and {config.NumSingleLayers} single blocks, width {config.InnerDim}" +
-                $"{(config.GuidanceEmbeds ? ", guidance embedding" : "")}: give -Components a FLUX diffusers model of the same kind (dev or schnell).");
+                $"{(config.GuidanceEmbeds ? ", guidance embedding" : "")}: give {UserText.Option(OptionNames.Components)} a FLUX diffusers model of the same kind (dev or schnell).", OptionNames.Components);
     }
 }

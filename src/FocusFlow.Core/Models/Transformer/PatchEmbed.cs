@@ -1,6 +1,7 @@
 using FocusFlow.Core.Models.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Models.Transformer;
 
@@ -45,8 +46,9 @@ public sealed class PatchEmbed : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"Latent height and width must be multiples of the patch size {_patch}; got {latents.shape[2]}x{latents.shape[3]}.");
         if (h > _maxSize || w > _maxSize)
             // Named for what the user sets: the working size (SD3's VAE makes a latent pixel of 8x8 image pixels).
-            throw new ArgumentException($"Latents of {latents.shape[2]}x{latents.shape[3]} need a {h}x{w} position grid, larger than this model's {_maxSize}x{_maxSize} (pos_embed_max_size). " +
-                $"Give a smaller -Size: this model edits at most {_maxSize * _patch * 8} pixels a side.", "Size");
+            throw new OptionOutOfRangeException(OptionNames.Size, $"{latents.shape[3] * 8}x{latents.shape[2] * 8}",
+                $"Latents of {latents.shape[2]}x{latents.shape[3]} need a {h}x{w} position grid, larger than this model's {_maxSize}x{_maxSize} (pos_embed_max_size). " +
+                $"Give a smaller {UserText.Option(OptionNames.Size)}: this model edits at most {_maxSize * _patch * 8} pixels a side.", null, _maxSize * _patch * 8);
         // [B,C,h,p,w,q] -> [B,h,w,C,p,q]: flattened in the conv weight's (C, p, q) order.
         var patches = latents.view(b, c, h, _patch, w, _patch).permute(0, 2, 4, 1, 3, 5).reshape(b, h * w, c * _patch * _patch);
         var tokens = nn.functional.linear(patches, _patchMatrix, _bias);

@@ -27,9 +27,6 @@ public sealed class AutoencoderKL : nn.Module
     /// <summary>Tiling and slicing when a call passes none; none by default (diffusers' numbers).</summary>
     public VaeMemoryOptions Memory { get; set; } = VaeMemoryOptions.Exact;
 
-    /// <summary>Called with ("encoder" or "decoder", input shape) before each network call: lets tests see tile sizes.</summary>
-    internal Action<string, long[]>? NetworkCalled { get; set; }
-
     public AutoencoderKL(AutoencoderKLConfig config, TensorPlacement placement) : base(nameof(AutoencoderKL))
     {
         Config = config;
@@ -107,8 +104,8 @@ public sealed class AutoencoderKL : nn.Module
         var f = Config.DownscaleFactor;
         Tensor Network(Tensor x)
         {
-            NetworkCalled?.Invoke("encoder", x.shape);
-            var h = encoder.forward(x);
+            // call, not forward: the module's hooks see each tile, as PyTorch's __call__ lets them.
+            var h = encoder.call(x);
             return quant_conv is null ? h : Activations.Consume(h, quant_conv.forward);
         }
         return UseTiles(image.shape[2] / f, image.shape[3] / f, tile, memory)
@@ -121,8 +118,7 @@ public sealed class AutoencoderKL : nn.Module
         var (tile, stride) = LatentTiling(memory);
         Tensor Network(Tensor x)
         {
-            NetworkCalled?.Invoke("decoder", x.shape);
-            return post_quant_conv is null ? decoder.forward(x) : Activations.Consume(post_quant_conv.forward(x), decoder.forward);
+            return post_quant_conv is null ? decoder.call(x) : Activations.Consume(post_quant_conv.forward(x), decoder.call);
         }
         return UseTiles(z.shape[2], z.shape[3], tile, memory)
             ? TiledRunner.Run(z, Network, tile, stride, Config.DownscaleFactor, 1)

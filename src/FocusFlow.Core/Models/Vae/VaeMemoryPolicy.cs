@@ -1,11 +1,12 @@
 using FocusFlow.Core.Runtime;
 using static TorchSharp.torch;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Models.Vae;
 
 /// <summary>
 /// Whether a whole-image VAE pass fits: the requested options as they are when it does (or when tiling was asked
-/// for), tiles with a warning naming -VaeTiling when the estimate exceeds the device's free memory.
+/// for), tiles with a warning naming VaeTiling when the estimate exceeds the device's free memory.
 /// </summary>
 public static class VaeMemoryPolicy
 {
@@ -18,8 +19,8 @@ public static class VaeMemoryPolicy
         var needed = WholePassBytes(config, batch, height, width);
         if ((freeBytes ?? DeviceMemory.FreeBytes)(device) is not long free || needed <= free) return requested;
         warning?.Invoke($"A {width}x{height} image needs about {Gib(needed)} GiB for a whole-image VAE pass and {device.type} has " +
-            $"{Gib(free)} GiB free, so the VAE runs on tiles, which changes the result slightly. Pass -VaeTiling (MSBuild: " +
-            "VaeTiling=true) to choose tiling and its -VaeTileSize yourself, or a smaller -Size for diffusers' exact numbers.");
+            $"{Gib(free)} GiB free, so the VAE runs on tiles, which changes the result slightly. Give {UserText.Option(OptionNames.VaeTiling, true)} " +
+            $"to choose tiling and its {UserText.Option(OptionNames.VaeTileSize)} yourself, or a smaller {UserText.Option(OptionNames.Size)} for diffusers' exact numbers.");
         return requested with { Tiling = true, SliceBatch = true };
     }
 

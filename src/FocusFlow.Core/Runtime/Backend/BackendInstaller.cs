@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Runtime.Backend;
 
@@ -43,7 +44,7 @@ public static class BackendInstaller
         var target = TargetFolder(request);
         if (AlreadyInstalled(request) is { } existing)
         {
-            verbose($"The {request.Flavor} backend is already installed in {target}; -Force reinstalls it.");
+            verbose($"The {request.Flavor} backend is already installed in {target}; {UserText.Option(OptionNames.Force, true)} reinstalls it.");
             return existing;
         }
         var root = Path.GetDirectoryName(target)!;
@@ -129,8 +130,8 @@ public static class BackendInstaller
         foreach (var feed in feeds)
             if (feed.TryFetch(package.Id, package.Version, downloads, reporting, MaxPackageBytes, cancel) is { } fetched)
                 return fetched;
-        throw new FileNotFoundException($"No package source has {package.Id} {package.Version} (looked in: {string.Join(", ", feeds.Select(f => f.Source))}). " +
-            "Add a source that has it to your NuGet.Config, or pass -Source.");
+        throw UserText.Error($"No package source has {package.Id} {package.Version} (looked in: {string.Join(", ", feeds.Select(f => f.Source))}). " +
+            $"Add a source that has it to your NuGet.Config, or give {UserText.Option(OptionNames.Source)}.", m => new FileNotFoundException(m));
     }
 
     /// <summary>The package's SHA-512 and size, after checking them against the pinned values, else against what the feed publishes.</summary>
@@ -224,7 +225,7 @@ public static class BackendInstaller
         }
         catch (IOException e)
         {
-            throw new IOException($"Another Install-FocusFlowBackend is running on {root}; wait for it to end.", e);
+            throw new IOException($"Another backend installation is running on {root}; wait for it to end.", e);
         }
     }
 

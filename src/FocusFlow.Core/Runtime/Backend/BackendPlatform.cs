@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Reflection;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Runtime.Backend;
 
@@ -40,7 +41,8 @@ public static class BackendPlatform
         }
         if (Rid == "linux-x64") return "TorchSharp-cuda-linux";
         if (Rid == "win-x64") return "TorchSharp-cuda-windows";
-        throw new PlatformNotSupportedException($"CUDA backends exist for linux-x64 and win-x64 only, not for {Rid}: install the CPU backend (Install-FocusFlowBackend without -Cuda).");
+        throw UserText.Error($"CUDA backends exist for linux-x64 and win-x64 only, not for {Rid}: {UserText.Do(UserAction.InstallBackend)} (the CPU backend) instead.",
+            m => new PlatformNotSupportedException(m));
     }
 
     /// <summary>The file name of native library <paramref name="name"/> (torch_cpu, LibTorchSharp, ...) on this OS.</summary>

@@ -66,10 +66,11 @@ public class SD3TransformerReferenceTests
         using var oddLatents = torch.zeros(2, 16, 15, 16);
         Assert.Throws<ArgumentException>(() => model.forward(oddLatents, text, pooled, timestep));
         using var tooLarge = torch.zeros(2, 16, 66, 16); // 33 patches > pos_embed_max_size 32
-        var e = Assert.Throws<ArgumentException>(() => model.forward(tooLarge, text, pooled, timestep));
+        var e = Assert.Throws<OptionOutOfRangeException>(() => model.forward(tooLarge, text, pooled, timestep));
         Assert.Contains("pos_embed_max_size", e.Message);
-        Assert.Contains("Give a smaller -Size: this model edits at most 512 pixels a side", e.Message);   // what to change, in the user's terms
+        Assert.Contains("Give a smaller Size: this model edits at most 512 pixels a side", e.Message);   // what to change, in the user's terms
         Assert.Equal("Size", e.ParamName);
+        Assert.Equal(512, e.Maximum);
         using var oneTimestep = torch.ones(1);
         Assert.Throws<ArgumentException>(() => model.forward(latents, text, pooled, oneTimestep));
     }

@@ -8,6 +8,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using FocusFlow.Core.UserMessages;
 
 namespace FocusFlow.Core.Tests.Models.Vae;
 
@@ -113,7 +114,7 @@ public class VaeExactByDefaultTests
         var tooLarge = VaeMemoryPolicy.For(VaeMemoryOptions.Exact, config, torch.CPU, 1, Side, Side, warnings.Add, _ => needed - 1);
         Assert.True(tooLarge.Tiling);
         var warning = Assert.Single(warnings);
-        Assert.Contains("-VaeTiling", warning);
+        Assert.Contains(UserText.Option(OptionNames.VaeTiling, true), warning);   // -VaeTiling, VaeTiling="true": each surface spells it
         Assert.Contains($"{Side}x{Side}", warning);
 
         var asked = VaeMemoryOptions.Tiled(64);

@@ -52,10 +52,10 @@ public class VaeTilingTests
         // apart, and neighbours blend over 64 - 48 = 16 pixels.
         using var vae = LoadVae();
         using var z = Reference("latent_mean");
-        var calls = new List<long[]>();
-        vae.NetworkCalled = (network, shape) => { if (network == "decoder") calls.Add(shape); };
+        var decoder = new VaeNetworkCalls(vae, "decoder");
         using var tiled = vae.Decode(z, VaeMemoryOptions.Tiled(64));
-        vae.NetworkCalled = null;
+        decoder.Dispose();
+        var calls = decoder.Shapes;
         Assert.Equal(new long[] { 1, 3, 128, 128 }, tiled.shape);
         // Peak activations are bounded by the tile: the decoder never sees more than 8x8 latents.
         Assert.Equal(9, calls.Count);
@@ -115,10 +115,10 @@ public class VaeTilingTests
         using var vae = LoadVae();
         using var image = Reference("image");
         using var crop = image.narrow(3, 0, 96); // non-square 128x96
-        var calls = new List<long[]>();
-        vae.NetworkCalled = (network, shape) => { if (network == "encoder") calls.Add(shape); };
+        var encoder = new VaeNetworkCalls(vae, "encoder");
         var (mean, std) = vae.Encode(crop, VaeMemoryOptions.Tiled(64));
-        vae.NetworkCalled = null;
+        encoder.Dispose();
+        var calls = encoder.Shapes;
         using (mean) using (std)
         {
             Assert.Equal(new long[] { 1, 16, 16, 12 }, mean.shape);
@@ -136,15 +136,15 @@ public class VaeTilingTests
         using var z1 = Reference("latent_mean");
         using var z2 = z1.flip(3);
         using var batch = torch.cat(new[] { z1, z2 }, 0);
-        var calls = new List<long[]>();
-        vae.NetworkCalled = (_, shape) => calls.Add(shape);
+        var networks = new VaeNetworkCalls(vae, "encoder", "decoder");
+        var calls = networks.Shapes;
         // The default is diffusers' default: the whole batch in one call.
         using var whole = vae.Decode(batch);
         Assert.Equal(2, calls.Single()[0]);
         calls.Clear();
         using var automatic = vae.Decode(batch, new VaeMemoryOptions { SliceBatch = true });
         Assert.Equal(new long[] { 1, 1 }, calls.Select(s => s[0]));
-        vae.NetworkCalled = null;
+        networks.Dispose();
         // Same numbers up to float32 summation order (the fixtures' VAE tolerance).
         var diff = Models.TensorAssert.MaxAbsDiff(whole, automatic);
         _output.WriteLine($"sliced vs whole batch: {diff:E3}");
