@@ -79,7 +79,7 @@ public static class EvaluationRunner
                 Options = plan.Options[method],
                 Output = files.FullPath(relative),
                 Overwrite = true,
-                SaveMask = EditMethods.Of(method).UsesMask,
+                Companions = new[] { CompanionOutputs.Mask.RequestName },
                 Size = plan.Request.Size,
                 // An evaluation measures the edit as the model made it, beside its source at the same size.
                 OutputSize = OutputSize.Working,

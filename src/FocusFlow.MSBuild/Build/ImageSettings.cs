@@ -24,8 +24,8 @@ public sealed class ImageSettings
     /// </summary>
     public static readonly IReadOnlyList<string> Names = new[] { "Model", "Components", "From", "To", EditSettings.MethodName }
         .Concat(EditOptionCatalog.Names)
-        .Concat(new[] { "Mask", "Size", "Device", "Precision", "NoT5", "SaveMask", "SaveLatents", "SaveComparison", "OutputDir", "OutputSize", "Format", "Quality", "MinClipT", "MaxLpips" })
-        .Concat(CompanionOutputs.All.Select(c => "Save" + c.Name))
+        .Concat(new[] { "Mask", "Size", "Device", "Precision", "NoT5", "OutputDir", "OutputSize", "Format", "Quality", "MinClipT", "MaxLpips" })
+        .Concat(CompanionOutputs.RequestNames.Select(name => "Save" + name))
         .ToArray();
 
     readonly Dictionary<string, string> _values;
@@ -137,10 +137,7 @@ public sealed class ImageSettings
             Options = options,
             Output = Output,
             Overwrite = overwrite,
-            SaveMask = Flag("SaveMask"),
-            SaveLatents = Flag("SaveLatents"),
-            SaveComparison = Flag("SaveComparison"),
-            Companions = CompanionOutputs.All.Where(c => Flag("Save" + c.Name)).Select(c => c.Name).ToList(),
+            Companions = CompanionOutputs.RequestNames.Where(name => Flag("Save" + name)).ToList(),
             MaskImage = this["Mask"] is { } mask ? Path.GetFullPath(mask) : null,
             Size = Size(),
             OutputSize = OutputSettings.Size(this["OutputSize"]),
@@ -175,15 +172,12 @@ public sealed class ImageSettings
             ["precision"] = load.Precision,
             ["t5"] = load.UseT5,
             ["mask"] = mask is null ? request.MaskImage : $"{mask.FullName} ({mask.Length} bytes, {mask.LastWriteTimeUtc:O})",
-            ["saveMask"] = request.SaveMask,
-            ["saveLatents"] = request.SaveLatents,
-            ["saveComparison"] = request.SaveComparison,
             ["outputSize"] = request.OutputSize,
             ["quality"] = request.Quality,
         };
         // Only when set, so that the settings of images without it (every folder model) read as before.
         if (load.Components is { } components) description["components"] = ModelIdentity(components);
-        // Only when asked for, so the description of an edit without companions stays what it was.
+        // The companions asked for (the Save settings set, by CompanionOutputs.RequestNames), only when any is.
         if (request.Companions.Count > 0) description["companions"] = request.Companions;
         return JsonSerializer.Serialize(description, DescribeJson) + Environment.NewLine;
     }
