@@ -24,6 +24,7 @@
         'Merge-FocusFlowEvaluation'
         'Install-FocusFlowBackend'
         'Get-FocusFlowProvenance'
+        'Export-FocusFlowGallery'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
