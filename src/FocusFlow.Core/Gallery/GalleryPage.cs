@@ -125,7 +125,8 @@ public static class GalleryPage
         article.target { padding: 12px 0; border-bottom: 1px solid #8884; }
         .code { font-family: ui-monospace, monospace; opacity: 0.75; margin-left: 0.5em; }
         .prompt { margin: 0.2em 0 0.6em; }
-        .cells { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: var(--gap); }
+        /* auto-fill: a hidden method leaves its columns empty rather than widening the others */
+        .cells { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: var(--gap); }
         figure { margin: 0; min-width: 0; }
         figure img { display: block; width: 100%; height: auto; border-radius: 3px; background: #8882; }
         figure img.small { image-rendering: pixelated; }

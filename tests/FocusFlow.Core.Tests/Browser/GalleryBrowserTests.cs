@@ -16,7 +16,7 @@ public class GalleryBrowserTests(GalleryRun run)
     const string OrderScript = "Array.from(document.querySelectorAll('#cases article.target')).filter(a => !a.hidden).map(a => a.id)";
 
     // Scrolls every image into view (they load lazily, as on a long page), then waits for each to load or fail, at most 30 s.
-    const string LoadImagesScript = """
+    internal const string LoadImagesScript = """
         (async () => {
           const images = Array.from(document.images);
           for (const img of images) { img.scrollIntoView(); await new Promise(r => requestAnimationFrame(r)); }
