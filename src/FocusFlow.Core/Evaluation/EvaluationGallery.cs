@@ -1,7 +1,6 @@
 using System.Text;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Gallery;
-using FocusFlow.Core.Pipeline;
 using static FocusFlow.Core.Gallery.GalleryPage;
 
 namespace FocusFlow.Core.Evaluation;
@@ -33,7 +32,7 @@ public static class EvaluationGallery
         var columns = EvaluationView.Columns(methods);
         var page = new GalleryDocument($"FocusFlow evaluation: {Path.GetFileName(settings.Cases)}", "FocusFlow evaluation", header.ToString(),
             targets.Select((t, i) => Target(files, t, i, methods, sheets)).ToList(),
-            $"Columns: {string.Join(" | ", columns)}, each edit beside its difference map. CLIP-T: higher follows the target prompt better. " +
+            $"Columns: {string.Join(" | ", columns)}. CLIP-T: higher follows the target prompt better. " +
             "LPIPS: lower keeps more of the source. Click a picture for the full image.")
         {
             SectionHtml = Summary(files, summaries),
@@ -106,8 +105,8 @@ public static class EvaluationGallery
             cells.Add(new("edit", row.Output, $"{m} edit of {t.Image}: {t.TargetPrompt}", caption.ToString())
                 { Method = m.ToString(), Status = row.Status.ToString().ToLowerInvariant(), Failed = failed, Absent = failed ? "failed" : "image missing" });
             // The difference map the edit wrote beside itself (an earlier run's reused edit may have none).
-            cells.Add(new("difference", string.IsNullOrEmpty(row.Output) ? null : CompanionOutputs.Difference.PathFor(row.Output),
-                $"where {m} changed {t.Image}", $"<b>{m}</b> difference") { Method = m.ToString(), Absent = "no difference map" });
+            cells.Add(new("difference", EvaluationView.Difference(row), $"where {m} changed {t.Image}", $"<b>{m}</b> difference")
+                { Method = m.ToString(), Absent = "no difference map" });
         }
         return new GalleryRow($"case-{t.Case}-{t.Target}", order, new[] { ("image", t.Image), ("code", t.TargetCode) }, new[] { t.TargetPrompt }, cells)
         {

@@ -135,8 +135,8 @@ public class EvaluationGalleryTests(GalleryRun run)
             var path = run.PathOf($"grid/{stem}.png");
             Assert.Contains($"href=\"grid/{stem}.png\"", Html);
             using var sheet = Image.Load<Rgb24>(path);
-            // 5 columns at the minimum width (the panels are 32 px), margins between and around.
-            Assert.Equal(LabelledSheet.Margin + 5 * (LabelledSheet.MinColumnWidth + LabelledSheet.Margin), sheet.Width);
+            // 8 columns at the minimum width (the panels are 32 px), margins between and around.
+            Assert.Equal(LabelledSheet.Margin + 8 * (LabelledSheet.MinColumnWidth + LabelledSheet.Margin), sheet.Width);
 
             int y = 0;
             var columnsX = new List<IReadOnlyList<int>>();
@@ -144,7 +144,8 @@ public class EvaluationGalleryTests(GalleryRun run)
             {
                 var mine = run.Rows.Where(r => r.TargetCode == code).ToDictionary(r => r.Method);
                 var focus = mine[EditMethod.FocusFlow];
-                var files = new[] { focus.Source!, OutputNaming.Overlay(focus.Mask!) }.Concat(EvaluationRequest.AllMethods.Select(m => mine[m].Output));
+                var files = new[] { focus.Source!, OutputNaming.Overlay(focus.Mask!) }
+                    .Concat(EvaluationRequest.AllMethods.SelectMany(m => new[] { mine[m].Output, CompanionOutputs.Difference.PathFor(mine[m].Output) }));
                 var panels = files.Select(f => Image.Load<Rgb24>(run.PathOf(f))).ToList();
                 var found = PanelFinder.FindRow(sheet, panels, y);
                 Assert.True(found[0].Y > y, "rows go down the sheet in the case list's order");
@@ -154,7 +155,7 @@ public class EvaluationGalleryTests(GalleryRun run)
             }
             // The same columns on every row, each a column width apart.
             Assert.All(columnsX, xs => Assert.Equal(columnsX[0], xs));
-            Assert.Equal(Enumerable.Range(0, 5).Select(c => LabelledSheet.Margin + c * (LabelledSheet.MinColumnWidth + LabelledSheet.Margin)), columnsX[0]);
+            Assert.Equal(Enumerable.Range(0, 8).Select(c => LabelledSheet.Margin + c * (LabelledSheet.MinColumnWidth + LabelledSheet.Margin)), columnsX[0]);
             Assert.True(sheet.Height > y + LabelledSheet.LineHeight, "the captions under the last row are on the sheet");
         }
     }
