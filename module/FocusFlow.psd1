@@ -26,6 +26,7 @@
         'Merge-FocusFlowEvaluation'
         'Install-FocusFlowBackend'
         'Get-FocusFlowProvenance'
+        'Export-FocusFlowGallery'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

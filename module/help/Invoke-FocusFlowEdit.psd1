@@ -130,7 +130,7 @@ and overlays; -IncludeOutputs takes them anyway.
         Confirm        = 'Asks before each image.'
     }
     Inputs      = 'System.String, System.IO.FileInfo, or any object with Path, FullName or PSPath (and optionally From, To, Seed, Method) properties.'
-    Outputs     = 'FocusFlow.Core.Pipeline.EditJobResult: Source, Output, Mask, Overlay, Latents, Comparison, Method, SourcePrompt, TargetPrompt (also as Prompt), NegativePrompt, Seed, Width, Height, MaskCoverage, Seconds, ModelCalls, Model, Device, ModelRows, GroupSize (ModelCalls and ModelRows are the whole group''s when several targets were edited together), PeakDeviceMemoryMB (CUDA: the most device memory in use during the edit), and Options: every option the edit ran with (the chosen seed included). It pipes into Measure-EditQuality and Export-Csv.'
+    Outputs     = 'FocusFlow.Core.Pipeline.EditJobResult: Source, Output, Mask, Overlay, Latents, Comparison, Method, SourcePrompt, TargetPrompt (also as Prompt), NegativePrompt, Seed, Width, Height, MaskCoverage, Seconds, ModelCalls, Model, Device, ModelRows, GroupSize (ModelCalls and ModelRows are the whole group''s when several targets were edited together), PeakDeviceMemoryMB (CUDA: the most device memory in use during the edit), Options: every option the edit ran with (the chosen seed included), and Companions: every companion file written, by kind (Mask, Overlay, Latents, Comparison, Difference). It pipes into Measure-EditQuality, Export-FocusFlowGallery and Export-Csv.'
     Notes       = 'Full-size SD3 medium needs about 8 GB of memory in float16 (more with T5 in float32); use -Precision Float16 on a GPU, -NoT5 to save memory. Get-FocusFlowDevice shows what this build can use.'
     Examples    = @(
         @{

@@ -5,7 +5,8 @@ Invoke-FocusFlowEvaluation reads a case list, edits every (image, target prompt)
 (-Methods, default FocusFlow, FlowEdit and SDEdit), measures each edit with CLIP-T and LPIPS (see
 Measure-EditQuality) and writes the results into the run folder -OutputPath:
 
-- <method>/<image>/<target_code>.png: each edit; FocusFlow also writes .mask.png and .overlay.png beside it.
+- <method>/<image>/<target_code>.png: each edit, with its difference map .difference.png (where and how strongly it
+changed the picture) beside it; FocusFlow also writes .mask.png and .overlay.png.
 
 - source/<image>.png: each source at the working size, as the edits saw it (what the gallery shows).
 
@@ -25,7 +26,7 @@ not measured by the run), each method's settings, and the failed cases.
 - gallery.html: the run to look at, one self-contained page (no network; images by relative links, so
 the folder can be zipped, published as a CI artifact or served as it is): the summary table, then per
 case and target the source, FocusFlow's mask overlay and each method's edit with CLIP-T and LPIPS under
-it, failures marked. Sort by a method's CLIP-T or LPIPS and hide methods or show only failures with the
+it beside its difference map, failures marked (the page Export-FocusFlowGallery draws for any edits). Sort by a method's CLIP-T or LPIPS and hide methods or show only failures with the
 controls at the top (JavaScript); without JavaScript every image and number is still there. Click a
 thumbnail for the full image.
 

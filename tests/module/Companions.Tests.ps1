@@ -1,8 +1,36 @@
-# Companion outputs from the registry through the cmdlet: -SaveDifference for every method, alone and in the comparison sheet.
+# Companion outputs from the registry through the cmdlet: a switch for each, -SaveDifference for every method, alone and in the comparison sheet.
 BeforeAll {
     Import-Module $env:FOCUSFLOW_TEST_MODULE -Force
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     function Get-Rgb([string] $path) { [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgb24]($path) }
+}
+
+Describe 'The companion registry on the cmdlet' {
+    It 'has a documented Save switch for every companion a request can ask for, and no other' {
+        $edit = Get-Command Invoke-FocusFlowEdit
+        $names = [FocusFlow.Core.Pipeline.CompanionOutputs]::RequestNames
+        foreach ($name in $names) {
+            $edit.Parameters["Save$name"].ParameterType | Should -Be ([switch])
+            (Get-Help Invoke-FocusFlowEdit -Parameter "Save$name").description.Text | Should -Not -BeNullOrEmpty
+        }
+        @($edit.Parameters.Keys -like 'Save*' | Sort-Object) | Should -Be @($names | ForEach-Object { "Save$_" } | Sort-Object)
+    }
+
+    It 'returns every companion written by its kind''s name, the mask''s overlay with it' {
+        $dir = New-TestFolder
+        try {
+            Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
+            $switches = @{}; foreach ($name in [FocusFlow.Core.Pipeline.CompanionOutputs]::RequestNames) { $switches["Save$name"] = $true }
+            $r = Invoke-FocusFlowEdit -LiteralPath (Join-Path $dir 'cat.png') -Model $tinyModel -From 'a cat' -To 'a tiger' -Steps 2 -NMax 2 -NAvg 1 -MaskSamples 1 -Seed 1 -Device Cpu @switches -ErrorAction Stop
+            foreach ($kind in [FocusFlow.Core.Pipeline.CompanionOutputs]::All) {
+                $r.Companions[$kind.Name] | Should -Be $kind.PathFor($r.Output)
+                $r.Companions[$kind.Name] | Should -Exist
+            }
+            $r.Mask | Should -Be $r.Companions['Mask']; $r.Overlay | Should -Be $r.Companions['Overlay']
+            $r.Latents | Should -Be $r.Companions['Latents']; $r.Comparison | Should -Be $r.Companions['Comparison']
+        }
+        finally { Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue }
+    }
 }
 
 Describe 'Invoke-FocusFlowEdit -SaveDifference' {
@@ -40,7 +68,7 @@ Describe 'Invoke-FocusFlowEdit -SaveDifference' {
         $a = Get-Rgb $plain.Comparison; $b = Get-Rgb $with.Comparison
         try { $b.Width | Should -BeGreaterThan $a.Width; $b.Height | Should -Be $a.Height }
         finally { $a.Dispose(); $b.Dispose() }
-        $plain.Companions.Count | Should -Be 0
+        @($plain.Companions.Keys) | Should -Be @('Comparison')
     }
 
     It 'is planned like the other outputs: an existing difference file stops the edit without -Force' {

@@ -215,8 +215,8 @@ Describe 'Invoke-FocusFlowEvaluation' {
             Join-Path $whole "grid/$image.png" | Should -Exist
             $gallery | Should -BeLike "*href=""grid/$image.png""*"
         }
-        # Five labelled columns (source, mask overlay, three methods), each 192 px wide for these 64 px images.
-        [SixLabors.ImageSharp.Image]::Identify((Join-Path $whole 'grid/cat.png')).Width | Should -Be (8 + 5 * (192 + 8))
+        # Eight labelled columns (source, mask overlay, three methods and their difference maps), each 192 px wide for these 64 px images.
+        [SixLabors.ImageSharp.Image]::Identify((Join-Path $whole 'grid/cat.png')).Width | Should -Be (8 + 8 * (192 + 8))
         $gallery | Should -Not -Match '(src|href)="(/|[a-z]+:|\.\.)'
     }
 

@@ -69,12 +69,20 @@ public static class EvaluationContactSheets
             panels.Add(new SheetPanel(Load(t.Overlay), Array.Empty<string>()));
         foreach (var m in methods)
         {
-            if (!t.ByMethod.TryGetValue(m, out var row)) { panels.Add(new SheetPanel(null, new[] { "not run" })); continue; }
+            if (!t.ByMethod.TryGetValue(m, out var row))
+            {
+                panels.Add(new SheetPanel(null, new[] { "not run" }));
+                panels.Add(new SheetPanel(null, Array.Empty<string>()));
+                continue;
+            }
             var edit = Load(row.Output);
             panels.Add(row.Status == EvaluationStatus.Failed
                 ? new SheetPanel(edit, new[] { $"failed: {row.Error}" }, Failed: true)
                 : edit is null ? new SheetPanel(null, new[] { "image missing" }, Failed: true)
                 : new SheetPanel(edit, new[] { $"CLIP-T {EvaluationReport.Mean(row.ClipT)}", $"LPIPS {EvaluationReport.Mean(row.Lpips)}" }));
+            // Its difference map, where the edit wrote one (an earlier run's reused edit may have none).
+            var difference = Load(EvaluationView.Difference(row));
+            panels.Add(new SheetPanel(difference, difference is null && row.Status != EvaluationStatus.Failed ? new[] { "no difference map" } : Array.Empty<string>()));
         }
         return panels;
     }

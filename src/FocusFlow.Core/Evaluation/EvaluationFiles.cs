@@ -7,7 +7,7 @@ namespace FocusFlow.Core.Evaluation;
 /// <summary>
 /// What an evaluation writes into its run folder:
 /// <code>
-/// &lt;method&gt;/&lt;image&gt;/&lt;target_code&gt;.png        each edit (FocusFlow also .mask.png and .overlay.png beside it)
+/// &lt;method&gt;/&lt;image&gt;/&lt;target_code&gt;.png        each edit, its .difference.png (FocusFlow also .mask.png, .overlay.png)
 /// source/&lt;image&gt;.png                     each source at the working size, as the edits saw it
 /// cases.csv                                one line per (case, method); a slice writes cases.shard-k-of-n.csv
 /// summary.csv                              one line per method: mean CLIP-T and LPIPS, counts, seconds

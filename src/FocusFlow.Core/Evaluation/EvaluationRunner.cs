@@ -80,7 +80,8 @@ public static class EvaluationRunner
                 Options = plan.Options[method],
                 Output = files.FullPath(relative),
                 Overwrite = true,
-                SaveMask = EditMethods.Of(method).UsesMask,
+                // FocusFlow's mask and overlay, and every method's difference map, for the gallery.
+                Companions = new[] { CompanionOutputs.Mask.RequestName, CompanionOutputs.Difference.RequestName },
                 Size = plan.Request.Size,
                 // An evaluation measures the edit as the model made it, beside its source at the same size.
                 OutputSize = OutputSize.Working,

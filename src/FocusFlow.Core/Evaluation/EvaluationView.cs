@@ -23,10 +23,15 @@ public sealed record EvaluationImageView(string Image, string? Source, IReadOnly
 /// </summary>
 public static class EvaluationView
 {
-    /// <summary>The columns of a line: the source, the mask overlay when FocusFlow ran, then each method's edit.</summary>
+    /// <summary>The columns of a line: the source, the mask overlay when FocusFlow ran, then each method's edit and its difference map.</summary>
     public static IReadOnlyList<string> Columns(IReadOnlyList<EditMethod> methods) =>
         new[] { "source" }.Concat(methods.Contains(EditMethod.FocusFlow) ? new[] { "mask overlay" } : Array.Empty<string>())
-            .Concat(methods.Select(m => m.ToString())).ToList();
+            .Concat(methods.SelectMany(m => new[] { m.ToString(), DifferenceColumn(m) })).ToList();
+
+    public static string DifferenceColumn(EditMethod method) => $"{method} difference";
+
+    /// <summary>The difference map beside an edit the rows name (relative), or null where there is no edit.</summary>
+    public static string? Difference(EvaluationRow row) => string.IsNullOrEmpty(row.Output) ? null : CompanionOutputs.Difference.PathFor(row.Output);
 
     public static IReadOnlyList<EvaluationTargetView> Targets(IEnumerable<EvaluationRow> rows) =>
         rows.GroupBy(r => (r.Case, r.Target)).OrderBy(g => g.Key.Case).ThenBy(g => g.Key.Target).Select(g =>

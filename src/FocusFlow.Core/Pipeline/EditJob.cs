@@ -5,7 +5,6 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.Recipes;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.IO.Images;
-using FocusFlow.Core.IO.Safetensors;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
@@ -13,24 +12,16 @@ using static TorchSharp.torch;
 
 namespace FocusFlow.Core.Pipeline;
 
-/// <summary>One image file in, the edited PNG (and, when asked, its mask, overlay and latents) out.</summary>
+/// <summary>One image file in, the edited image (and, when asked, its companion outputs: mask, overlay, latents, ...) out.</summary>
 public sealed record EditJobRequest : ImageJobRequest
 {
-    /// <summary>Also write x.mask.png and x.overlay.png (FocusFlow).</summary>
-    public bool SaveMask { get; init; }
-    /// <summary>Also write x.latents.safetensors (x_src, out, and for FocusFlow mask_soft, mask_bin).</summary>
-    public bool SaveLatents { get; init; }
     /// <summary>A mask image (white = edit) to use instead of FocusFlow's automatic mask.</summary>
     public string? MaskImage { get; init; }
-    /// <summary>The companion outputs to write as well, by <see cref="CompanionOutputs"/> name (each where its method makes it; a comparison sheet shows their panels).</summary>
+    /// <summary>The companion outputs to write as well, by <see cref="CompanionOutputs.RequestNames"/> (Mask, Latents, ...; each where its method makes it).</summary>
     public IReadOnlyList<string> Companions { get; init; } = Array.Empty<string>();
 
-    /// <summary>The requested companions this request's method makes.</summary>
-    internal IEnumerable<CompanionOutput> CompanionsMade =>
-        Companions.Select(CompanionOutputs.Find).Distinct().Where(c => c.MadeBy(EditMethods.Of(Options.Method)));
-
-    /// <summary>Also write x.comparison.png: source | mask overlay | edit, labelled with the prompts.</summary>
-    public bool SaveComparison { get; init; }
+    /// <summary>The requested companions this request's method makes, in the order they are written.</summary>
+    public IEnumerable<CompanionOutput> CompanionsMade => CompanionOutputs.Made(Companions, EditMethods.Of(Options.Method));
     /// <summary>The size the edited image is written at: the source's (default) or the working size.</summary>
     public OutputSize OutputSize { get; init; } = OutputSize.Source;
     /// <summary>What an edit without a mask is composited through at the source's size (FocusFlow and -Mask always go through the mask).</summary>
@@ -41,10 +32,6 @@ public sealed record EditJobRequest : ImageJobRequest
     public override IReadOnlyList<string> PlannedOutputs()
     {
         var files = new List<string> { Output };
-        if (SaveMask && EditMethods.Of(Options.Method).UsesMask)
-            files.AddRange(new[] { OutputNaming.Mask(Output), OutputNaming.Overlay(Output) });
-        if (SaveLatents) files.Add(OutputNaming.Latents(Output));
-        if (SaveComparison) files.Add(OutputNaming.Comparison(Output));
         files.AddRange(CompanionsMade.Select(c => c.PathFor(Output)));
         return files;
     }
@@ -102,21 +89,21 @@ public static class EditJob
 
         using var group = ImageEditor.Edit(pipeline, image, first.SourcePrompt, requests.Select(r => r.TargetPrompt).ToList(), first.Options, userMask, observer);
         observer.Progress?.Report(new EditProgress(EditPhase.Saving, 0, requests.Count));
-        var saved = new List<(EditJobRequest Request, EditOutcome Outcome, string? Mask, string? Overlay, string? Latents, string? Comparison, IReadOnlyDictionary<string, string> Companions)>();
+        var saved = new List<(EditJobRequest Request, EditOutcome Outcome, IReadOnlyDictionary<string, string> Companions)>();
         for (int k = 0; k < requests.Count; k++)
         {
-            var (mask, overlay, latents, comparison, companions) = Save(pipeline, requests[k], original, image, group.SourceLatent, group.Targets[k]);
-            saved.Add((requests[k], group.Targets[k], mask, overlay, latents, comparison, companions));
+            saved.Add((requests[k], group.Targets[k], Save(pipeline, requests[k], original, image, group.SourceLatent, group.Targets[k])));
             observer.Progress?.Report(new EditProgress(EditPhase.Saving, k + 1, requests.Count));
         }
         var a = group.Accounting;
         double seconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
         double? peakMB = a.PeakDeviceMemory is long bytes ? Math.Round(bytes / (1024.0 * 1024), 1) : null;
         var o = first.Options;
-        return saved.Select(s => new EditJobResult(Path.GetFullPath(s.Request.Source), s.Request.Output, s.Mask, s.Overlay, s.Latents,
+        return saved.Select(s => new EditJobResult(Path.GetFullPath(s.Request.Source), s.Request.Output,
+            s.Companions.GetValueOrDefault(CompanionOutputs.Mask.Name), s.Companions.GetValueOrDefault(CompanionOutputs.Overlay.Name), s.Companions.GetValueOrDefault(CompanionOutputs.Latents.Name),
             o.Method, s.Request.SourcePrompt, s.Request.TargetPrompt, o.NegativePrompt, o.Seed, width, height,
             s.Outcome.Mask?.Coverage, seconds, a.ModelCalls, pipeline.SourcePath, pipeline.Placement.ToString(),
-            a.ModelRows, a.GroupSize, peakMB) { Comparison = s.Comparison, Options = o, Companions = s.Companions }).ToList();
+            a.ModelRows, a.GroupSize, peakMB) { Comparison = s.Companions.GetValueOrDefault(CompanionOutputs.Comparison.Name), Options = o, Companions = s.Companions }).ToList();
     }
 
     /// <summary>
@@ -163,8 +150,8 @@ public static class EditJob
 
     static bool SameSize(IReadOnlyList<int>? a, IReadOnlyList<int>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
 
-    /// <summary>Writes one target's PNG and, when asked, its mask, overlay, latents and comparison (all or none); returns the companions' paths.</summary>
-    static (string? Mask, string? Overlay, string? Latents, string? Comparison, IReadOnlyDictionary<string, string> Companions) Save(IEditModel pipeline, EditJobRequest request,
+    /// <summary>Writes one target's image and the companions asked for (all or none); returns the companions' paths by name.</summary>
+    static IReadOnlyDictionary<string, string> Save(IEditModel pipeline, EditJobRequest request,
         Image<Rgb24> original, Image<Rgb24> image, Tensor sourceLatent, EditOutcome outcome)
     {
         int width = image.Width, height = image.Height;
@@ -181,36 +168,11 @@ public static class EditJob
         // All of one target's files together or none (see OutputSet).
         using var outputs = new OutputSet(request.Overwrite);
         outputs.Add(request.Output, s => ImageFileWriter.Write(s, full.Image, format, request.Quality, Provenance.Keyword, written.Text(OutputKind.Edit)));
-        string? maskPath = null, overlayPath = null, latentsPath = null, comparisonPath = null;
-        // The overlay is drawn once, for its own file and for the comparison's middle panel.
-        using var overlay = outcome.Mask is not null && (request.SaveMask || request.SaveComparison) ? MaskImages.Overlay(image, outcome.Mask.Soft) : null;
-        if (request.SaveMask && outcome.Mask is not null)
+        using var context = new CompanionContext
         {
-            maskPath = OutputNaming.Mask(request.Output);
-            overlayPath = OutputNaming.Overlay(request.Output);
-            // The mask the output was composited through, at the output's size; at the working size, as the model used it.
-            using (var maskImage = full.Mask?.Clone() ?? MaskImages.ToGrayscale(outcome.Mask.Soft, width, height))
-            {
-                (full.Mask is null ? provenance : written).WriteTo(maskImage.Metadata, OutputKind.Mask);
-                outputs.Add(maskPath, s => maskImage.SaveAsPng(s));
-            }
-            provenance.WriteTo(overlay!.Metadata, OutputKind.Overlay);
-            outputs.Add(overlayPath, s => overlay.SaveAsPng(s));
-        }
-        if (request.SaveLatents)
-        {
-            latentsPath = OutputNaming.Latents(request.Output);
-            var tensors = new List<(string, Tensor)> { ("x_src", sourceLatent), ("out", outcome.Latent) };
-            if (outcome.Mask is not null)
-            {
-                tensors.Add(("mask_soft", outcome.Mask.Soft));
-                tensors.Add(("mask_bin", outcome.Mask.Binary));
-            }
-            var metadata = Metadata(request, pipeline);
-            outputs.Add(latentsPath, s => SafetensorsWriter.Write(s, tensors, metadata));
-        }
-        var writtenSource = full.Image.Size == original.Size ? original : image;
-        var context = new CompanionContext(request, image, outcome, provenance, outputs, writtenSource, full.Image, written);
+            Request = request, Model = pipeline, Source = image, SourceLatent = sourceLatent, Outcome = outcome, Provenance = provenance,
+            Outputs = outputs, Written = full, WrittenSource = full.Image.Size == original.Size ? original : image, WrittenProvenance = written,
+        };
         var companions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var companion in request.CompanionsMade)
         {
@@ -218,23 +180,7 @@ public static class EditJob
             companion.Write(context, path);
             companions[companion.Name] = path;
         }
-        if (request.SaveComparison)
-        {
-            comparisonPath = OutputNaming.Comparison(request.Output);
-            var panels = request.CompanionsMade.Where(c => c.Panel is not null).Select(c => (c.Name.ToLowerInvariant(), c.Panel!(context))).ToList();
-            using var sheet = ComparisonImages.ForEdit(image, overlay, outcome.Image, request.Options.Method, request.SourcePrompt, request.TargetPrompt, panels);
-            foreach (var (_, panel) in panels) panel.Dispose();
-            provenance.WriteTo(sheet.Metadata, OutputKind.Comparison);
-            outputs.Add(comparisonPath, s => sheet.SaveAsPng(s));
-        }
         outputs.Commit();
-        return (maskPath, overlayPath, latentsPath, comparisonPath, companions);
+        return companions;
     }
-
-    /// <summary>The latents file's metadata: the method at a glance, the source, the recipe and beside it how the edit ran (<see cref="RecipeJson"/>).</summary>
-    static Dictionary<string, string> Metadata(EditJobRequest r, IEditModel p) => new()
-    {
-        ["method"] = r.Options.Method.ToString(), ["source"] = Path.GetFullPath(r.Source),
-        ["recipe"] = EditRecipe.For(r, r.Options, p).ToJson(), ["execution"] = RecipeJson.Serialize(ExecutionOptions.Of(r.Options)),
-    };
 }

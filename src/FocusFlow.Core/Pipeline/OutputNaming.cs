@@ -113,18 +113,18 @@ public static class OutputNaming
         return ForTargets(sourcePath, outputPath, EditMethod.FocusFlow, targetPrompts, ImageFileFormat.Png).Select(Mask).ToList();
     }
 
-    public static string Mask(string output) => Companion(output, ".mask.png");
-    public static string Latents(string output) => Companion(output, ".latents.safetensors");
+    public static string Mask(string output) => CompanionOutputs.Mask.PathFor(output);
+    public static string Latents(string output) => CompanionOutputs.Latents.PathFor(output);
     /// <summary>The measured CLIP-T and LPIPS of an edited image, kept while the image is unchanged.</summary>
     public static string Quality(string output) => Companion(output, ".quality.json");
 
     /// <summary>x.png and x.mask.png both get x.overlay.png.</summary>
-    public static string Overlay(string output) => BesideImage(output, ".overlay.png");
+    public static string Overlay(string output) => CompanionOutputs.Overlay.PathFor(output);
 
     /// <summary>The side-by-side view: x.png and x.mask.png both get x.comparison.png.</summary>
-    public static string Comparison(string output) => BesideImage(output, ".comparison.png");
+    public static string Comparison(string output) => CompanionOutputs.Comparison.PathFor(output);
 
-    static string BesideImage(string output, string extension)
+    internal static string BesideImage(string output, string extension)
     {
         var stem = Path.ChangeExtension(output, null);
         if (stem.EndsWith(".mask", StringComparison.OrdinalIgnoreCase)) stem = stem[..^".mask".Length];

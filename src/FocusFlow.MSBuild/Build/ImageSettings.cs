@@ -23,8 +23,8 @@ public sealed class ImageSettings
     /// </summary>
     public static readonly IReadOnlyList<string> Names = new[] { "Model", "Components", "From", "To", EditSettings.MethodName }
         .Concat(EditOptionCatalog.Names)
-        .Concat(new[] { "Mask", "Size", "Device", "Precision", "NoT5", "SaveMask", "SaveLatents", "SaveComparison", "OutputDir", "OutputSize", "Composite", "Format", "Quality", "MinClipT", "MaxLpips" })
-        .Concat(CompanionOutputs.All.Select(c => "Save" + c.Name))
+        .Concat(new[] { "Mask", "Size", "Device", "Precision", "NoT5", "OutputDir", "OutputSize", "Composite", "Format", "Quality", "MinClipT", "MaxLpips" })
+        .Concat(CompanionOutputs.RequestNames.Select(name => "Save" + name))
         .ToArray();
 
     readonly Dictionary<string, string> _values;
@@ -136,10 +136,7 @@ public sealed class ImageSettings
             Options = options,
             Output = Output,
             Overwrite = overwrite,
-            SaveMask = Flag("SaveMask"),
-            SaveLatents = Flag("SaveLatents"),
-            SaveComparison = Flag("SaveComparison"),
-            Companions = CompanionOutputs.All.Where(c => Flag("Save" + c.Name)).Select(c => c.Name).ToList(),
+            Companions = CompanionOutputs.RequestNames.Where(name => Flag("Save" + name)).ToList(),
             MaskImage = this["Mask"] is { } mask ? Path.GetFullPath(mask) : null,
             Size = Size(),
             OutputSize = OutputSettings.Size(this["OutputSize"]),
@@ -172,13 +169,10 @@ public sealed class ImageSettings
                 load.Components is { } components ? ModelIdentity.OfReference(components) : null),
             ["seed"] = this["Seed"],   // null: a random seed, chosen when the image is edited (the recipe's is 0 then)
             ["mask"] = mask is null ? request.MaskImage : $"{mask.FullName} ({mask.Length} bytes, {mask.LastWriteTimeUtc:O})",
-            ["saveMask"] = request.SaveMask,
-            ["saveLatents"] = request.SaveLatents,
-            ["saveComparison"] = request.SaveComparison,
             ["outputSize"] = request.OutputSize,
             ["quality"] = request.Quality,
         };
-        // Only when asked for, so the description of an edit without companions stays what it was.
+        // The companions asked for (the Save settings set, by CompanionOutputs.RequestNames), only when any is.
         if (request.Companions.Count > 0) description["companions"] = request.Companions;
         // Only when asked for, so the description of an edit not composited through its change map stays what it was.
         if (request.Composite != OutputComposite.None) description["composite"] = request.Composite;

@@ -148,9 +148,9 @@ public sealed class FocusFlowEdit : TorchTask
     {
         ("From", From), ("To", To), ("Method", Method), ("Model", Model), ("Components", Components), ("OutputDir", OutputDirectory), ("Mask", Mask), ("Size", Size),
         ("Device", Device), ("Precision", Precision),
-        ("NoT5", NoT5 ? "true" : null), ("SaveMask", SaveMask ? "true" : null), ("SaveLatents", SaveLatents ? "true" : null),
-        ("SaveComparison", SaveComparison ? "true" : null), ("OutputSize", OutputSize), ("Composite", Composite), ("Format", Format), ("Quality", Quality),
-    }.Concat(CompanionOutputs.All.Select(c => ("Save" + c.Name, (bool)typeof(FocusFlowEdit).GetProperty("Save" + c.Name)!.GetValue(this)! ? "true" : null))).Concat(EditOptionCatalog.Names.Select(name => (name, (string?)typeof(FocusFlowEdit).GetProperty(name)!.GetValue(this))));
+        ("NoT5", NoT5 ? "true" : null), ("OutputSize", OutputSize), ("Composite", Composite), ("Format", Format), ("Quality", Quality),
+    }.Concat(CompanionOutputs.RequestNames.Select(name => ("Save" + name, (bool)typeof(FocusFlowEdit).GetProperty("Save" + name)!.GetValue(this)! ? "true" : null)))
+     .Concat(EditOptionCatalog.Names.Select(name => (name, (string?)typeof(FocusFlowEdit).GetProperty(name)!.GetValue(this))));
 
     static ITaskItem ToItem(EditJobResult result, EditOptions options)
     {

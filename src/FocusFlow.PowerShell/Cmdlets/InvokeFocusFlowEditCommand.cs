@@ -84,9 +84,6 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
                 Options = options,
                 Output = outputs[k],
                 Overwrite = Force,
-                SaveMask = SaveMask,
-                SaveLatents = SaveLatents,
-                SaveComparison = SaveComparison,
                 Companions = RequestedCompanions(),
                 MaskImage = maskImage,
                 Size = WorkingSize,
@@ -104,7 +101,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
         }
         if (requests.Count == 0) return;
         var targets = string.Join(", ", requests.Select(r => $"'{r.TargetPrompt}'"));
-        if (!ShouldProcess(file, $"{Method} edit '{From}' -> {targets} (seed {options.Seed}), writing {string.Join(", ", requests.Select(r => r.Output))}"))
+        if (!ShouldProcess(file, $"{Method} edit '{From}' -> {targets} (seed {options.Seed}), writing {string.Join(", ", requests.SelectMany(r => r.PlannedOutputs()))}"))
             return;
         WriteVerbose($"{file}: {Method}, {options.Steps} steps, seed {options.Seed}, {requests.Count} target(s) together.");
         var results = EditJob.RunGroup(Pipeline(), requests, Observer(file));

@@ -258,10 +258,10 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
 
     protected abstract string Activity { get; }
 
-    /// <summary>The companion outputs asked for: each registered kind's Save switch (-SaveDifference, ...) that is set.</summary>
-    protected IReadOnlyList<string> RequestedCompanions() => CompanionOutputs.All
-        .Where(c => MyInvocation.BoundParameters.TryGetValue("Save" + c.Name, out var v) && v is SwitchParameter { IsPresent: true })
-        .Select(c => c.Name).ToList();
+    /// <summary>The companion outputs asked for: the name of each registered Save switch (-SaveMask, -SaveDifference, ...) that is set.</summary>
+    protected IReadOnlyList<string> RequestedCompanions() => CompanionOutputs.RequestNames
+        .Where(name => MyInvocation.BoundParameters.TryGetValue("Save" + name, out var v) && v is SwitchParameter { IsPresent: true })
+        .ToList();
 
     protected EditObserver Observer(string file) => new()
     {

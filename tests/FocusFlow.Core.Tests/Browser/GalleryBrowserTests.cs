@@ -16,7 +16,7 @@ public class GalleryBrowserTests(GalleryRun run)
     const string OrderScript = "Array.from(document.querySelectorAll('#cases article.target')).filter(a => !a.hidden).map(a => a.id)";
 
     // Scrolls every image into view (they load lazily, as on a long page), then waits for each to load or fail, at most 30 s.
-    const string LoadImagesScript = """
+    internal const string LoadImagesScript = """
         (async () => {
           const images = Array.from(document.images);
           for (const img of images) { img.scrollIntoView(); await new Promise(r => requestAnimationFrame(r)); }
@@ -38,7 +38,7 @@ public class GalleryBrowserTests(GalleryRun run)
         await browser.Navigate(new Uri(Path.Combine(page, "gallery.html")).AbsoluteUri);
 
         var images = (await browser.Evaluate(LoadImagesScript))!.AsArray();
-        Assert.Equal(16, images.Count);
+        Assert.Equal(25, images.Count);   // 3 targets x (source, overlay, 3 edits and their difference maps), and the chart
         Assert.All(images, i => Assert.True(i!["width"]!.GetValue<int>() > 0, $"{i["src"]} did not load"));
         Assert.False((await browser.Evaluate("document.getElementById('controls').hidden"))!.GetValue<bool>(), "the script shows the controls");
 
@@ -61,9 +61,9 @@ public class GalleryBrowserTests(GalleryRun run)
         await browser.Click(box["x"]!.GetValue<double>(), box["y"]!.GetValue<double>());
         const string visible = "(m => Array.from(document.querySelectorAll('figure[data-method=' + m + ']')).filter(f => f.offsetParent !== null).length)";
         Assert.Equal(0, (await browser.Evaluate($"{visible}('SDEdit')"))!.GetValue<int>());
-        Assert.Equal(3, (await browser.Evaluate($"{visible}('FlowEdit')"))!.GetValue<int>());
+        Assert.Equal(6, (await browser.Evaluate($"{visible}('FlowEdit')"))!.GetValue<int>());   // 3 edits, 3 difference maps
         await browser.Click(box["x"]!.GetValue<double>(), box["y"]!.GetValue<double>());
-        Assert.Equal(3, (await browser.Evaluate($"{visible}('SDEdit')"))!.GetValue<int>());
+        Assert.Equal(6, (await browser.Evaluate($"{visible}('SDEdit')"))!.GetValue<int>());
 
         foreach (var (name, width, mobile) in new[] { ("gallery-wide.png", 1280, false), ("gallery-phone.png", 390, true) })
         {

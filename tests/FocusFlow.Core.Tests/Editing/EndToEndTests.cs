@@ -23,8 +23,7 @@ public class EndToEndTests : IClassFixture<EditReference>
         TargetPrompt = _ref.Edit.GetProperty("tar").GetString()!,
         Options = _ref.Options(method),
         Output = dir.File("cat.png"),
-        SaveMask = true,
-        SaveLatents = true,
+        Companions = new[] { "Mask", "Latents" },
         // The reference pictures are the model's decodes at the working size.
         OutputSize = OutputSize.Working,
     };
@@ -71,7 +70,7 @@ public class EndToEndTests : IClassFixture<EditReference>
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("cat.png"), "mine");
-        var request = Request(dir, EditMethod.SDEdit) with { SaveMask = false, SaveLatents = false };
+        var request = Request(dir, EditMethod.SDEdit) with { Companions = Array.Empty<string>() };
         Assert.Throws<OutputExistsException>(() => EditJob.Run(Pipeline(), request, EditObserver.None));
         Assert.Equal("mine", File.ReadAllText(dir.File("cat.png")));
         var result = EditJob.Run(Pipeline(), request with { Overwrite = true }, EditObserver.None);

@@ -28,7 +28,7 @@ public class GroupedJobTests : IClassFixture<EditReference>
         return targets.Select((t, k) => new EditJobRequest
         {
             Source = source, SourcePrompt = SourcePrompt, TargetPrompt = t, Options = _ref.Options(method), Output = outputs[k],
-            SaveLatents = true, MaskImage = maskImage,
+            Companions = new[] { "Latents" }, MaskImage = maskImage,
         }).ToList();
     }
 

@@ -111,7 +111,7 @@ public class EvaluationFolderTests
         var request = new EditJobRequest
         {
             Source = Fixtures.Reference("source.png"), SourcePrompt = "a", TargetPrompt = "b",
-            Options = EditOptions.Defaults(EditMethod.FocusFlow), Output = dir.File(new string('x', 250) + ".png"), SaveMask = true,
+            Options = EditOptions.Defaults(EditMethod.FocusFlow), Output = dir.File(new string('x', 250) + ".png"), Companions = new[] { "Mask" },
         };
         var e = Assert.Throws<ArgumentException>(request.EnsureOutputsFree);   // its .overlay.png is past 255 bytes
         Assert.Contains(".overlay.png", e.Message);

@@ -18,6 +18,13 @@ public class EvaluationGalleryTests(GalleryRun run)
 
     string Html => File.ReadAllText(run.Outcome.Gallery!);
 
+    static Rgb24[] Pixels(Image<Rgb24> image)
+    {
+        var pixels = new Rgb24[image.Width * image.Height];
+        image.CopyPixelDataTo(pixels);
+        return pixels;
+    }
+
     [Fact]
     public void TheGalleryNamesEveryOutputMaskSourceAndMetricOfCasesCsv()
     {
@@ -36,6 +43,15 @@ public class EvaluationGalleryTests(GalleryRun run)
             var figure = Regex.Match(article, $"<figure class=\"cell edit\" data-method=\"{row.Method}\" data-status=\"ok\">(.*?)</figure>", Single);
             Assert.True(figure.Success, $"{row.Method} of case {row.Case}.{row.Target} has no figure");
             Assert.Contains($"<a href=\"{row.Output}\"><img src=\"{row.Output}\"", figure.Groups[1].Value);
+            // Beside the edit, the difference map it wrote: the heat map of the source copy against the edit.
+            var difference = CompanionOutputs.Difference.PathFor(row.Output);
+            Assert.StartsWith($"\n<figure class=\"cell difference\" data-method=\"{row.Method}\"><a href=\"{difference}\"><img src=\"{difference}\"",
+                article[(figure.Index + figure.Length)..]);
+            using (var source = Image.Load<Rgb24>(run.PathOf(row.Source!)))
+            using (var edited = Image.Load<Rgb24>(run.PathOf(row.Output)))
+            using (var expected = DifferenceMaps.HeatMap(source, edited))
+            using (var map = Image.Load<Rgb24>(run.PathOf(difference)))
+                Assert.Equal(Pixels(expected), Pixels(map));
             var clip = Regex.Match(figure.Groups[1].Value, "data-metric=\"clip_t\" data-value=\"([^\"]+)\">CLIP-T ([^<]+)<");
             var lpips = Regex.Match(figure.Groups[1].Value, "data-metric=\"lpips\" data-value=\"([^\"]+)\">LPIPS ([^<]+)<");
             Assert.Equal((row.ClipT!.Value, EvaluationReport.Mean(row.ClipT)), (double.Parse(clip.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), clip.Groups[2].Value));
@@ -82,8 +98,8 @@ public class EvaluationGalleryTests(GalleryRun run)
             Assert.StartsWith(folder, full);
             Assert.True(File.Exists(full), $"{link} does not resolve to a file");
         }
-        // Everything is in the markup (no JavaScript needed): 3 targets x (source, overlay, 3 edits), and the chart.
-        Assert.Equal(16, Regex.Matches(html, "<img ").Count);
+        // Everything is in the markup (no JavaScript needed): 3 targets x (source, overlay, 3 edits, their 3 difference maps), and the chart.
+        Assert.Equal(25, Regex.Matches(html, "<img ").Count);
         Assert.Single(Regex.Matches(html, "<script"));
         Assert.DoesNotContain("<img src=x", html);
         Assert.Contains(WebUtility.HtmlEncode(GalleryRun.HostilePrompt), html);
@@ -119,8 +135,8 @@ public class EvaluationGalleryTests(GalleryRun run)
             var path = run.PathOf($"grid/{stem}.png");
             Assert.Contains($"href=\"grid/{stem}.png\"", Html);
             using var sheet = Image.Load<Rgb24>(path);
-            // 5 columns at the minimum width (the panels are 32 px), margins between and around.
-            Assert.Equal(LabelledSheet.Margin + 5 * (LabelledSheet.MinColumnWidth + LabelledSheet.Margin), sheet.Width);
+            // 8 columns at the minimum width (the panels are 32 px), margins between and around.
+            Assert.Equal(LabelledSheet.Margin + 8 * (LabelledSheet.MinColumnWidth + LabelledSheet.Margin), sheet.Width);
 
             int y = 0;
             var columnsX = new List<IReadOnlyList<int>>();
@@ -128,7 +144,8 @@ public class EvaluationGalleryTests(GalleryRun run)
             {
                 var mine = run.Rows.Where(r => r.TargetCode == code).ToDictionary(r => r.Method);
                 var focus = mine[EditMethod.FocusFlow];
-                var files = new[] { focus.Source!, OutputNaming.Overlay(focus.Mask!) }.Concat(EvaluationRequest.AllMethods.Select(m => mine[m].Output));
+                var files = new[] { focus.Source!, OutputNaming.Overlay(focus.Mask!) }
+                    .Concat(EvaluationRequest.AllMethods.SelectMany(m => new[] { mine[m].Output, CompanionOutputs.Difference.PathFor(mine[m].Output) }));
                 var panels = files.Select(f => Image.Load<Rgb24>(run.PathOf(f))).ToList();
                 var found = PanelFinder.FindRow(sheet, panels, y);
                 Assert.True(found[0].Y > y, "rows go down the sheet in the case list's order");
@@ -138,7 +155,7 @@ public class EvaluationGalleryTests(GalleryRun run)
             }
             // The same columns on every row, each a column width apart.
             Assert.All(columnsX, xs => Assert.Equal(columnsX[0], xs));
-            Assert.Equal(Enumerable.Range(0, 5).Select(c => LabelledSheet.Margin + c * (LabelledSheet.MinColumnWidth + LabelledSheet.Margin)), columnsX[0]);
+            Assert.Equal(Enumerable.Range(0, 8).Select(c => LabelledSheet.Margin + c * (LabelledSheet.MinColumnWidth + LabelledSheet.Margin)), columnsX[0]);
             Assert.True(sheet.Height > y + LabelledSheet.LineHeight, "the captions under the last row are on the sheet");
         }
     }

@@ -25,8 +25,7 @@ public class ComparisonImageTests
         TargetPrompt = "a photo of a tiger, a long prompt that does not fit on one line of the comparison and is wrapped there",
         Options = Options(method),
         Output = dir.File($"cat.{method.ToString().ToLowerInvariant()}.png"),
-        SaveMask = true,
-        SaveComparison = true,
+        Companions = new[] { "Mask", "Comparison" },
         Size = new[] { 32 },
         // The sheet's panels are at the working size: so is the edit they are compared with.
         OutputSize = OutputSize.Working,
@@ -67,7 +66,7 @@ public class ComparisonImageTests
     public void AMethodWithoutAMaskComparesSourceAndEdit()
     {
         using var dir = new TempDir();
-        var request = Request(dir, EditMethod.FlowEdit) with { SaveMask = false };
+        var request = Request(dir, EditMethod.FlowEdit) with { Companions = new[] { "Comparison" } };
         var result = EditJob.Run(Pipeline(), request, EditObserver.None);
 
         using var sheet = Image.Load<Rgb24>(result.Comparison!);

@@ -44,7 +44,7 @@ public class FullSizeOutputTests : IClassFixture<FullSizeOutputTests.TinyPipelin
         EditJob.Run(_pipeline, new EditJobRequest
         {
             Source = source, SourcePrompt = "a photo", TargetPrompt = "a painting", Options = Options(method), Output = output,
-            Size = new[] { 512 }, MaskImage = mask, SaveMask = saveMask, OutputSize = size,
+            Size = new[] { 512 }, MaskImage = mask, Companions = saveMask ? new[] { "Mask" } : Array.Empty<string>(), OutputSize = size,
         }, EditObserver.None);
 
     [Fact]

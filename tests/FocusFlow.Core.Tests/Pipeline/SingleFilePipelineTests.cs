@@ -28,7 +28,7 @@ public class SingleFilePipelineTests : IClassFixture<EditReference>
         TargetPrompt = _ref.Edit.GetProperty("tar").GetString()!,
         Options = _ref.Options(EditMethod.FocusFlow),
         Output = dir.File(name + ".png"),
-        SaveLatents = true,
+        Companions = new[] { "Latents" },
     };
 
     /// <summary>The single file without its text encoders, as sd3_medium.safetensors ships: transformer and VAE only.</summary>
