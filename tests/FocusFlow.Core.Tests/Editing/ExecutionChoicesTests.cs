@@ -32,7 +32,7 @@ public class ExecutionChoicesTests
     public void SkipExisting_skips_an_edit_made_with_other_execution_choices_and_its_provenance_records_them()
     {
         using var dir = new TempDir();
-        var request = SmallEdit(dir) with { Options = Other.ApplyTo(SmallEdit(dir).Options), SaveLatents = true };
+        var request = SmallEdit(dir) with { Options = Other.ApplyTo(SmallEdit(dir).Options), Companions = new[] { "Latents" } };
         var result = EditJob.Run(EvaluationRunTests.Pipeline(), request, EditObserver.None);
         var made = Provenance.Read(request.Output)!;
         Assert.Equal(Other, ExecutionOptions.Of(made.Options));   // recorded, so a replay runs the same way
