@@ -36,6 +36,18 @@ Describe 'Invoke-FocusFlowEdit -SkipExisting and the batch summary' {
         "$($info | Where-Object Tags -Contains 'FocusFlowSummary')" | Should -Be 'FocusFlow: 0 edited, 0 skipped (already made), 2 failed.'
     }
 
+    It 'refuses existing outputs before any model loads, and -WhatIf names them as errors too' {
+        Remove-FocusFlowModel
+        $r = @(Get-ChildItem $dir -Filter *.png | Invoke-FocusFlowEdit @quick -Seed 2 -OutputPath $out -ErrorVariable err -ErrorAction SilentlyContinue)
+        $r.Count | Should -Be 0
+        $err.Count | Should -Be 2
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'OutputExists*'
+        @(Get-FocusFlowModel).Count | Should -Be 0 -Because 'every output exists, so there is nothing to load a model for'
+        Get-ChildItem $dir -Filter *.png | Invoke-FocusFlowEdit @quick -Seed 2 -OutputPath $out -WhatIf -ErrorVariable whatIfErr -ErrorAction SilentlyContinue
+        $whatIfErr.Count | Should -Be 2
+        "$($whatIfErr[0])" | Should -Match '-Force'
+    }
+
     It 'finds a relative -Model from PowerShell''s location (Set-Location), as Import-FocusFlowModel does' {
         $relative = @{} + $quick
         $relative.Model = './tiny-sd3'

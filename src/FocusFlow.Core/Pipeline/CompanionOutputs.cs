@@ -40,7 +40,7 @@ public static class CompanionOutputs
 
     /// <summary>x.mask.png: the mask the output was composited through, at its size (at the working size, as the model used it).</summary>
     public static CompanionOutput Mask { get; } = new("Mask", ".mask.png", OutputKind.Mask,
-        "The mask (8-bit grayscale, white: edited) at the output's size: FocusFlow's own, or the -Mask given.", Masked,
+        "The mask (8-bit grayscale, white: edited) at the output's size: FocusFlow's own, or the mask image given.", Masked,
         (c, path) =>
         {
             using var mask = c.Written.Mask?.Clone() ?? MaskImages.ToGrayscale(c.Outcome.Mask!.Soft, c.Source.Width, c.Source.Height);

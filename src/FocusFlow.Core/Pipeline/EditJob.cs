@@ -3,6 +3,7 @@ using FocusFlow.Core.Families;
 using System.Diagnostics;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Recipes;
+using FocusFlow.Core.UserMessages;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.IO.Images;
 using SixLabors.ImageSharp;
@@ -82,6 +83,7 @@ public static class EditJob
         requests = Writable(requests, observer);
         if (requests.Count == 0) return Array.Empty<EditJobResult>();
         var first = requests[0];
+        WarnIfCompositeUnused(first, observer);
         using var original = ImageLoader.Load(first.Source, observer.Warning);
         using var image = first.WorkingImageOf(original, observer.Verbose);
         int width = image.Width, height = image.Height;
@@ -106,11 +108,24 @@ public static class EditJob
             a.ModelRows, a.GroupSize, peakMB) { Comparison = s.Companions.GetValueOrDefault(CompanionOutputs.Comparison.Name), Options = o, Companions = s.Companions }).ToList();
     }
 
+    /// <summary>A change map composites only an edit without a mask, written at the source's size: say so rather than ignore it silently.</summary>
+    static void WarnIfCompositeUnused(EditJobRequest request, EditObserver observer)
+    {
+        if (request.Composite == OutputComposite.None) return;
+        var composite = UserText.Option(OptionNames.Composite, request.Composite);
+        if (request.MaskImage is not null || EditMethods.Of(request.Options.Method).UsesMask)
+            observer.Warning?.Invoke($"{composite} is not used: {(request.MaskImage is not null ? $"the {UserText.Option(OptionNames.Mask)} image" : $"{request.Options.Method}'s own mask")} " +
+                "already decides which pixels stay the source's. Leave it out, or use FlowEdit or SDEdit.");
+        else if (request.OutputSize == OutputSize.Working)
+            observer.Warning?.Invoke($"{composite} is not used: the output is written at the working size, where the edit is the whole picture. " +
+                $"Leave out {UserText.Option(OptionNames.OutputSize, OutputSize.Working)} to composite at the source's size.");
+    }
+
     /// <summary>
     /// The requests whose planned files may be written: the one check of output names and existing outputs for an edit. A
     /// refused one goes to <see cref="EditObserver.Refused"/> when the surface listens (its other targets go on), else throws.
     /// </summary>
-    static IReadOnlyList<EditJobRequest> Writable(IReadOnlyList<EditJobRequest> requests, EditObserver observer)
+    public static IReadOnlyList<EditJobRequest> Writable(IReadOnlyList<EditJobRequest> requests, EditObserver observer)
     {
         var writable = new List<EditJobRequest>();
         foreach (var r in requests)

@@ -3,7 +3,7 @@ namespace FocusFlow.Core.Pipeline;
 /// <summary>
 /// Whether a batch may skip an edit because it was made already (-SkipExisting): every file the request plans exists,
 /// and the edited image is this module's output whose provenance records this edit (source, prompts, every option, size,
-/// mask, output size, compositing and quality; not how it ran: <see cref="ExecutionOptions"/>). An output made otherwise is not skipped: it stays an existing file the edit refuses to
+/// mask, output size, compositing and quality; not how it ran: <see cref="Editing.ExecutionOptions"/>). An output made otherwise is not skipped: it stays an existing file the edit refuses to
 /// overwrite without -Force.
 /// </summary>
 public static class ExistingOutputs

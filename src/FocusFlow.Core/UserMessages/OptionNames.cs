@@ -13,6 +13,9 @@ public static class OptionNames
     /// <summary>The evaluation's folder (EvaluationRequest.OutputFolder).</summary>
     public const string OutputFolder = "OutputFolder";
     public const string Format = "Format";
+    public const string OutputSize = "OutputSize";
+    public const string Composite = "Composite";
+    public const string Mask = "Mask";
     public const string Size = "Size";
     public const string VaeTiling = "VaeTiling";
     public const string VaeTileSize = "VaeTileSize";

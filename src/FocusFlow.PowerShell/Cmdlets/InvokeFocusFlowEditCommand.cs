@@ -99,12 +99,15 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
             }
             if (TryClaimOutputs(request, file)) requests.Add(request);
         }
+        // The engine's output check, before any model loads: a rerun whose outputs all exist loads nothing, and -WhatIf names them.
+        var observer = Observer(file);
+        requests = EditJob.Writable(requests, observer).ToList();
         if (requests.Count == 0) return;
         var targets = string.Join(", ", requests.Select(r => $"'{r.TargetPrompt}'"));
         if (!ShouldProcess(file, $"{Method} edit '{From}' -> {targets} (seed {options.Seed}), writing {string.Join(", ", requests.SelectMany(r => r.PlannedOutputs()))}"))
             return;
         WriteVerbose($"{file}: {Method}, {options.Steps} steps, seed {options.Seed}, {requests.Count} target(s) together.");
-        var results = EditJob.RunGroup(Pipeline(), requests, Observer(file));
+        var results = EditJob.RunGroup(Pipeline(), requests, observer);
         if (results.Count == 0) return;   // every target refused, each an error record of its own
         var first = results[0];
         WriteVerbose($"{file}: {first.ModelCalls} transformer calls, {first.ModelRows} rows for {first.GroupSize} target(s) on {first.Device} in {first.Seconds:F1} s" +

@@ -1,3 +1,4 @@
+using FocusFlow.Core.UserMessages;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.Pipeline;
@@ -143,5 +144,30 @@ public class ChangeMapCompositeTests
         // -SkipExisting: the composited file is this edit, not the same edit without compositing.
         Assert.True(ExistingOutputs.AlreadyMade(composited, seedGiven: true));
         Assert.False(ExistingOutputs.AlreadyMade(composited with { Composite = OutputComposite.None }, seedGiven: true));
+    }
+
+    [Theory]
+    [InlineData(EditMethod.FocusFlow, OutputSize.Source, "FocusFlow's own mask")]
+    [InlineData(EditMethod.FlowEdit, OutputSize.Working, "working size")]
+    public void AChangeMapThatCannotApplyIsAWarningNotASilentNoOp(EditMethod method, OutputSize size, string reason)
+    {
+        using var dir = new TempDir();
+        var source = dir.File("photo.png");
+        using (var photo = Photo(96, 64)) photo.SaveAsPng(source);
+        var pipeline = PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
+        var warnings = new List<string>();
+        var request = new EditJobRequest
+        {
+            Source = source, SourcePrompt = "a photo", TargetPrompt = "a painting", Output = dir.File("out.png"), Size = new[] { 64 },
+            Options = EditOptions.Defaults(method, steps: 2) with { Seed = 7, NAvg = 1, Mask = new MaskOptions { Samples = 1 } }, OutputSize = size, Composite = OutputComposite.ChangeMap,
+        };
+        EditJob.Run(pipeline, request, new EditObserver { Warning = warnings.Add });
+        var warning = Assert.Single(warnings, w => w.Contains("is not used"));
+        Assert.Contains(reason, UserText.Neutral(warning));
+        Assert.Equal(OptionNames.Composite, UserText.OptionsIn(warning)[0]);
+
+        warnings.Clear();
+        EditJob.Run(pipeline, request with { Output = dir.File("plain.png"), Composite = OutputComposite.None }, new EditObserver { Warning = warnings.Add });
+        Assert.DoesNotContain(warnings, w => w.Contains("is not used"));
     }
 }
