@@ -73,7 +73,7 @@ static class FluxBenchmark
             Seed = meta.GetProperty("seed").GetInt64(),
             Mask = new MaskOptions { Strength = meta.GetProperty("mask_strength").GetDouble(), Samples = meta.GetProperty("mask_n").GetInt32(), Guidance = meta.GetProperty("mask_guidance").GetDouble(), Blur = meta.GetProperty("blur").GetInt32() },
         };
-        using var pipeline = FluxPipeline.Load(Path.Combine(fixtures, "tiny-flux"), new TensorPlacement(device, ScalarType.Float32));
+        using var pipeline = FluxModel.Load(Path.Combine(fixtures, "tiny-flux"), new TensorPlacement(device, ScalarType.Float32));
         using var reference = SafetensorsFile.Open(Path.Combine(fixtures, "tiny-flux-ref/edit.safetensors"));
         using var image = FocusFlow.Core.IO.Images.ImageLoader.Load(Path.Combine(fixtures, "tiny-flux-ref/source.png"));
         using var noise = new NoiseSource(options.Seed, device);

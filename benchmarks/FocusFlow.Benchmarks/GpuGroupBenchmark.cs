@@ -4,12 +4,15 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Transformer;
 using FocusFlow.Core.Models.Vae;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Sampling;
 using FocusFlow.Core.Text;
 using TorchSharp;
 using static TorchSharp.torch;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Benchmarks;
 

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Benchmarks;
 
@@ -66,8 +69,8 @@ static class GroupBenchmark
         IReadOnlyList<(string Image, List<EvaluationCase> Cases)> entries, EditOptions options, int size, string output)
     {
         var model = Path.Combine(repo, "tests/fixtures/tiny-sd3");
-        using var single = Sd3Pipeline.Load(model, new PipelineOptions { Device = ComputeDevice.Cpu });
-        using var group = Sd3Pipeline.Load(model, new PipelineOptions { Device = ComputeDevice.Cpu });
+        using var single = Sd3Model.Load(model, new ModelLoadOptions { Device = ComputeDevice.Cpu });
+        using var group = Sd3Model.Load(model, new ModelLoadOptions { Device = ComputeDevice.Cpu });
         var oldShape = options with { MaxBatchRows = 4 };
         foreach (var p in new[] { single, group })   // warm up: JIT, text encoders
             EditJob.Run(p, Request(entries[0].Image, "warm up", "a warm up", options with { Steps = 2, NMax = 2, NMin = 1 }, size, Path.Combine(output, "warm.png")), EditObserver.None);

@@ -6,13 +6,16 @@ using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Transformer;
 using FocusFlow.Core.Models.Vae;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Sampling;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using static TorchSharp.torch;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 // Usage: FocusFlow.Benchmarks <repo root> [cpu|cuda] [fixture]   (fixture: only part 1)
 // 1. the fixture FocusFlow edit on the device, compared with diffusers' reference picture;
@@ -58,8 +61,8 @@ Console.WriteLine($"device {device.type}, LibTorch {torch.__version__}, threads 
 
 // 1. Fixture edit, float32, through the same job the cmdlets use.
 {
-    var pipeline = PipelineRegistry.GetOrLoad(Path.Combine(fixtures, "tiny-sd3"),
-        new PipelineOptions { Device = cuda ? ComputeDevice.Cuda : ComputeDevice.Cpu });
+    var pipeline = ModelRegistry.GetOrLoad(Path.Combine(fixtures, "tiny-sd3"),
+        new ModelLoadOptions { Device = cuda ? ComputeDevice.Cuda : ComputeDevice.Cpu });
     var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixtures, "tiny-sd3-ref/meta.json"))).RootElement.GetProperty("edit");
     var options = new EditOptions
     {
@@ -82,7 +85,7 @@ Console.WriteLine($"device {device.type}, LibTorch {torch.__version__}, threads 
             max = Math.Max(max, Math.Max(Math.Abs(a[x, y].R - b[x, y].R), Math.Max(Math.Abs(a[x, y].G - b[x, y].G), Math.Abs(a[x, y].B - b[x, y].B))));
     Console.WriteLine($"fixture FocusFlow edit on {result.Device}: max pixel difference to focusflow_delta.png {max}/255 (tolerance 2), {result.Seconds:F2} s");
     File.Delete(output);
-    PipelineRegistry.Remove();
+    ModelRegistry.Remove();
 }
 
 if (fixtureOnly) return;

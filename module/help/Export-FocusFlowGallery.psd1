@@ -27,7 +27,7 @@ page's FileInfo.
         WhatIf      = 'Shows the page that would be written, without writing it.'
         Confirm     = 'Asks first.'
     }
-    Inputs      = 'FocusFlow.Core.Pipeline.EditJobResult, System.IO.FileInfo or System.String (an edited image''s path).'
+    Inputs      = 'FocusFlow.Core.Jobs.EditJobResult, System.IO.FileInfo or System.String (an edited image''s path).'
     Outputs     = 'System.IO.FileInfo: the page written.'
     Examples    = @(
         @{

@@ -53,7 +53,7 @@ second Get-FocusFlowMask).
         Confirm       = 'Asks before each image.'
     }
     Inputs      = 'System.String, System.IO.FileInfo, or objects with Path, FullName or PSPath properties.'
-    Outputs     = 'FocusFlow.Core.Pipeline.MaskJobResult: Source, Mask, Overlay, Comparison, Coverage, SourcePrompt, TargetPrompt, Seed, MaskSeed, Width, Height, Seconds.'
+    Outputs     = 'FocusFlow.Core.Jobs.MaskJobResult: Source, Mask, Overlay, Comparison, Coverage, SourcePrompt, TargetPrompt, Seed, MaskSeed, Width, Height, Seconds.'
     Examples    = @(
         @{
             Title   = 'Look at the mask before editing'

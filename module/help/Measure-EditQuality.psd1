@@ -33,7 +33,7 @@ goes on; a model that cannot be loaded stops the command.
         LpipsHeads = 'LPIPS linear heads (.pth or .safetensors) to use instead of the embedded v0.1 AlexNet heads.'
         Device     = 'Where the metric models compute: Auto (CUDA if available, else CPU), Cpu or Cuda. They always run in float32.'
     }
-    Inputs      = 'Any object with Source, Edited (or Output) and Prompt (or TargetPrompt) properties, such as FocusFlow.Core.Pipeline.EditJobResult.'
+    Inputs      = 'Any object with Source, Edited (or Output) and Prompt (or TargetPrompt) properties, such as FocusFlow.Core.Jobs.EditJobResult.'
     Outputs     = 'FocusFlow.Core.Metrics.EditQuality: Source, Edited, Prompt, ClipT, Lpips.'
     Notes       = 'The first use downloads openai/clip-vit-large-patch14 (about 1.7 GB of safetensors) unless it is in the Hugging Face cache; set HF_HUB_OFFLINE=1 to forbid downloads. Get the AlexNet file once with: python -c "import torchvision; torchvision.models.alexnet(weights=''DEFAULT'')", or download https://download.pytorch.org/models/alexnet-owt-7be5be79.pth.'
     Examples    = @(

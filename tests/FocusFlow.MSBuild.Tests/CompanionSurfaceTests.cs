@@ -1,8 +1,12 @@
 using System.Runtime.CompilerServices;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.MSBuild.Build;
 using FocusFlow.MSBuild.Tasks;
 using Microsoft.Build.Utilities;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.MSBuild.Tests;
 
@@ -23,7 +27,7 @@ public sealed class CompanionSurfaceTests
     public void EveryCompanionHasItsTaskPropertySettingAndTargetsLine(string name)
     {
         Assert.Equal(typeof(bool), typeof(FocusFlowEdit).GetProperty("Save" + name)?.PropertyType);
-        Assert.Contains("Save" + name, ImageSettings.Names);
+        Assert.Contains("Save" + name, ImageItem.Names);
         var targets = File.ReadAllText(Repo("src/FocusFlow.MSBuild/build/FocusFlow.MSBuild.targets"));
         Assert.Contains($"<_FocusFlowSetting Include=\"Save{name}\" Value=\"$(FocusFlowSave{name})\" />", targets);
     }
@@ -44,8 +48,8 @@ public sealed class CompanionSurfaceTests
     {
         var item = new TaskItem("/photos/cat.png");
         var defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["Model"] = "/models/tiny-sd3", ["From"] = "a cat", ["To"] = "a tiger" };
-        var plain = ImageSettings.Of(item, defaults, null);
-        var asked = ImageSettings.Of(item, new Dictionary<string, string?>(defaults, StringComparer.OrdinalIgnoreCase) { ["Save" + name] = "true" }, null);
+        var plain = ImageItem.Of(item, defaults, null);
+        var asked = ImageItem.Of(item, new Dictionary<string, string?>(defaults, StringComparer.OrdinalIgnoreCase) { ["Save" + name] = "true" }, null);
         Assert.NotEqual(plain.Describe("1.2.3"), asked.Describe("1.2.3"));
         Assert.Equal(new[] { name }, asked.Requests(overwrite: false)[0].Companions);
         // FocusFlow makes every kind: each is planned, beside the edit.

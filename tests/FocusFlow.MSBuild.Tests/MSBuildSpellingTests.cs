@@ -3,10 +3,13 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.IO.Images;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.UserMessages;
 using FocusFlow.MSBuild.Build;
 using FocusFlow.MSBuild.Tasks;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.MSBuild.Tests;
 

@@ -8,7 +8,7 @@ BeforeAll {
 Describe 'The companion registry on the cmdlet' {
     It 'has a documented Save switch for every companion a request can ask for, and no other' {
         $edit = Get-Command Invoke-FocusFlowEdit
-        $names = [FocusFlow.Core.Pipeline.CompanionOutputs]::RequestNames
+        $names = [FocusFlow.Core.Outputs.CompanionOutputs]::RequestNames
         foreach ($name in $names) {
             $edit.Parameters["Save$name"].ParameterType | Should -Be ([switch])
             (Get-Help Invoke-FocusFlowEdit -Parameter "Save$name").description.Text | Should -Not -BeNullOrEmpty
@@ -20,9 +20,9 @@ Describe 'The companion registry on the cmdlet' {
         $dir = New-TestFolder
         try {
             Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
-            $switches = @{}; foreach ($name in [FocusFlow.Core.Pipeline.CompanionOutputs]::RequestNames) { $switches["Save$name"] = $true }
+            $switches = @{}; foreach ($name in [FocusFlow.Core.Outputs.CompanionOutputs]::RequestNames) { $switches["Save$name"] = $true }
             $r = Invoke-FocusFlowEdit -LiteralPath (Join-Path $dir 'cat.png') -Model $tinyModel -From 'a cat' -To 'a tiger' -Steps 2 -NMax 2 -NAvg 1 -MaskSamples 1 -Seed 1 -Device Cpu @switches -ErrorAction Stop
-            foreach ($kind in [FocusFlow.Core.Pipeline.CompanionOutputs]::All) {
+            foreach ($kind in [FocusFlow.Core.Outputs.CompanionOutputs]::All) {
                 $r.Companions[$kind.Name] | Should -Be $kind.PathFor($r.Output)
                 $r.Companions[$kind.Name] | Should -Exist
             }
@@ -48,7 +48,7 @@ Describe 'Invoke-FocusFlowEdit -SaveDifference' {
         $path = $r.Companions['Difference']
         $path | Should -Be ($r.Output -replace '\.png$', '.difference.png')
         $path | Should -Exist
-        ([FocusFlow.Core.Pipeline.Provenance]::OfOutput($path)).Kind | Should -Be 'Difference'
+        ([FocusFlow.Core.Outputs.Provenance]::OfOutput($path)).Kind | Should -Be 'Difference'
         # The engine's map of the source (128x128, its own working size) and the edit (its formula: DifferenceMapTests), and not blank.
         $edit = Get-Rgb $r.Output; $working = Get-Rgb (Join-Path $dir 'cat.png')
         $expected = [FocusFlow.Core.IO.Images.DifferenceMaps]::HeatMap($working, $edit)

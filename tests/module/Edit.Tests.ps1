@@ -10,7 +10,7 @@ Describe 'Invoke-FocusFlowEdit' {
         $script:dir = New-TestFolder
         foreach ($name in 'a', 'b', 'c') { Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir "$name.png") }
         Remove-FocusFlowModel
-        $script:loadsBefore = [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount
+        $script:loadsBefore = [FocusFlow.Core.Sessions.ModelRegistry]::LoadCount
         # The reference pictures are the model's decodes at the working size.
         $script:results = @(Get-ChildItem $dir -Filter *.png | Invoke-FocusFlowEdit @edit -SaveLatents -SaveMask -OutputSize Working)
     }
@@ -18,7 +18,7 @@ Describe 'Invoke-FocusFlowEdit' {
 
     It 'edits every piped file, loading the model once' {
         $results.Count | Should -Be 3
-        [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount - $loadsBefore | Should -Be 1
+        [FocusFlow.Core.Sessions.ModelRegistry]::LoadCount - $loadsBefore | Should -Be 1
         foreach ($name in 'a', 'b', 'c') { Join-Path $dir "$name.focusflow.png" | Should -Exist }
     }
 
@@ -118,10 +118,10 @@ Describe 'Safety: -WhatIf, existing files, bad items' {
 
     It '-WhatIf writes nothing and loads no model' {
         Remove-FocusFlowModel
-        $before = [FocusFlow.Core.PipeLine.PipelineRegistry]::LoadCount
+        $before = [FocusFlow.Core.PipeLine.ModelRegistry]::LoadCount
         Invoke-FocusFlowEdit -Path (Join-Path $dir '*.png') @edit -SaveMask -SaveLatents -WhatIf
         (Get-ChildItem $dir).Name | Should -Be @('good.png')
-        [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount | Should -Be $before
+        [FocusFlow.Core.Sessions.ModelRegistry]::LoadCount | Should -Be $before
     }
 
     It '-SaveComparison writes source | mask overlay | edit beside the output (source | edit without a mask), not under -WhatIf' {
@@ -270,7 +270,7 @@ Describe 'Get-FocusFlowMask' {
             Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
             $p = $edit.Clone(); 'NMax', 'NMin', 'NAvg', 'SourceGuidance', 'TargetGuidance', 'To' | ForEach-Object { $p.Remove($_) }
             $m = @(Get-FocusFlowMask (Join-Path $dir 'cat.png') @p -To 'a tiger', $edit.To -OutputPath (Join-Path $dir 'two'))
-            $m.Mask | Should -Be @((Join-Path $dir 'two/cat.focusflow.a-tiger.mask.png'), (Join-Path $dir "two/cat.focusflow.$([FocusFlow.Core.Pipeline.OutputNaming]::TargetTags([string[]]@('a tiger', $edit.To))[1]).mask.png"))
+            $m.Mask | Should -Be @((Join-Path $dir 'two/cat.focusflow.a-tiger.mask.png'), (Join-Path $dir "two/cat.focusflow.$([FocusFlow.Core.Outputs.OutputNaming]::TargetTags([string[]]@('a tiger', $edit.To))[1]).mask.png"))
             $m.TargetPrompt | Should -Be @('a tiger', $edit.To)
             Get-MaskDifference $m[1].Mask (Join-Path $reference 'mask_soft.png') | Should -BeLessOrEqual 1
         }
@@ -323,7 +323,7 @@ Describe 'Single-file models' {
                 $components = if ($name -eq 'folder') { @{} } else { @{ Components = $fluxFolder } }
                 $r[$name] = Invoke-FocusFlowEdit (Join-Path $inputDir 'cat.png') @p -Model $models[$name] @components
                 $r[$name].Model | Should -Be $models[$name]
-                ([FocusFlow.Core.Pipeline.Provenance]::OfOutput($r[$name].Output)).Family | Should -Be 'FLUX.1'
+                ([FocusFlow.Core.Outputs.Provenance]::OfOutput($r[$name].Output)).Family | Should -Be 'FLUX.1'
             }
             Get-MaxPixelDifference $r.file.Output $r.folder.Output | Should -Be 0
             $r.gguf.Output | Should -Exist
@@ -346,9 +346,9 @@ Describe 'Import-FocusFlowModel' {
 
     It 'loads once and becomes the default model' {
         $first = Import-FocusFlowModel $tinyModel -Device Cpu
-        $loads = [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount
+        $loads = [FocusFlow.Core.Sessions.ModelRegistry]::LoadCount
         $again = Import-FocusFlowModel $tinyModel -Device Cpu
-        [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount | Should -Be $loads
+        [FocusFlow.Core.Sessions.ModelRegistry]::LoadCount | Should -Be $loads
         $again.Path | Should -Be $first.Path
         $first.Device | Should -Be 'Cpu'
         $first.TransformerParameters | Should -BeGreaterThan 1000
@@ -358,7 +358,7 @@ Describe 'Import-FocusFlowModel' {
             Copy-Item (Join-Path $reference 'source.png') (Join-Path $dir 'cat.png')
             $p = $edit.Clone(); $p.Remove('Model')
             (Invoke-FocusFlowEdit (Join-Path $dir 'cat.png') @p -Method SDEdit).Model | Should -Be $first.Path
-            [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount | Should -Be $loads
+            [FocusFlow.Core.Sessions.ModelRegistry]::LoadCount | Should -Be $loads
         }
         finally { Remove-Item $dir -Recurse -Force }
     }

@@ -355,6 +355,6 @@ Describe 'Invoke-FocusFlowEvaluation on a FLUX.1 model' {
         $flowEdit.n_max | Should -Be 3
         $flowEdit.n_avg | Should -Be 1
         $flowEdit.target_guidance | Should -Be 5.5
-        ([FocusFlow.Core.Pipeline.Provenance]::OfOutput((Join-Path $out $rows[0].output))).Family | Should -Be 'FLUX.1'
+        ([FocusFlow.Core.Outputs.Provenance]::OfOutput((Join-Path $out $rows[0].output))).Family | Should -Be 'FLUX.1'
     }
 }

@@ -50,7 +50,7 @@ Describe 'Invoke-FocusFlowEdit on a FLUX.1 model' {
     It 'records the family in the provenance' {
         $p = Get-FluxEditParameters 'FlowEdit'
         $r = Invoke-FocusFlowEdit -LiteralPath (Join-Path $dir 'cat.png') @p -OutputPath (Join-Path $dir 'family.png') -ErrorAction Stop
-        $chunk = [FocusFlow.Core.Pipeline.Provenance]::OfOutput($r.Output)
+        $chunk = [FocusFlow.Core.Outputs.Provenance]::OfOutput($r.Output)
         $chunk.Family | Should -Be 'FLUX.1'
     }
 

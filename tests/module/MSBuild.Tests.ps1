@@ -126,7 +126,7 @@ Describe 'FocusFlowEditImages target' {
             $d.item[float]() | Should -BeLessOrEqual 1e-3
         }
         finally { $mine.Dispose(); $theirs.Dispose() }
-        ([FocusFlow.Core.Pipeline.Provenance]::OfOutput($output)).Family | Should -Be 'FLUX.1'
+        ([FocusFlow.Core.Outputs.Provenance]::OfOutput($output)).Family | Should -Be 'FLUX.1'
         $written = (Get-Item $output).LastWriteTimeUtc
 
         $second = & dotnet msbuild $proj -t:Build -nologo -v:n -nodeReuse:false 2>&1
@@ -295,7 +295,7 @@ Describe 'A FLUX single-file Model with Components' {
         Get-MaxPixelDifference (Join-Path $work 'flux-single-out/file.flowedit.png') (Join-Path $work 'flux-single-out/folder.flowedit.png') | Should -Be 0
         Import-Module $env:FOCUSFLOW_TEST_MODULE   # the engine's types, to read the provenance
         foreach ($name in 'file', 'gguf') {
-            ([FocusFlow.Core.Pipeline.Provenance]::OfOutput((Join-Path $work "flux-single-out/$name.flowedit.png"))).Family | Should -Be 'FLUX.1'
+            ([FocusFlow.Core.Outputs.Provenance]::OfOutput((Join-Path $work "flux-single-out/$name.flowedit.png"))).Family | Should -Be 'FLUX.1'
         }
     }
 }

@@ -205,10 +205,10 @@ Describe 'A replay takes the provenance as data, not instructions' {
 
 Describe 'Smaller product items' {
     It 'refuses a -Size below the engine''s minimum at binding, before anything loads' {
-        $loads = [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount
+        $loads = [FocusFlow.Core.Sessions.ModelRegistry]::LoadCount
         { Invoke-FocusFlowEdit (Join-Path $reference 'source.png') a b -Model $tinyModel -Size 8 -WhatIf } |
             Should -Throw -ErrorId 'ParameterArgumentValidationError*'
-        [FocusFlow.Core.Pipeline.PipelineRegistry]::LoadCount | Should -Be $loads
+        [FocusFlow.Core.Sessions.ModelRegistry]::LoadCount | Should -Be $loads
     }
 
     It 'says a folder given as the image is a folder' {

@@ -32,8 +32,8 @@ Describe 'Removing a model while a parallel runspace edits with it' {
         }
         try {
             $deadline = [DateTime]::UtcNow.AddSeconds(300)
-            while ([FocusFlow.Core.Pipeline.PipelineRegistry]::LeasesOf($tinyModel) -eq 0 -and $job.State -eq 'Running' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-            [FocusFlow.Core.Pipeline.PipelineRegistry]::LeasesOf($tinyModel) | Should -Be 1
+            while ([FocusFlow.Core.Sessions.ModelRegistry]::LeasesOf($tinyModel) -eq 0 -and $job.State -eq 'Running' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            [FocusFlow.Core.Sessions.ModelRegistry]::LeasesOf($tinyModel) | Should -Be 1
 
             Remove-FocusFlowModel $tinyModel -TimeoutSec 0 -ErrorVariable refused -ErrorAction SilentlyContinue
             $refused.Count | Should -Be 1
@@ -42,8 +42,8 @@ Describe 'Removing a model while a parallel runspace edits with it' {
 
             New-Item $signal | Out-Null
             Remove-FocusFlowModel $tinyModel -TimeoutSec 300 -Verbose 4>&1 | Out-String | Should -Match 'Unloaded 1 model'
-            [FocusFlow.Core.Pipeline.PipelineRegistry]::LeasesOf($tinyModel) | Should -Be 0
-            [FocusFlow.Core.Pipeline.PipelineRegistry]::All.Model.RootPath | Should -Not -Contain $tinyModel
+            [FocusFlow.Core.Sessions.ModelRegistry]::LeasesOf($tinyModel) | Should -Be 0
+            [FocusFlow.Core.Sessions.ModelRegistry]::All.Model.RootPath | Should -Not -Contain $tinyModel
 
             $results = @($job | Wait-Job -Timeout 300 | Receive-Job -ErrorVariable editErrors)
             $editErrors | Should -BeNullOrEmpty

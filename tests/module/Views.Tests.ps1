@@ -6,7 +6,7 @@ BeforeAll {
 Describe 'Result views' {
     It 'an edit''s table fits 80 and 120 columns and keeps what tells targets and seeds apart' {
         function Result([string] $to, [long] $seed) {
-            [FocusFlow.Core.Pipeline.EditJobResult]::new('/photos/IMG_0001.jpg', '/out/IMG_0001.focusflow.jpg', $null, $null, $null,
+            [FocusFlow.Core.Jobs.EditJobResult]::new('/photos/IMG_0001.jpg', '/out/IMG_0001.focusflow.jpg', $null, $null, $null,
                 'FocusFlow', 'a cat sitting on a sofa', $to, '', $seed, 512, 384, 0.25, 12.5, 60, '/models/sd3', 'Cpu', 120, 3, $null)
         }
         $short = 'a tiger', 'a lion', 'a snow leopard' | ForEach-Object { Result $_ 1234567890 }
@@ -38,7 +38,7 @@ Describe 'Result views at 80 and 120 columns' {
     It 'Get-FocusFlowMask''s results keep the mask file, coverage, mask seed and target' {
         $masks = 'a tiger', 'a lion', 'a snow leopard' | ForEach-Object -Begin { $i = 0 } -Process {
             $i++
-            [FocusFlow.Core.Pipeline.MaskJobResult]::new('/photos/IMG_0001.jpg', "/out/IMG_0001.focusflow.$i.mask.png", $null, 0.25 * $i,
+            [FocusFlow.Core.Jobs.MaskJobResult]::new('/photos/IMG_0001.jpg', "/out/IMG_0001.focusflow.$i.mask.png", $null, 0.25 * $i,
                 'a cat sitting on a sofa', $_, 42, 1234567890 + $i, 512, 384, 3.5)
         }
         Assert-Fits $masks (($masks | ForEach-Object { [IO.Path]::GetFileName($_.Mask), $_.TargetPrompt, "$($_.MaskSeed)" }) + '25.0')

@@ -32,9 +32,9 @@ public sealed record EvaluationPlan(
         return new EvaluationPlan(request, cases, options, work, all.Count);
     }
 
-    /// <summary>The work in edit groups: one per method and case-list entry (its targets, in groups of at most <see cref="Pipeline.EditJob.MaxGroupSize"/>), in the order of their first item.</summary>
+    /// <summary>The work in edit groups: one per method and case-list entry (its targets, in groups of at most <see cref="Jobs.EditJob.MaxGroupSize"/>), in the order of their first item.</summary>
     public static IReadOnlyList<IReadOnlyList<EvaluationWork>> Groups(IReadOnlyList<EvaluationWork> work) =>
-        work.GroupBy(w => (w.Method, w.Case.Case)).SelectMany(g => g.Chunk(Pipeline.EditJob.MaxGroupSize)).Select(g => (IReadOnlyList<EvaluationWork>)g).ToList();
+        work.GroupBy(w => (w.Method, w.Case.Case)).SelectMany(g => g.Chunk(Jobs.EditJob.MaxGroupSize)).Select(g => (IReadOnlyList<EvaluationWork>)g).ToList();
 
     /// <summary>
     /// The work of slice <paramref name="shard"/>: whole edit groups, dealt in the order of <see cref="DealingRank"/>

@@ -4,10 +4,13 @@ using System.Text;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.Metrics;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Settings;
 using SixLabors.ImageSharp;
 using FocusFlow.Core.UserMessages;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Evaluation;
 

@@ -1,5 +1,8 @@
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Evaluation;
 

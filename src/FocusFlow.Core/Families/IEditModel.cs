@@ -2,17 +2,20 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Vae;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Sampling;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Families;
 
 /// <summary>
-/// A loaded model of some family, as the methods (<see cref="ImageEditor"/>) and the surfaces see it: prompt encoding,
+/// A loaded model of some family, as the methods (<see cref="EditPipeline"/>) and the surfaces see it: prompt encoding,
 /// the latent codec, and per latent size the velocity, the working layout and the schedule. Load it once and run every
 /// edit of a session on it; edits on one model run one at a time (<see cref="EditLock"/>).
 /// </summary>
@@ -22,7 +25,7 @@ public interface IEditModel : IDisposable
     DiffusersModelFolder Model { get; }
     /// <summary>What the user gave: the model folder, or the single file read in place of some of its components.</summary>
     string SourcePath { get; }
-    PipelineOptions Options { get; }
+    ModelLoadOptions Options { get; }
     TensorPlacement Placement { get; }
     TimeSpan LoadTime { get; }
     /// <summary>Serialises edits: the models hold no per-edit state, but one edit already uses every core.</summary>

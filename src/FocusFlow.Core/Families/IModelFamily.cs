@@ -1,7 +1,10 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.Models;
-using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Families;
 
@@ -31,5 +34,5 @@ public interface IModelFamily
     void CheckOptions(EditOptions options);
 
     /// <summary>Loads a model folder of this family.</summary>
-    IEditModel Load(string folder, PipelineOptions options, Action<string>? verbose);
+    IEditModel Load(string folder, ModelLoadOptions options, Action<string>? verbose);
 }

@@ -1,6 +1,10 @@
 using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.IO.SingleFile;
-using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Families;
 
@@ -48,6 +52,6 @@ public static class ModelFamilies
     public static IModelFamily? Named(string name) => All.FirstOrDefault(f => string.Equals(f.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Loads a resolved model (folder or single file) with its family's loader.</summary>
-    public static IEditModel Load(string folderOrFile, PipelineOptions options, Action<string>? verbose = null) =>
+    public static IEditModel Load(string folderOrFile, ModelLoadOptions options, Action<string>? verbose = null) =>
         OfPath(folderOrFile).Load(folderOrFile, options, verbose);
 }

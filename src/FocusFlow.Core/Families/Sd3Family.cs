@@ -1,10 +1,13 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Hub;
-using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Families;
 
-/// <summary>Stable Diffusion 3 and 3.5 (<see cref="Sd3Pipeline"/>): the published evaluation's family and defaults.</summary>
+/// <summary>Stable Diffusion 3 and 3.5 (<see cref="Sd3Model"/>): the published evaluation's family and defaults.</summary>
 sealed class Sd3Family : IModelFamily
 {
     public string Name => "SD3";
@@ -12,5 +15,5 @@ sealed class Sd3Family : IModelFamily
     public ModelFileLayout Files => Sd3PipelineFiles.Instance;
     public EditOptions Defaults(EditMethod method, int? steps = null) => EditOptions.Defaults(method, steps);
     public void CheckOptions(EditOptions options) { }
-    public IEditModel Load(string folder, PipelineOptions options, Action<string>? verbose) => Sd3Pipeline.Load(folder, options, verbose);
+    public IEditModel Load(string folder, ModelLoadOptions options, Action<string>? verbose) => Sd3Model.Load(folder, options, verbose);
 }

@@ -3,8 +3,11 @@ using System.Text;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Editing.Methods;
 using FocusFlow.Core.IO;
-using FocusFlow.Core.Pipeline;
 using static FocusFlow.Core.Gallery.GalleryPage;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Gallery;
 

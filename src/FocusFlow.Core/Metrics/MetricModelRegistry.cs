@@ -5,7 +5,7 @@ namespace FocusFlow.Core.Metrics;
 
 /// <summary>
 /// The metric models loaded in this process, one per (weights, placement): a PowerShell session or an MSBuild
-/// node loads CLIP and LPIPS once and every measurement after that reuses them (as <c>PipelineRegistry</c> does
+/// node loads CLIP and LPIPS once and every measurement after that reuses them (as <c>ModelRegistry</c> does
 /// for the SD3 model).
 /// </summary>
 public static class MetricModelRegistry

@@ -1,7 +1,10 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Families;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Recipes;
 
@@ -27,7 +30,7 @@ public sealed record EditRecipe
     public bool UseT5 { get; init; } = true;
 
     /// <summary>The recipe of <paramref name="request"/> with <paramref name="options"/> on a model named <paramref name="model"/>, loaded as <paramref name="load"/> says.</summary>
-    public static EditRecipe Of(ImageJobRequest request, EditOptions options, string model, PipelineOptions load, string? components = null) => new()
+    public static EditRecipe Of(ImageJobRequest request, EditOptions options, string model, ModelLoadOptions load, string? components = null) => new()
     {
         SourcePrompt = request.SourcePrompt, TargetPrompt = request.TargetPrompt, Options = options.WithoutExecution(),
         Model = model, Components = components, Size = request.Size, Precision = load.Precision, UseT5 = load.UseT5,

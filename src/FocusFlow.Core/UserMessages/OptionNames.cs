@@ -2,7 +2,7 @@ namespace FocusFlow.Core.UserMessages;
 
 /// <summary>
 /// The options messages refer to, by their settings-model names (the names of EditOptions, EditJobRequest,
-/// EvaluationRequest and PipelineOptions). Each surface maps a name to its own spelling; its consistency tests walk this list.
+/// EvaluationRequest and ModelLoadOptions). Each surface maps a name to its own spelling; its consistency tests walk this list.
 /// </summary>
 public static class OptionNames
 {

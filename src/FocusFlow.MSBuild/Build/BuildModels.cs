@@ -2,8 +2,12 @@ using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.Metrics;
 using FocusFlow.Core.Models;
-using FocusFlow.Core.Pipeline;
 using Microsoft.Build.Framework;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.MSBuild.Build;
 
@@ -42,10 +46,10 @@ public sealed class BuildModels : IDisposable
     }
 
     /// <summary>The SD3 pipeline of <paramref name="model"/> (a folder or hub id) for <paramref name="options"/>, loaded once per build.</summary>
-    public IEditModel Pipeline(string model, PipelineOptions options, Action<string> log, CancellationToken ct)
+    public IEditModel Pipeline(string model, ModelLoadOptions options, Action<string> log, CancellationToken ct)
     {
         // Resolved as every surface resolves it; loaded here rather than in the process-wide registry, so it dies with the build.
-        var folder = PipelineLoader.Resolve(model, options, new Progress<DownloadProgress>(p => { if (p.FileCompleted) log(p.ToString()); }), ct);
+        var folder = ModelLoader.Resolve(model, options, new Progress<DownloadProgress>(p => { if (p.FileCompleted) log(p.ToString()); }), ct);
         // Auto names whichever device is there; key by the device it picks (Cpu or Cuda:N), so Auto and that device share one load.
         var placement = options with { Device = Core.Runtime.TorchRuntime.DeviceOf(Core.Runtime.TorchRuntime.Resolve(options.Device)) };
         return GetOrLoad($"model|{Normalize(folder)}|{placement}", () => ModelFamilies.Load(folder, placement, log), log, folder);

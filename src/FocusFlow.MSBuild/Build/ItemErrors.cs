@@ -9,10 +9,10 @@ namespace FocusFlow.MSBuild.Build;
 /// </summary>
 public static class ItemErrors
 {
-    public static void Error(this TaskLoggingHelper log, ImageSettings image, string code, string message) =>
+    public static void Error(this TaskLoggingHelper log, ImageItem image, string code, string message) =>
         log.LogError(null, code, null, image.ProjectFile, 0, 0, 0, 0, $"{image.Name}: {MSBuildSpelling.Render(message)}");
 
-    public static void Warning(this TaskLoggingHelper log, ImageSettings image, string code, string message) =>
+    public static void Warning(this TaskLoggingHelper log, ImageItem image, string code, string message) =>
         log.LogWarning(null, code, null, image.ProjectFile, 0, 0, 0, 0, $"{image.Name}: {MSBuildSpelling.Render(message)}");
 
     /// <summary>A build-wide problem (a task parameter, not an image), located on the project being built.</summary>

@@ -1,7 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using FocusFlow.Core.IO;
-using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.MSBuild.Build;
 

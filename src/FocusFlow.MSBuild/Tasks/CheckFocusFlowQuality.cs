@@ -38,7 +38,7 @@ public sealed class CheckFocusFlowQuality : TorchTask
     public override bool Execute()
     {
         Dictionary<string, string?> defaults;
-        try { defaults = ImageSettings.Defaults(Settings); }
+        try { defaults = ImageItem.Defaults(Settings); }
         catch (ArgumentException e)
         {
             Log.ProjectError(BuildEngine, "FF2002", UserText.Of(e));
@@ -47,12 +47,12 @@ public sealed class CheckFocusFlowQuality : TorchTask
         var lpipsModel = Path.GetFullPath(LpipsModel is { Length: > 0 } l ? l : Core.Metrics.LpipsModel.DefaultTrunkPath());
         var lpipsHeads = LpipsHeads is { Length: > 0 } h ? Path.GetFullPath(h) : null;
         EditQualityMeter? meter = null;
-        var verdicts = new List<(ImageSettings Image, Verdict Verdict)>();
+        var verdicts = new List<(ImageItem Image, Verdict Verdict)>();
 
         foreach (var item in Edits)
         {
             if (Cancellation.IsCancellationRequested) break;
-            var image = ImageSettings.Of(item, defaults, BuildEngine.ProjectFileOfTaskNode);
+            var image = ImageItem.Of(item, defaults, BuildEngine.ProjectFileOfTaskNode);
             try
             {
                 if (image.MinClipT is null && image.MaxLpips is null) continue;

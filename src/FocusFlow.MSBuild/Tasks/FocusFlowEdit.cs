@@ -1,18 +1,21 @@
 using System.Globalization;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Settings;
 using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using FocusFlow.Core.UserMessages;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.MSBuild.Tasks;
 
 /// <summary>
 /// Edits images in a build: the same engine and options as Invoke-FocusFlowEdit. Every edit option of the cmdlet is
 /// a task parameter of the same name (see <see cref="EditOptionCatalog"/>); each image item may carry any setting of
-/// <see cref="ImageSettings.Names"/> as metadata, and the task's parameters (or its Settings items) are the defaults. The model loads once per build and is freed when the build ends. A failing image is an error on the
+/// <see cref="ImageItem.Names"/> as metadata, and the task's parameters (or its Settings items) are the defaults. The model loads once per build and is freed when the build ends. A failing image is an error on the
 /// item's project file and the others go on. Progress per step at -v:n, one line per image at the default verbosity.
 /// </summary>
 public sealed class FocusFlowEdit : TorchTask
@@ -89,7 +92,7 @@ public sealed class FocusFlowEdit : TorchTask
         Dictionary<string, string?> defaults;
         try
         {
-            defaults = ImageSettings.Defaults(Settings);
+            defaults = ImageItem.Defaults(Settings);
             foreach (var (name, value) in ParameterDefaults())
                 if (!string.IsNullOrEmpty(value)) defaults[name] = value;
             UseLibTorch();
@@ -105,11 +108,11 @@ public sealed class FocusFlowEdit : TorchTask
         foreach (var item in Images)
         {
             if (Cancellation.IsCancellationRequested) break;
-            var image = ImageSettings.Of(item, defaults, BuildEngine.ProjectFileOfTaskNode);
+            var image = ImageItem.Of(item, defaults, BuildEngine.ProjectFileOfTaskNode);
             try
             {
                 var requests = image.Requests(Overwrite);
-                var pipeline = models.Pipeline(image.Model, image.PipelineOptions, m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"), Cancellation);
+                var pipeline = models.Pipeline(image.Model, image.ModelLoadOptions, m => Log.LogMessage(MessageImportance.Normal, $"FocusFlow: {m}"), Cancellation);
                 var results = EditJob.RunGroup(pipeline, requests, new EditObserver
                 {
                     Progress = new StepLog(Log, Path.GetFileName(image.Source)),

@@ -1,13 +1,16 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.Metrics;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Settings;
 using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using FocusFlow.Core.UserMessages;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.MSBuild.Tasks;
 
@@ -57,8 +60,8 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
     {
         try
         {
-            var model = Sd3Pipeline.ChooseModel(Model);
-            var pipelineOptions = PipelineLoader.Options(Device, Precision, NoT5) with { Components = string.IsNullOrWhiteSpace(Components) ? null : Components };
+            var model = Sd3Model.ChooseModel(Model);
+            var pipelineOptions = ModelLoader.Options(Device, Precision, NoT5) with { Components = string.IsNullOrWhiteSpace(Components) ? null : Components };
             var steps = EditOptionCatalog.Find("Steps");
             var plan = EvaluationPlan.For(new EvaluationRequest
             {
@@ -73,7 +76,7 @@ public sealed class InvokeFocusFlowEvaluation : TorchTask
                 Shard = string.IsNullOrWhiteSpace(Shard) ? null : EvaluationShard.Parse(Shard),
                 Force = Force,
                 Model = model,
-                Family = PipelineLoader.FamilyOf(model, pipelineOptions, download: true, Cancellation),
+                Family = ModelLoader.FamilyOf(model, pipelineOptions, download: true, Cancellation),
                 ClipModel = ClipModel,
                 LpipsModel = Path.GetFullPath(LpipsModel ?? Core.Metrics.LpipsModel.DefaultTrunkPath()),
                 LpipsHeads = LpipsHeads is null ? null : Path.GetFullPath(LpipsHeads),

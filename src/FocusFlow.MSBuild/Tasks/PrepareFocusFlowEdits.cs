@@ -31,8 +31,8 @@ public sealed class PrepareFocusFlowEdits : Microsoft.Build.Utilities.Task
         Dictionary<string, string?> defaults;
         try
         {
-            defaults = ImageSettings.Defaults(Settings);
-            if (RequireEverySetting && ImageSettings.Names.Where(n => !defaults.ContainsKey(n)).ToList() is { Count: > 0 } missing)
+            defaults = ImageItem.Defaults(Settings);
+            if (RequireEverySetting && ImageItem.Names.Where(n => !defaults.ContainsKey(n)).ToList() is { Count: > 0 } missing)
                 throw new ArgumentException($"The FocusFlow targets pass no value for {string.Join(", ", missing)}: the targets file and the tasks are from different versions.");
         }
         catch (ArgumentException e)
@@ -44,7 +44,7 @@ public sealed class PrepareFocusFlowEdits : Microsoft.Build.Utilities.Task
         var outputs = new Dictionary<string, string>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
         foreach (var item in Images)
         {
-            var image = ImageSettings.Of(item, defaults, BuildEngine.ProjectFileOfTaskNode);
+            var image = ImageItem.Of(item, defaults, BuildEngine.ProjectFileOfTaskNode);
             try
             {
                 if (!File.Exists(image.Source)) throw new FileNotFoundException($"the image {image.Source} is not there.");
@@ -59,11 +59,11 @@ public sealed class PrepareFocusFlowEdits : Microsoft.Build.Utilities.Task
                 WriteIfChanged(settingsFile, image.Describe(PackageVersion));
 
                 var edit = new TaskItem(item);
-                foreach (var name in ImageSettings.Names)
+                foreach (var name in ImageItem.Names)
                     if (image[name] is { } value) edit.SetMetadata(name, value);
-                edit.SetMetadata(ImageSettings.OutputMetadata, output);
-                edit.SetMetadata(ImageSettings.SettingsFileMetadata, settingsFile);
-                edit.SetMetadata(ImageSettings.ProjectMetadata, image.ProjectFile ?? "");
+                edit.SetMetadata(ImageItem.OutputMetadata, output);
+                edit.SetMetadata(ImageItem.SettingsFileMetadata, settingsFile);
+                edit.SetMetadata(ImageItem.ProjectMetadata, image.ProjectFile ?? "");
                 planned.Add(edit);
             }
             catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or Core.IO.Hub.HubException)

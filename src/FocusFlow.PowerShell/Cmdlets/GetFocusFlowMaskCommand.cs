@@ -1,7 +1,10 @@
 using System.Management.Automation;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.PowerShell.Infrastructure;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Cmdlets;
 

@@ -1,8 +1,12 @@
 using System.Management.Automation;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.SingleFile;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.PowerShell.Infrastructure;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Cmdlets;
 
@@ -24,7 +28,7 @@ public sealed class GetFocusFlowModelCommand : FocusFlowCmdlet
 
     protected override void ProcessRecord()
     {
-        var loaded = PipelineRegistry.Entries.Select(e => LoadedModel.Of(FocusFlowSession.NameOf(e.Model.SourcePath), e.Model, e.Leases) with { Device = e.Device.ToString() })
+        var loaded = ModelRegistry.Entries.Select(e => LoadedModel.Of(FocusFlowSession.NameOf(e.Model.SourcePath), e.Model, e.Leases) with { Device = e.Device.ToString() })
             .OrderBy(m => m.Name, StringComparer.OrdinalIgnoreCase).ThenBy(m => m.Device, StringComparer.Ordinal).ToList();
         if (Name is null)
         {

@@ -1,7 +1,11 @@
 using System.Management.Automation;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using FocusFlow.PowerShell.Infrastructure;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Cmdlets;
 
@@ -34,7 +38,7 @@ public sealed class ImportFocusFlowModelCommand : FocusFlowCmdlet
     protected override void ProcessRecord()
     {
         var spec = ModelSpec(Model);
-        var options = new PipelineOptions { Device = Device, Precision = Precision, UseT5 = !NoT5, ReleaseTextEncoders = ReleaseTextEncoders, KeepTextEncodersOnDevice = KeepTextEncodersOnDevice, Components = Components };
+        var options = new ModelLoadOptions { Device = Device, Precision = Precision, UseT5 = !NoT5, ReleaseTextEncoders = ReleaseTextEncoders, KeepTextEncodersOnDevice = KeepTextEncodersOnDevice, Components = Components };
         try
         {
             using var lease = LoadPipeline(spec, options);

@@ -1,8 +1,11 @@
 using System.Management.Automation;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Images;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.PowerShell.Infrastructure;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Cmdlets;
 
@@ -87,7 +90,7 @@ public sealed class InvokeFocusFlowEditCommand : ImageCommandBase
                 Companions = RequestedCompanions(),
                 MaskImage = maskImage,
                 Size = WorkingSize,
-                OutputSize = OutputSize ?? Core.Pipeline.OutputSize.Source,
+                OutputSize = OutputSize ?? Core.Outputs.OutputSize.Source,
                 Composite = Composite ?? OutputComposite.None,
                 Quality = Quality ?? ImageFileWriter.DefaultQuality,
             };

@@ -1,6 +1,10 @@
 using System.Management.Automation;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.PowerShell.Infrastructure;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Cmdlets;
 
@@ -26,7 +30,7 @@ public sealed class RemoveFocusFlowModelCommand : FocusFlowCmdlet
         int removed;
         try
         {
-            removed = PipelineRegistry.Remove(folder, TimeSpan.FromSeconds(TimeoutSec), StopToken);
+            removed = ModelRegistry.Remove(folder, TimeSpan.FromSeconds(TimeoutSec), StopToken);
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {

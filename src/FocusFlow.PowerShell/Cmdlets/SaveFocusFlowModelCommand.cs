@@ -2,9 +2,13 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Hub;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using FocusFlow.PowerShell.Infrastructure;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Cmdlets;
 
@@ -46,7 +50,7 @@ public sealed class SaveFocusFlowModelCommand : FocusFlowCmdlet
             }
             spec = $"{spec}@{Revision.Trim()}";
         }
-        var hub = new PipelineOptions { Precision = Precision, UseT5 = !NoT5 }.HubOptions();
+        var hub = new ModelLoadOptions { Precision = Precision, UseT5 = !NoT5 }.HubOptions();
         if (!ShouldProcess($"{spec} into {hub.CacheDir}", "Download and verify")) return;
 
         var (activity, records) = (NewActivityId(), new BlockingCollection<ProgressRecord>());

@@ -25,7 +25,7 @@ internal static class ErrorMapping
             EvaluationFolderException { Problem: EvaluationFolderProblem.InUse } => ("EvaluationFolderInUse", ErrorCategory.ResourceBusy),
             EvaluationFolderException => ("EvaluationOutputsDiffer", ErrorCategory.InvalidOperation),
             ArgumentException => ("InvalidParameter", ErrorCategory.InvalidArgument),
-            Core.Pipeline.ModelInUseException => ("ModelInUse", ErrorCategory.ResourceBusy),
+            Core.Sessions.ModelInUseException => ("ModelInUse", ErrorCategory.ResourceBusy),
             HubException h => h.Kind switch
             {
                 HubErrorKind.AccessDenied => ("ModelAccessDenied", ErrorCategory.PermissionDenied),

@@ -6,8 +6,11 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.IO.SingleFile;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Infrastructure;
 
@@ -86,7 +89,7 @@ public abstract class FocusFlowCmdlet : PSCmdlet
     /// A single-file checkpoint (.safetensors, .gguf) as its full path, with its companion (-Components) resolved like a
     /// -Model (a folder, or a hub id downloaded because the user named it); anything else resolved as a model folder.
     /// </summary>
-    string ResolveModelOrFile(string spec, ref PipelineOptions options)
+    string ResolveModelOrFile(string spec, ref ModelLoadOptions options)
     {
         var asPath = GetUnresolvedProviderPathFromPSPath(spec);
         if (!SingleFileCheckpoint.IsSingleFile(asPath)) return ResolveModelFolder(spec, options.HubOptions());
@@ -100,9 +103,9 @@ public abstract class FocusFlowCmdlet : PSCmdlet
     /// it (a hub id not in the cache is downloaded, with progress), except under -WhatIf, which downloads nothing and
     /// takes the default family for a model not here yet.
     /// </summary>
-    protected IModelFamily FamilyOf(string spec, PipelineOptions options)
+    protected IModelFamily FamilyOf(string spec, ModelLoadOptions options)
     {
-        if (WhatIfRequested) return PipelineLoader.FamilyOf(spec, options);
+        if (WhatIfRequested) return ModelLoader.FamilyOf(spec, options);
         var resolved = ResolveModelOrFile(spec, ref options);
         try
         {
@@ -120,17 +123,17 @@ public abstract class FocusFlowCmdlet : PSCmdlet
 
     /// <summary>The loaded pipeline for a model name or folder, loading it on first use in this session, leased until
     /// the caller disposes the lease (Remove-FocusFlowModel waits for it).</summary>
-    protected PipelineLease LoadPipeline(string spec, PipelineOptions options)
+    protected ModelLease LoadPipeline(string spec, ModelLoadOptions options)
     {
         var folder = ResolveModelOrFile(spec, ref options);
-        int before = PipelineRegistry.LoadCount;
+        int before = ModelRegistry.LoadCount;
         int activity = NewActivityId();
         WriteProgress(new ProgressRecord(activity, "FocusFlow", $"Loading {spec}"));
         try
         {
-            var lease = PipelineLoader.LeaseFolder(folder, options, WriteVerbose, StopToken);
+            var lease = ModelLoader.LeaseFolder(folder, options, WriteVerbose, StopToken);
             WriteLibTorchNotes();
-            if (PipelineRegistry.LoadCount > before)
+            if (ModelRegistry.LoadCount > before)
                 WriteVerbose($"Model {folder} loaded on {lease.Pipeline.Placement} in {lease.Pipeline.LoadTime.TotalSeconds:F1} s.");
             return lease;
         }

@@ -1,5 +1,9 @@
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Infrastructure;
 
@@ -14,13 +18,13 @@ internal static class FocusFlowSession
     static readonly Dictionary<string, string> Resolved = new(StringComparer.Ordinal);
 
     /// <summary>Set by Import-FocusFlowModel: the model and load options later commands use by default.</summary>
-    public static (string Model, PipelineOptions Options)? Imported { get; set; }
+    public static (string Model, ModelLoadOptions Options)? Imported { get; set; }
 
     /// <summary>-Model if given, else the imported model, else $env:FOCUSFLOW_MODEL, else SD3 medium.</summary>
     public static string DefaultModel(string? given)
     {
         if (string.IsNullOrWhiteSpace(given) && Imported is { } imported) return imported.Model;
-        return Sd3Pipeline.ChooseModel(given);
+        return Sd3Model.ChooseModel(given);
     }
 
     public static string? ResolvedFolder(string spec)
@@ -48,15 +52,15 @@ internal static class FocusFlowSession
             var names = new List<string>();
             if (Imported is { } i) names.Add(i.Model);
             names.AddRange(Resolved.Keys);
-            names.AddRange(PipelineRegistry.All.Select(p => p.SourcePath));
+            names.AddRange(ModelRegistry.All.Select(p => p.SourcePath));
             return names.Distinct().ToList();
         }
     }
 
     /// <summary>Load options for a command: explicit values win, then the imported model's, then the defaults.</summary>
-    public static PipelineOptions Options(ComputeDevice? device, Precision? precision, bool noT5, string? components = null)
+    public static ModelLoadOptions Options(ComputeDevice? device, Precision? precision, bool noT5, string? components = null)
     {
-        var options = (Imported?.Options ?? new PipelineOptions()).With(device, precision, noT5);
+        var options = (Imported?.Options ?? new ModelLoadOptions()).With(device, precision, noT5);
         return string.IsNullOrWhiteSpace(components) ? options : options with { Components = components };
     }
 }

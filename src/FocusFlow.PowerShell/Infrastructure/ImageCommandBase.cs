@@ -1,9 +1,12 @@
 using FocusFlow.Core.Families;
 using System.Management.Automation;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Settings;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Infrastructure;
 
@@ -106,8 +109,8 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
 
     int _parentActivity, _items;
     StepProgressWriter? _itemProgress;
-    PipelineLease? _lease;
-    (string Model, PipelineOptions Options)? _leased;
+    ModelLease? _lease;
+    (string Model, ModelLoadOptions Options)? _leased;
     readonly List<string> _skipped = new();
     readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
 
@@ -141,7 +144,7 @@ public abstract class ImageCommandBase : FocusFlowCmdlet, IDisposable
     }
 
     /// <summary>The model and load options of this item (-Model, -Precision and -NoT5 may come per item from the pipeline).</summary>
-    (string Model, PipelineOptions Options) Wanted()
+    (string Model, ModelLoadOptions Options) Wanted()
     {
         var options = FocusFlowSession.Options(Device, Precision, NoT5, Components);
         // A model recorded in a provenance is used only when it is here already: a replay downloads nothing.

@@ -13,7 +13,7 @@ public sealed class ModelCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var prefix = wordToComplete.Trim('\'', '"');
-        var candidates = FocusFlowSession.KnownModels().Concat(CachedModels()).Append(Core.Pipeline.Sd3Pipeline.DefaultModelId).Distinct();
+        var candidates = FocusFlowSession.KnownModels().Concat(CachedModels()).Append(Core.Models.Sd3.Sd3Model.DefaultModelId).Distinct();
         foreach (var name in candidates.Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
             yield return new CompletionResult(name.Contains(' ') ? $"'{name}'" : name, name, CompletionResultType.ParameterValue, name);
         foreach (var folder in Folders(wordToComplete))

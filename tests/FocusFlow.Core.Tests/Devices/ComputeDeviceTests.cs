@@ -1,6 +1,10 @@
 using FocusFlow.Core.UserMessages;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Devices;
 
@@ -55,20 +59,20 @@ public sealed class ComputeDeviceTests
     [Fact]
     public void MSBuildTextParsesThroughTheSameRules()
     {
-        Assert.Equal(ComputeDevice.CudaAt(1), PipelineLoader.Options("Cuda:1", null, false).Device);
-        Assert.Equal(ComputeDevice.Auto, PipelineLoader.Options("", null, false).Device);
-        var e = Assert.Throws<ArgumentException>(() => PipelineLoader.Options("Cuda1", null, false));
+        Assert.Equal(ComputeDevice.CudaAt(1), ModelLoader.Options("Cuda:1", null, false).Device);
+        Assert.Equal(ComputeDevice.Auto, ModelLoader.Options("", null, false).Device);
+        var e = Assert.Throws<ArgumentException>(() => ModelLoader.Options("Cuda1", null, false));
         Assert.Contains("Cuda:N", e.Message);
     }
 
     [Fact]
     public void LoadOptionsOnDifferentGpusAreDifferentRegistryKeys()
     {
-        var one = new PipelineOptions { Device = ComputeDevice.CudaAt(0) };
-        var two = new PipelineOptions { Device = ComputeDevice.CudaAt(1) };
+        var one = new ModelLoadOptions { Device = ComputeDevice.CudaAt(0) };
+        var two = new ModelLoadOptions { Device = ComputeDevice.CudaAt(1) };
         Assert.NotEqual(one, two);
-        Assert.Equal(one, new PipelineOptions { Device = ComputeDevice.Parse("cuda") });
-        Assert.Equal(2, new HashSet<PipelineOptions> { one, two, new PipelineOptions { Device = ComputeDevice.Cuda } }.Count);
+        Assert.Equal(one, new ModelLoadOptions { Device = ComputeDevice.Parse("cuda") });
+        Assert.Equal(2, new HashSet<ModelLoadOptions> { one, two, new ModelLoadOptions { Device = ComputeDevice.Cuda } }.Count);
     }
 
     [Fact]

@@ -3,10 +3,13 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Transformer;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Editing;
 

@@ -2,9 +2,12 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Safetensors;
-using FocusFlow.Core.Pipeline;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Editing;
 
@@ -14,7 +17,7 @@ public class EndToEndTests : IClassFixture<EditReference>
     readonly EditReference _ref;
     public EndToEndTests(EditReference reference) => _ref = reference;
 
-    static Sd3Pipeline Pipeline() => (Sd3Pipeline)PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+    static Sd3Model Pipeline() => (Sd3Model)ModelRegistry.GetOrLoad(Fixtures.TinySd3, new ModelLoadOptions { Device = Runtime.ComputeDevice.Cpu });
 
     EditJobRequest Request(TempDir dir, EditMethod method) => new()
     {
@@ -127,9 +130,9 @@ public class EndToEndTests : IClassFixture<EditReference>
     public void TheModelLoadsOncePerProcess()
     {
         var first = Pipeline();
-        int loads = PipelineRegistry.LoadCount;
+        int loads = ModelRegistry.LoadCount;
         Assert.Same(first, Pipeline());
-        Assert.Equal(loads, PipelineRegistry.LoadCount);
+        Assert.Equal(loads, ModelRegistry.LoadCount);
     }
 
     [Fact]

@@ -2,11 +2,14 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.Models.Vae;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Recipes;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Settings;
 using FocusFlow.Core.Tests.Evaluation;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Editing;
 

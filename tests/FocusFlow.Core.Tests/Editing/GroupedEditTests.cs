@@ -1,9 +1,12 @@
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Editing;
 
@@ -19,7 +22,7 @@ public class GroupedEditTests : IClassFixture<EditReference>
 
     public GroupedEditTests(EditReference reference) => _ref = reference;
 
-    static Sd3Pipeline Pipeline() => (Sd3Pipeline)PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
+    static Sd3Model Pipeline() => (Sd3Model)ModelRegistry.GetOrLoad(Fixtures.TinySd3, new ModelLoadOptions { Device = ComputeDevice.Cpu });
     string SourcePrompt => _ref.Edit.GetProperty("src").GetString()!;
 
     GuidanceBatch Guidance(IReadOnlyList<string> targets) => Pipeline().Encode(SourcePrompt, targets, "");

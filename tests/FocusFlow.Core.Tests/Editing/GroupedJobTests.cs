@@ -2,11 +2,14 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Safetensors;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Editing;
 
@@ -19,7 +22,7 @@ public class GroupedJobTests : IClassFixture<EditReference>
     public GroupedJobTests(EditReference reference) => _ref = reference;
 
     string SourcePrompt => _ref.Edit.GetProperty("src").GetString()!;
-    static Sd3Pipeline Fresh() => Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
+    static Sd3Model Fresh() => Sd3Model.Load(Fixtures.TinySd3, new ModelLoadOptions { Device = ComputeDevice.Cpu });
 
     IReadOnlyList<EditJobRequest> Requests(TempDir dir, EditMethod method, IReadOnlyList<string> targets, string? maskImage = null)
     {
@@ -107,14 +110,14 @@ public class GroupedJobTests : IClassFixture<EditReference>
         var phases = new List<EditPhase>();
         var observer = new EditObserver { Progress = new SynchronousProgress(p => phases.Add(p.Phase)) };
 
-        using var first = ImageEditor.Mask(pipeline, image, SourcePrompt, Targets[0], o, observer);
+        using var first = EditPipeline.Mask(pipeline, image, SourcePrompt, Targets[0], o, observer);
         Assert.Contains(EditPhase.Mask, phases);
         phases.Clear();
-        using var again = ImageEditor.Mask(pipeline, image, SourcePrompt, Targets[0], o, observer);
+        using var again = EditPipeline.Mask(pipeline, image, SourcePrompt, Targets[0], o, observer);
         Assert.Empty(phases);   // from the cache: no model call at all
         Assert.Equal(0f, EditReference.MaxAbs(again.Soft, first.Soft));
 
-        using var edit = ImageEditor.Edit(pipeline, image, SourcePrompt, new[] { Targets[0], Targets[1] }, o, null, observer);
+        using var edit = EditPipeline.Edit(pipeline, image, SourcePrompt, new[] { Targets[0], Targets[1] }, o, null, observer);
         // Only the second target's mask was computed: 2 + 1 rows per mask sample, then the loop.
         int loop = (o.NMax - o.NMin) * o.NAvg * (2 + 2 * 2) + o.NMin * 3 * 2;
         Assert.Equal(o.Mask.Samples * 3 + loop, edit.Accounting.ModelRows);
@@ -123,13 +126,13 @@ public class GroupedJobTests : IClassFixture<EditReference>
         Assert.InRange(EditReference.MaxAbs(first.Soft, reference), 0f, 1e-3f);
 
         phases.Clear();
-        using var both = ImageEditor.Edit(pipeline, image, SourcePrompt, new[] { Targets[0], Targets[1] }, o, null, observer);
+        using var both = EditPipeline.Edit(pipeline, image, SourcePrompt, new[] { Targets[0], Targets[1] }, o, null, observer);
         Assert.DoesNotContain(EditPhase.Mask, phases);
         Assert.Equal(loop, both.Accounting.ModelRows);
 
         // Another mask seed is another mask: computed again.
         phases.Clear();
-        using var other = ImageEditor.Mask(pipeline, image, SourcePrompt, Targets[0], o with { Mask = o.Mask with { Seed = 7 } }, observer);
+        using var other = EditPipeline.Mask(pipeline, image, SourcePrompt, Targets[0], o with { Mask = o.Mask with { Seed = 7 } }, observer);
         Assert.Contains(EditPhase.Mask, phases);
         Assert.True(EditReference.MaxAbs(other.Soft, first.Soft) > 0f);
     }

@@ -1,6 +1,9 @@
 using FocusFlow.Core.UserMessages;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Editing;
 

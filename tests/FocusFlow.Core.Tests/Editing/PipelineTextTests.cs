@@ -1,6 +1,10 @@
 using FocusFlow.Core.IO.Safetensors;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Editing;
 
@@ -10,7 +14,7 @@ public class PipelineTextTests
     [Fact]
     public void GuidanceBatchIsNegativeSourceTargetAsTheReferenceBuiltIt()
     {
-        using var pipeline = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
+        using var pipeline = Sd3Model.Load(Fixtures.TinySd3, new ModelLoadOptions { Device = ComputeDevice.Cpu });
         var e = Fixtures.Meta.GetProperty("edit");
         using var batch = pipeline.Encode(e.GetProperty("src").GetString()!, e.GetProperty("tar").GetString()!, "");
         using var reference = new EditReference();
@@ -23,7 +27,7 @@ public class PipelineTextTests
     [Fact]
     public void PromptsAreEncodedOnceAndEncodersCanBeReleased()
     {
-        using var pipeline = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu, ReleaseTextEncoders = true });
+        using var pipeline = Sd3Model.Load(Fixtures.TinySd3, new ModelLoadOptions { Device = ComputeDevice.Cpu, ReleaseTextEncoders = true });
         Assert.False(pipeline.TextEncodersLoaded);   // loaded on the first prompt, not with the model
         using (var first = pipeline.Encode("a cat", "a tiger", ""))
         {
@@ -41,12 +45,12 @@ public class PipelineTextTests
     public void TextEncodersRestInCpuMemoryOnCudaUnlessKeptOrReleased()
     {
         var cuda = new TorchSharp.torch.Device(TorchSharp.DeviceType.CUDA, 0);
-        Assert.True(new PipelineOptions().ParksTextEncoders(cuda));
-        Assert.False(new PipelineOptions { KeepTextEncodersOnDevice = true }.ParksTextEncoders(cuda));
-        Assert.False(new PipelineOptions { ReleaseTextEncoders = true }.ParksTextEncoders(cuda));   // freed outright instead
-        Assert.False(new PipelineOptions().ParksTextEncoders(TorchSharp.torch.CPU));   // already in CPU memory
+        Assert.True(new ModelLoadOptions().ParksTextEncoders(cuda));
+        Assert.False(new ModelLoadOptions { KeepTextEncodersOnDevice = true }.ParksTextEncoders(cuda));
+        Assert.False(new ModelLoadOptions { ReleaseTextEncoders = true }.ParksTextEncoders(cuda));   // freed outright instead
+        Assert.False(new ModelLoadOptions().ParksTextEncoders(TorchSharp.torch.CPU));   // already in CPU memory
 
-        using var pipeline = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
+        using var pipeline = Sd3Model.Load(Fixtures.TinySd3, new ModelLoadOptions { Device = ComputeDevice.Cpu });
         using var batch = pipeline.Encode("a cat", new[] { "a tiger", "a lion" }, "");
         Assert.Equal(2, batch.TargetCount);
         Assert.True(pipeline.TextEncodersLoaded);

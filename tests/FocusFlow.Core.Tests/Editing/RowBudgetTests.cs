@@ -1,7 +1,10 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Transformer;
-using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Editing;
 

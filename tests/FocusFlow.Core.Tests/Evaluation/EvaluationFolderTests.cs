@@ -1,9 +1,12 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.IO;
-using FocusFlow.Core.Pipeline;
 using static FocusFlow.Core.Tests.Evaluation.EvaluationRunTests;
 using FocusFlow.Core.UserMessages;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Evaluation;
 
@@ -134,7 +137,7 @@ public class EditGroupSizeTests
             Source = Fixtures.Reference("source.png"), SourcePrompt = "a cat", TargetPrompt = $"t{k}",
             Options = EditOptions.Defaults(EditMethod.SDEdit), Output = $"/nowhere/{k}.png",
         }).ToList();
-        var pipeline = PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+        var pipeline = ModelRegistry.GetOrLoad(Fixtures.TinySd3, new ModelLoadOptions { Device = Runtime.ComputeDevice.Cpu });
         var e = Assert.Throws<OptionOutOfRangeException>(() => EditJob.RunGroup(pipeline, requests, EditObserver.None));
         Assert.Equal("To", e.ParamName);
         Assert.Contains($"At most {EditJob.MaxGroupSize} targets", e.Message);

@@ -3,10 +3,13 @@ using System.Text.RegularExpressions;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.IO.Images;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Tests.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Evaluation;
 

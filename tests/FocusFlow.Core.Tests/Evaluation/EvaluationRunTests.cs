@@ -2,14 +2,17 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.Metrics;
 using FocusFlow.Core.Models;
-using FocusFlow.Core.Pipeline;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Evaluation;
 
 /// <summary>Whole runs on the tiny fixture models: 2 images x 2 targets x 3 methods, 2 steps at 32x32.</summary>
 public class EvaluationRunTests
 {
-    internal static Sd3Pipeline Pipeline() => (Sd3Pipeline)PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+    internal static Sd3Model Pipeline() => (Sd3Model)ModelRegistry.GetOrLoad(Fixtures.TinySd3, new ModelLoadOptions { Device = Runtime.ComputeDevice.Cpu });
 
     internal static EditQualityMeter Meter() => new(
         MetricModelRegistry.Clip(Fixtures.Path("metrics", "tiny-clip"), TensorPlacement.CpuFloat32),
@@ -50,7 +53,7 @@ public class EvaluationRunTests
         Model = "tiny-sd3",
     };
 
-    internal static EvaluationOutcome Run(EvaluationRequest request, EvaluationObserver? observer = null, Sd3Pipeline? pipeline = null) =>
+    internal static EvaluationOutcome Run(EvaluationRequest request, EvaluationObserver? observer = null, Sd3Model? pipeline = null) =>
         EvaluationRunner.Run(EvaluationPlan.For(request), pipeline ?? Pipeline(), Meter(), observer ?? EvaluationObserver.None);
 
     /// <summary>Everything of a row but the time it took.</summary>
@@ -189,8 +192,8 @@ public class EvaluationRunTests
         File.WriteAllText(dir.File("single.yaml"), string.Join("\n", single));
 
         // Fresh models: no mask made by another test (or the other run) is reused, so the rows are the edits' own.
-        using var first = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
-        using var second = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+        using var first = Sd3Model.Load(Fixtures.TinySd3, new ModelLoadOptions { Device = Runtime.ComputeDevice.Cpu });
+        using var second = Sd3Model.Load(Fixtures.TinySd3, new ModelLoadOptions { Device = Runtime.ComputeDevice.Cpu });
         var grouped = Run(Request(dir.File("grouped.yaml"), dir.File("grouped")), pipeline: first);
         var alone = Run(Request(dir.File("single.yaml"), dir.File("single")), pipeline: second);
 

@@ -3,22 +3,25 @@ using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.Models.Flux;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Settings;
 using FocusFlow.Core.Tests.Flux;
 using FocusFlow.Core.Tests.Models;
 using Xunit.Abstractions;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Families;
 
 /// <summary>
 /// The model-family seam: folders are recognised by model_index.json, each family's defaults and refusals reach the
-/// settings model, and the surfaces' edit path (<see cref="ImageEditor"/>, which the cmdlets, tasks and evaluation run)
+/// settings model, and the surfaces' edit path (<see cref="EditPipeline"/>, which the cmdlets, tasks and evaluation run)
 /// edits a FLUX model as the FLUX engine does, within FLUX.md's edit tolerance.
 /// </summary>
 public class ModelFamilyTests : IClassFixture<FluxPipelineFixture>, IClassFixture<FluxEditReference>
 {
-    readonly FluxPipeline _pipeline;
+    readonly FluxModel _pipeline;
     readonly FluxEditReference _ref;
     readonly ITestOutputHelper _output;
 
@@ -66,7 +69,7 @@ public class ModelFamilyTests : IClassFixture<FluxPipelineFixture>, IClassFixtur
         // The engine's entry refuses it too, before any model work.
         using var image = ImageLoader.Load(Fixtures.FluxReference("source.png"));
         var options = _ref.Options(EditMethod.FlowEdit) with { NegativePrompt = "blurry" };
-        Assert.Throws<OptionOutOfRangeException>(() => ImageEditor.Edit(_pipeline, image, "a", new[] { "b" }, options, null, EditObserver.None));
+        Assert.Throws<OptionOutOfRangeException>(() => EditPipeline.Edit(_pipeline, image, "a", new[] { "b" }, options, null, EditObserver.None));
     }
 
     [Theory]
@@ -77,11 +80,11 @@ public class ModelFamilyTests : IClassFixture<FluxPipelineFixture>, IClassFixtur
     {
         var o = _ref.Options(method);
         using var image = ImageLoader.Load(Fixtures.FluxReference("source.png"));
-        using var outcome = ImageEditor.Edit(_pipeline, image, _ref.Edit.GetProperty("src").GetString()!,
+        using var outcome = EditPipeline.Edit(_pipeline, image, _ref.Edit.GetProperty("src").GetString()!,
             new[] { _ref.Edit.GetProperty("tar").GetString()! }, o, null, EditObserver.None);
         using var expected = _ref.Load(name);
         var diff = TensorAssert.Close(expected, outcome.Targets[0].Latent, 1e-3, name);
-        _output.WriteLine($"{name} through ImageEditor: max abs diff {diff:E3}");
+        _output.WriteLine($"{name} through EditPipeline: max abs diff {diff:E3}");
         Assert.Equal((method == EditMethod.FocusFlow), outcome.Targets[0].Mask is not null);
         Assert.Equal((128, 128), (outcome.Targets[0].Image.Width, outcome.Targets[0].Image.Height));
     }

@@ -81,7 +81,7 @@ public class FluxHubFilesTests
         using var expectedOut = reference.Load("case1.out");
         using var actual = sharded.Forward(packed, text, pooled, timestep, imageIds, textIds, guidance);
         TensorAssert.Close(expectedOut, actual, 1e-4, "sharded transformer");
-        using var pipeline = FluxPipeline.Load(folder, TensorPlacement.CpuFloat32);
+        using var pipeline = FluxModel.Load(folder, TensorPlacement.CpuFloat32);
         using var batch = pipeline.Encode("a photo of a cat", new[] { "A tiger sitting." });
         Assert.Equal(512, batch.Sequence.shape[1]);
     }

@@ -14,7 +14,7 @@ namespace FocusFlow.Core.Tests.Flux;
 /// <summary>A loaded tiny FLUX pipeline, shared by the tests of the whole engine path.</summary>
 public sealed class FluxPipelineFixture : IDisposable
 {
-    public FluxPipeline Pipeline { get; } = FluxPipeline.Load(Fixtures.TinyFlux, TensorPlacement.CpuFloat32);
+    public FluxModel Pipeline { get; } = FluxModel.Load(Fixtures.TinyFlux, TensorPlacement.CpuFloat32);
     public void Dispose() => Pipeline.Dispose();
 }
 
@@ -26,7 +26,7 @@ public class FluxPipelineTests : IClassFixture<FluxPipelineFixture>, IClassFixtu
 {
     const double EditTolerance = 1e-3;   // FLUX.md: edit outputs
     const double GroupTolerance = 1e-4;  // issue 23: grouped targets equal single edits
-    readonly FluxPipeline _pipeline;
+    readonly FluxModel _pipeline;
     readonly FluxEditReference _ref;
     readonly ITestOutputHelper _output;
 

@@ -6,7 +6,6 @@ using FocusFlow.Core.IO.SingleFile;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Flux;
 using FocusFlow.Core.Models.Layers;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Sampling;
 using FocusFlow.Core.Tests.Models;
@@ -14,6 +13,10 @@ using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 using FocusFlow.Core.UserMessages;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Flux;
 
@@ -36,7 +39,7 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
     static string Folder => Path.Combine(Fixtures.TinyFlux, "transformer");
     static string SingleFilePath => Fixtures.Path("loading", "single-file", "tiny-flux1-dev.safetensors");
     static string Gguf(string type) => Fixtures.Path("loading", "gguf", $"tiny-flux-{type}.gguf");
-    static PipelineOptions Cpu(string? components) => new() { Device = ComputeDevice.Cpu, Components = components };
+    static ModelLoadOptions Cpu(string? components) => new() { Device = ComputeDevice.Cpu, Components = components };
 
     static Tensor Call(FluxTransformer2DModel model)
     {
@@ -93,11 +96,11 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
         using var model = FluxTransformer2DModel.Load(file.Transformer, FluxTransformerConfig.Read(Folder), new TensorPlacement(torch.CPU, dtype));
         long needed = file.TransformerBytes(dtype);
         Assert.Equal(model.ResidentBytes, needed);
-        var error = Assert.Throws<InsufficientMemoryException>(() => Sd3Pipeline.CheckFits(file.Path, needed, needed - 1, torch.CPU));
-        Assert.Contains(Sd3Pipeline.ResidentSize(needed), error.Message);
+        var error = Assert.Throws<InsufficientMemoryException>(() => Sd3Model.CheckFits(file.Path, needed, needed - 1, torch.CPU));
+        Assert.Contains(Sd3Model.ResidentSize(needed), error.Message);
     }
 
-    FluxEditResult Edit(FluxPipeline pipeline)
+    FluxEditResult Edit(FluxModel pipeline)
     {
         var o = _ref.Options(EditMethod.FocusFlow);
         using var image = ImageLoader.Load(Fixtures.FluxReference("source.png"));
@@ -108,8 +111,8 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
     [Fact]
     public void EditWithTheSingleFileEqualsTheFolderEdit()
     {
-        using var fromFile = FluxPipeline.Load(SingleFilePath, Cpu(Fixtures.TinyFlux));
-        using var fromFolder = FluxPipeline.Load(Fixtures.TinyFlux, TensorPlacement.CpuFloat32);
+        using var fromFile = FluxModel.Load(SingleFilePath, Cpu(Fixtures.TinyFlux));
+        using var fromFolder = FluxModel.Load(Fixtures.TinyFlux, TensorPlacement.CpuFloat32);
         Assert.Equal(SingleFilePath, fromFile.SingleFile!.Path);
         using var a = Edit(fromFile);
         using var b = Edit(fromFolder);
@@ -120,11 +123,11 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
     public void ASingleFilesFamilyIsItsTensorsAndItLoadsAsThatFamily()
     {
         Assert.Same(ModelFamilies.Flux, ModelFamilies.OfPath(SingleFilePath));
-        Assert.Same(ModelFamilies.Flux, PipelineLoader.FamilyOf(Gguf("Q8_0"), Cpu(Fixtures.TinyFlux)));
+        Assert.Same(ModelFamilies.Flux, ModelLoader.FamilyOf(Gguf("Q8_0"), Cpu(Fixtures.TinyFlux)));
         Assert.Same(ModelFamilies.Sd3, ModelFamilies.OfPath(Fixtures.Path("loading", "single-file", "tiny-sd3_incl_clips_t5.safetensors")));
-        Assert.Same(ModelFamilies.Sd3, PipelineLoader.FamilyOf(Fixtures.Path("loading", "gguf", "tiny-sd3-Q8_0.gguf"), Cpu(Fixtures.TinySd3)));
+        Assert.Same(ModelFamilies.Sd3, ModelLoader.FamilyOf(Fixtures.Path("loading", "gguf", "tiny-sd3-Q8_0.gguf"), Cpu(Fixtures.TinySd3)));
         using var loaded = ModelFamilies.Load(Gguf("Q8_0"), Cpu(Fixtures.TinyFlux));
-        var flux = Assert.IsType<FluxPipeline>(loaded);
+        var flux = Assert.IsType<FluxModel>(loaded);
         Assert.Equal(Gguf("Q8_0"), flux.SourcePath);
         Assert.Equal(Fixtures.TinyFlux, flux.Options.Components);
         var noT5 = Assert.Throws<ArgumentException>(() => ModelFamilies.Load(SingleFilePath, Cpu(Fixtures.TinyFlux) with { UseT5 = false }));
@@ -134,10 +137,10 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
     [Fact]
     public void EditWithAQuantisedGgufRunsOnItsQuantisedWeights()
     {
-        using var pipeline = FluxPipeline.LoadSingleFile(Gguf("Q8_0"), Cpu(Fixtures.TinyFlux));
+        using var pipeline = FluxModel.LoadSingleFile(Gguf("Q8_0"), Cpu(Fixtures.TinyFlux));
         Assert.Equal(40, pipeline.Transformer.modules().OfType<Linear>().Count(l => l.Quantized is not null));
         using var result = Edit(pipeline);
-        using var folder = FluxPipeline.Load(Fixtures.TinyFlux, TensorPlacement.CpuFloat32);
+        using var folder = FluxModel.Load(Fixtures.TinyFlux, TensorPlacement.CpuFloat32);
         using var plain = Edit(folder);
         Assert.Equal(plain.Latents[0].shape, result.Latents[0].shape);
         Assert.True(result.Latents[0].isfinite().all().item<bool>());
@@ -147,14 +150,14 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
     [Fact]
     public void TheCompanionMustBeAFluxModelOfTheSameShape()
     {
-        var sd3 = Assert.ThrowsAny<Exception>(() => FluxPipeline.LoadSingleFile(SingleFilePath, Cpu(Fixtures.TinySd3)));
+        var sd3 = Assert.ThrowsAny<Exception>(() => FluxModel.LoadSingleFile(SingleFilePath, Cpu(Fixtures.TinySd3)));
         Assert.Contains("FluxPipeline", sd3.Message);
-        var none = Assert.Throws<OptionException>(() => FluxPipeline.LoadSingleFile(SingleFilePath, Cpu(null)));
+        var none = Assert.Throws<OptionException>(() => FluxModel.LoadSingleFile(SingleFilePath, Cpu(null)));
         Assert.Equal(new[] { OptionNames.Components }, ((IOptionError)none).Options);
-        var wrongFamily = Assert.Throws<NotSupportedException>(() => FluxPipeline.LoadSingleFile(Fixtures.Path("loading", "gguf", "tiny-sd3-Q8_0.gguf"), Cpu(Fixtures.TinyFlux)));
+        var wrongFamily = Assert.Throws<NotSupportedException>(() => FluxModel.LoadSingleFile(Fixtures.Path("loading", "gguf", "tiny-sd3-Q8_0.gguf"), Cpu(Fixtures.TinyFlux)));
         Assert.Contains("not a FLUX transformer", wrongFamily.Message);
-        var viaSd3 = Assert.Throws<NotSupportedException>(() => Sd3Pipeline.Load(SingleFilePath, Cpu(Fixtures.TinySd3)));
-        Assert.Contains("FluxPipeline.LoadSingleFile", viaSd3.Message);
+        var viaSd3 = Assert.Throws<NotSupportedException>(() => Sd3Model.Load(SingleFilePath, Cpu(Fixtures.TinySd3)));
+        Assert.Contains("FluxModel.LoadSingleFile", viaSd3.Message);
     }
 
     /// <summary>The published FLUX.1 shapes (19 double, 38 single blocks, width 3072) are named; dev has the guidance embedding, schnell not.</summary>
@@ -169,9 +172,9 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
         if (guidance) names.Add("guidance_in.in_layer.weight");
         var architecture = CheckpointArchitecture.Detect(names, n => n == "img_in.weight" ? new long[] { 3072, 64 } : new long[] { 1, 1 })!;
         Assert.Equal(expected, architecture.Name);
-        Assert.Equal(guidance ? "black-forest-labs/FLUX.1-dev" : "black-forest-labs/FLUX.1-schnell", Sd3Pipeline.DefaultCompanion(architecture));
+        Assert.Equal(guidance ? "black-forest-labs/FLUX.1-dev" : "black-forest-labs/FLUX.1-schnell", Sd3Model.DefaultCompanion(architecture));
         var tiny = CheckpointArchitecture.Detect(names.Where(n => n != "single_blocks.37.linear1.weight").ToList(), n => n == "img_in.weight" ? new long[] { 3072, 64 } : new long[] { 1, 1 })!;
         Assert.StartsWith("FLUX-family transformer (19 double and 37 single blocks", tiny.Name);
-        Assert.Null(Sd3Pipeline.DefaultCompanion(tiny));
+        Assert.Null(Sd3Model.DefaultCompanion(tiny));
     }
 }

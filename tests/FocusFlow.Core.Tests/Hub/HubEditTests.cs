@@ -1,10 +1,13 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Hub;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static FocusFlow.Core.Tests.Hub.HubTestSupport;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Hub;
 
@@ -20,7 +23,7 @@ public class HubEditTests
         var folder = ModelResolver.Resolve(RepoId, options);
         Assert.StartsWith(options.CacheDir, folder);
 
-        using var pipeline = Sd3Pipeline.Load(folder, new PipelineOptions { Device = ComputeDevice.Cpu });
+        using var pipeline = Sd3Model.Load(folder, new ModelLoadOptions { Device = ComputeDevice.Cpu });
         var result = EditJob.Run(pipeline, new EditJobRequest
         {
             Source = Fixtures.Reference("source.png"),

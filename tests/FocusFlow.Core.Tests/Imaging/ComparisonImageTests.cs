@@ -1,16 +1,19 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO;
 using FocusFlow.Core.IO.Images;
-using FocusFlow.Core.Pipeline;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Imaging;
 
 /// <summary>x.comparison.png of an edit and of a mask, on the fixture model: its size and where each panel is, pixel for pixel.</summary>
 public class ComparisonImageTests
 {
-    static Sd3Pipeline Pipeline() => (Sd3Pipeline)PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+    static Sd3Model Pipeline() => (Sd3Model)ModelRegistry.GetOrLoad(Fixtures.TinySd3, new ModelLoadOptions { Device = Runtime.ComputeDevice.Cpu });
 
     static EditOptions Options(EditMethod method)
     {

@@ -1,9 +1,12 @@
 using System.IO.Compression;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Images;
-using FocusFlow.Core.Pipeline;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Imaging;
 
@@ -61,7 +64,7 @@ public class MetadataBombTests(Xunit.Abstractions.ITestOutputHelper output)
         using (var check = new ZLibStream(new MemoryStream(ZerosZlib()), CompressionMode.Decompress))
             Assert.Equal(Inflated, Drain(check));
 
-        var pipeline = PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+        var pipeline = ModelRegistry.GetOrLoad(Fixtures.TinySd3, new ModelLoadOptions { Device = Runtime.ComputeDevice.Cpu });
         EditJobRequest Request(string source, string name) => new()
         {
             Source = source, SourcePrompt = "a cat", TargetPrompt = "a tiger", Output = dir.File(name), Size = new[] { 32 },

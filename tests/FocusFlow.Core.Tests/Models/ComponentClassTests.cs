@@ -2,10 +2,14 @@ using System.Text.Json.Nodes;
 using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.Models.Transformer;
 using FocusFlow.Core.Models.Vae;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Tests.Text;
 using FocusFlow.Core.Text;
+using FocusFlow.Core.Editing;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Models;
 
@@ -63,7 +67,7 @@ public class ComponentClassTests
     {
         using var dir = new TempDir();
         var root = CopyWithJson(dir, "model_index.json", c => c["_class_name"] = "StableDiffusionXLPipeline");
-        var e = Assert.Throws<ModelFolderException>(() => Sd3Pipeline.Load(root, new PipelineOptions()));
+        var e = Assert.Throws<ModelFolderException>(() => Sd3Model.Load(root, new ModelLoadOptions()));
         Assert.Contains("StableDiffusionXLPipeline", e.Message);
         Assert.Contains("StableDiffusion3Pipeline", e.Message);
     }
@@ -73,7 +77,7 @@ public class ComponentClassTests
     {
         using var dir = new TempDir();
         var root = CopyWithJson(dir, "model_index.json", c => c["transformer"] = new JsonArray("diffusers", "UNet2DConditionModel"));
-        var e = Assert.Throws<ModelFolderException>(() => Sd3Pipeline.Load(root, new PipelineOptions()));
+        var e = Assert.Throws<ModelFolderException>(() => Sd3Model.Load(root, new ModelLoadOptions()));
         Assert.Contains("'transformer'", e.Message);
         Assert.Contains("UNet2DConditionModel", e.Message);
         Assert.Contains("SD3Transformer2DModel", e.Message);

@@ -1,12 +1,15 @@
 using FocusFlow.Core.UserMessages;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Images;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using static TorchSharp.torch;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Pipeline;
 
@@ -115,7 +118,7 @@ public class ChangeMapCompositeTests
         using var dir = new TempDir();
         var source = dir.File("photo.png");
         using (var photo = Photo(2000, 1500)) photo.SaveAsPng(source);
-        var pipeline = PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
+        var pipeline = ModelRegistry.GetOrLoad(Fixtures.TinySd3, new ModelLoadOptions { Device = ComputeDevice.Cpu });
         EditJobRequest Request(string name, OutputSize size, OutputComposite composite) => new()
         {
             Source = source, SourcePrompt = "a photo", TargetPrompt = "a painting", Output = dir.File(name), Size = new[] { 64 },
@@ -154,7 +157,7 @@ public class ChangeMapCompositeTests
         using var dir = new TempDir();
         var source = dir.File("photo.png");
         using (var photo = Photo(96, 64)) photo.SaveAsPng(source);
-        var pipeline = PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
+        var pipeline = ModelRegistry.GetOrLoad(Fixtures.TinySd3, new ModelLoadOptions { Device = ComputeDevice.Cpu });
         var warnings = new List<string>();
         var request = new EditJobRequest
         {

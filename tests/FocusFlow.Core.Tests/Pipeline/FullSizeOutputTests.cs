@@ -1,12 +1,15 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Images;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.Metadata.Profiles.Icc;
 using SixLabors.ImageSharp.PixelFormats;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Pipeline;
 
@@ -15,11 +18,11 @@ public class FullSizeOutputTests : IClassFixture<FullSizeOutputTests.TinyPipelin
 {
     public sealed class TinyPipeline : IDisposable
     {
-        public Sd3Pipeline Pipeline { get; } = Sd3Pipeline.Load(Fixtures.TinySd3, new PipelineOptions { Device = ComputeDevice.Cpu });
+        public Sd3Model Pipeline { get; } = Sd3Model.Load(Fixtures.TinySd3, new ModelLoadOptions { Device = ComputeDevice.Cpu });
         public void Dispose() => Pipeline.Dispose();
     }
 
-    readonly Sd3Pipeline _pipeline;
+    readonly Sd3Model _pipeline;
     public FullSizeOutputTests(TinyPipeline tiny) => _pipeline = tiny.Pipeline;
 
     static EditOptions Options(EditMethod method) => EditOptions.Defaults(method, steps: 4) with { Seed = 7, NAvg = 1, Mask = new MaskOptions { Samples = 2 } };

@@ -1,7 +1,6 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Models.Layers;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Tests.Editing;
 using FocusFlow.Core.Tests.Models;
@@ -9,6 +8,10 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using FocusFlow.Core.UserMessages;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Pipeline;
 
@@ -19,7 +22,7 @@ public class SingleFilePipelineTests : IClassFixture<EditReference>
     public SingleFilePipelineTests(EditReference reference) => _ref = reference;
 
     static string SingleFile => Fixtures.Path("loading", "single-file", "tiny-sd3_incl_clips_t5.safetensors");
-    static PipelineOptions Cpu(string? components) => new() { Device = ComputeDevice.Cpu, Components = components };
+    static ModelLoadOptions Cpu(string? components) => new() { Device = ComputeDevice.Cpu, Components = components };
 
     EditJobRequest Request(TempDir dir, string name) => new()
     {
@@ -47,8 +50,8 @@ public class SingleFilePipelineTests : IClassFixture<EditReference>
     {
         using var dir = new TempDir();
         var file = WithoutTextEncoders(dir);
-        using var fromFile = Sd3Pipeline.Load(file, Cpu(Fixtures.TinySd3));
-        using var fromFolder = Sd3Pipeline.Load(Fixtures.TinySd3, Cpu(null));
+        using var fromFile = Sd3Model.Load(file, Cpu(Fixtures.TinySd3));
+        using var fromFolder = Sd3Model.Load(Fixtures.TinySd3, Cpu(null));
         Assert.Equal(file, fromFile.SourcePath);
         var a = EditJob.Run(fromFile, Request(dir, "file"), new EditObserver());
         var b = EditJob.Run(fromFolder, Request(dir, "folder"), new EditObserver());
@@ -67,8 +70,8 @@ public class SingleFilePipelineTests : IClassFixture<EditReference>
     [Fact]
     public void TextEncodersComeFromTheFileWithDiffusersCLIPLIdentity()
     {
-        using var fromFile = Sd3Pipeline.Load(SingleFile, Cpu(Fixtures.TinySd3));
-        using var fromFolder = Sd3Pipeline.Load(Fixtures.TinySd3, Cpu(null));
+        using var fromFile = Sd3Model.Load(SingleFile, Cpu(Fixtures.TinySd3));
+        using var fromFolder = Sd3Model.Load(Fixtures.TinySd3, Cpu(null));
         using var a = fromFile.Encode("a cat", "a dog", "");
         using var b = fromFolder.Encode("a cat", "a dog", "");
         // The token sequences do not use the projections: identical. The pooled vector is CLIP-L's (16) then CLIP-G's (32):
@@ -87,7 +90,7 @@ public class SingleFilePipelineTests : IClassFixture<EditReference>
     {
         using var dir = new TempDir();
         var gguf = Fixtures.Path("loading", "gguf", "tiny-sd3-Q8_0.gguf");
-        using var pipeline = Sd3Pipeline.Load(gguf, Cpu(Fixtures.TinySd3));
+        using var pipeline = Sd3Model.Load(gguf, Cpu(Fixtures.TinySd3));
         Assert.Equal(25, pipeline.Transformer.modules().OfType<Linear>().Count(l => l.Quantized is not null));
         var result = EditJob.Run(pipeline, Request(dir, "gguf"), new EditObserver());
         Assert.True(File.Exists(result.Output));
@@ -96,7 +99,7 @@ public class SingleFilePipelineTests : IClassFixture<EditReference>
     [Fact]
     public void WithoutACompanionTheErrorSaysToGiveOne()
     {
-        var error = Assert.Throws<OptionException>(() => Sd3Pipeline.Load(SingleFile, Cpu(null)).Dispose());
+        var error = Assert.Throws<OptionException>(() => Sd3Model.Load(SingleFile, Cpu(null)).Dispose());
         Assert.Equal(new[] { OptionNames.Components }, ((IOptionError)error).Options);
         Assert.Contains("SD3-family MMDiT", error.Message);
     }
@@ -114,7 +117,7 @@ public class SingleFilePipelineTests : IClassFixture<EditReference>
         }
         var config = Path.Combine(companion, "transformer", "config.json");
         File.WriteAllText(config, File.ReadAllText(config).Replace("\"num_layers\": 2", "\"num_layers\": 3"));
-        var error = Assert.Throws<OptionException>(() => Sd3Pipeline.Load(SingleFile, Cpu(companion)).Dispose());
+        var error = Assert.Throws<OptionException>(() => Sd3Model.Load(SingleFile, Cpu(companion)).Dispose());
         Assert.Contains("3 blocks", error.Message);
         Assert.Equal(OptionNames.Components, error.ParamName);
         Assert.Contains("same family", error.Message);

@@ -1,8 +1,11 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.Models.Vae;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Settings;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Settings;
 
@@ -174,7 +177,7 @@ public class EditSettingsTests
     static void AnEditIsValidatedOnce(TempDir dir, List<EditOptions> validated)
     {
         var options = new EditSettings(EditMethod.SDEdit).Set("Steps", 2).Set("Seed", 1).Build();
-        var pipeline = PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+        var pipeline = ModelRegistry.GetOrLoad(Fixtures.TinySd3, new ModelLoadOptions { Device = Runtime.ComputeDevice.Cpu });
         EditJob.Run(pipeline, new EditJobRequest
         {
             Source = Fixtures.Reference("source.png"), SourcePrompt = "a cat", TargetPrompt = "a tiger", Options = options,

@@ -18,7 +18,7 @@ public sealed class FluxPipelineFiles : ModelFileLayout
 
     FluxPipelineFiles() { }
 
-    /// <summary>The components FluxPipeline loads.</summary>
+    /// <summary>The components FluxModel loads.</summary>
     public static readonly IReadOnlyList<string> PipelineComponents = new[]
     {
         "transformer", "vae", "scheduler", "text_encoder", "text_encoder_2", "tokenizer", "tokenizer_2",

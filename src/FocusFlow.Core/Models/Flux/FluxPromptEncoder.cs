@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace FocusFlow.Core.Models.Flux;
 
 /// <summary>
-/// FLUX's prompt encoding, as diffusers' FluxPipeline.encode_prompt: the pooled output of CLIP-L (text_encoder, a
+/// FLUX's prompt encoding, as diffusers' FluxModel.encode_prompt: the pooled output of CLIP-L (text_encoder, a
 /// CLIPTextModel without projection; 77 tokens) is the pooled embedding; T5's last hidden state (text_encoder_2;
 /// max_sequence_length tokens, eos appended, padded with 0, no attention mask) is the token sequence. The text
 /// position ids are zeros (<see cref="FluxLatents.TextIds"/>). There is no negative prompt.

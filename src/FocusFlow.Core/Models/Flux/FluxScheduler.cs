@@ -3,7 +3,7 @@ using FocusFlow.Core.Sampling;
 namespace FocusFlow.Core.Models.Flux;
 
 /// <summary>
-/// The schedule FluxPipeline of diffusers 0.30.3 runs: sigmas linspace(1, 1/T, T) in float64, mu from the packed
+/// The schedule FluxModel of diffusers 0.30.3 runs: sigmas linspace(1, 1/T, T) in float64, mu from the packed
 /// sequence length (calculate_shift), each sigma shifted as exp(mu) / (exp(mu) + (1/sigma - 1)) in float64 and only
 /// then cast to float32 (diffusers 0.32 and later cast first and shift in float32, which moves some sigmas by one
 /// float32 step); timesteps = sigmas * 1000 in float32; a final sigma 0 appended.

@@ -4,7 +4,7 @@ namespace FocusFlow.Core.Models.Vae;
 /// How the VAE bounds its memory on large inputs. Tiling runs the encoder or decoder on overlapping tiles and
 /// blends the overlaps linearly (diffusers' tiled_encode / tiled_decode); slicing runs a batch one image at a
 /// time. Both change the numbers slightly (each tile has its own group-norm statistics), so the default does
-/// neither, as diffusers does until enable_tiling() / enable_slicing(): <see cref="Exact"/>. Sd3Pipeline still
+/// neither, as diffusers does until enable_tiling() / enable_slicing(): <see cref="Exact"/>. Sd3Model still
 /// tiles an image whose whole-image pass cannot fit on the device, and says so (see <see cref="VaeMemoryPolicy"/>).
 /// </summary>
 public sealed record VaeMemoryOptions

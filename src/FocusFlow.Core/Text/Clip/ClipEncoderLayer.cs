@@ -18,7 +18,7 @@ public sealed class ClipEncoderLayer : nn.Module<Tensor, Tensor>
     {
         self_attn = new ClipAttention(hiddenSize, heads, causal, placement);
         layer_norm1 = new LayerNorm(hiddenSize, placement, layerNormEps);
-        mlp = new ClipMlp(hiddenSize, intermediateSize, Activations.Get(hiddenAct, "hidden_act"), placement);
+        mlp = new ClipMlp(hiddenSize, intermediateSize, ActivationFunctions.Get(hiddenAct, "hidden_act"), placement);
         layer_norm2 = new LayerNorm(hiddenSize, placement, layerNormEps);
         RegisterComponents();
     }

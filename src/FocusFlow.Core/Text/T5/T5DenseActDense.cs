@@ -21,7 +21,7 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
 
     public T5DenseActDense(T5Config config, TensorPlacement placement) : base(nameof(T5DenseActDense))
     {
-        _activation = Activations.Get(config.DenseActFn, "feed_forward_proj");
+        _activation = ActivationFunctions.Get(config.DenseActFn, "feed_forward_proj");
         if (config.IsGatedAct)
         {
             wi_0 = new Linear(config.DModel, config.DFf, placement, hasBias: false);

@@ -79,11 +79,11 @@ public class SingleFileTransformerTests
         using var model = SD3Transformer2DModel.Load(file.Transformer, SD3TransformerConfig.Read(Folder), new TensorPlacement(torch.CPU, dtype));
         long needed = file.TransformerBytes(dtype);
         Assert.Equal(model.ResidentBytes, needed);
-        FocusFlow.Core.Pipeline.Sd3Pipeline.CheckFits(file.Path, needed, needed, torch.CPU);
-        FocusFlow.Core.Pipeline.Sd3Pipeline.CheckFits(file.Path, needed, null, torch.CPU);
-        var error = Assert.Throws<InsufficientMemoryException>(() => FocusFlow.Core.Pipeline.Sd3Pipeline.CheckFits(file.Path, needed, needed - 1, torch.CPU));
+        FocusFlow.Core.Models.Sd3.Sd3Model.CheckFits(file.Path, needed, needed, torch.CPU);
+        FocusFlow.Core.Models.Sd3.Sd3Model.CheckFits(file.Path, needed, null, torch.CPU);
+        var error = Assert.Throws<InsufficientMemoryException>(() => FocusFlow.Core.Models.Sd3.Sd3Model.CheckFits(file.Path, needed, needed - 1, torch.CPU));
         Assert.Contains("smaller quantisation", error.Message);
-        Assert.Contains(FocusFlow.Core.Pipeline.Sd3Pipeline.ResidentSize(needed), error.Message);
+        Assert.Contains(FocusFlow.Core.Models.Sd3.Sd3Model.ResidentSize(needed), error.Message);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.Models.Vae;
-using FocusFlow.Core.Pipeline;
 using FocusFlow.Core.Settings;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -9,6 +8,10 @@ using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 using FocusFlow.Core.UserMessages;
+using FocusFlow.Core.Jobs;
+using FocusFlow.Core.Outputs;
+using FocusFlow.Core.Sessions;
+using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Models.Vae;
 
@@ -22,7 +25,7 @@ public class VaeExactByDefaultTests
     readonly ITestOutputHelper _output;
     public VaeExactByDefaultTests(ITestOutputHelper output) => _output = output;
 
-    static Sd3Pipeline Pipeline() => (Sd3Pipeline)PipelineRegistry.GetOrLoad(Fixtures.TinySd3, new PipelineOptions { Device = Runtime.ComputeDevice.Cpu });
+    static Sd3Model Pipeline() => (Sd3Model)ModelRegistry.GetOrLoad(Fixtures.TinySd3, new ModelLoadOptions { Device = Runtime.ComputeDevice.Cpu });
 
     static Image<Rgb24> LargeImage()
     {
@@ -30,13 +33,13 @@ public class VaeExactByDefaultTests
         return ImageTensors.Resized(source, Side, Side);
     }
 
-    static Tensor DirectEncode(Sd3Pipeline p, Image<Rgb24> image, VaeMemoryOptions memory)
+    static Tensor DirectEncode(Sd3Model p, Image<Rgb24> image, VaeMemoryOptions memory)
     {
         using var pixels = ImageTensors.ToModelInput(image);
         return p.Vae.ImageToLatent(pixels, memory);
     }
 
-    static Tensor DirectDecode(Sd3Pipeline p, Tensor latent, VaeMemoryOptions memory) => p.Vae.LatentToImage(latent, memory);
+    static Tensor DirectDecode(Sd3Model p, Tensor latent, VaeMemoryOptions memory) => p.Vae.LatentToImage(latent, memory);
 
     static EditOptions Options(bool tiling) => new EditSettings(EditMethod.FlowEdit)
         .Set("Steps", 4).Set("Seed", 11).Set("VaeTiling", tiling).Build();
@@ -86,7 +89,7 @@ public class VaeExactByDefaultTests
         using var image = LargeImage();
         var memory = tiling ? VaeMemoryOptions.Tiled() : VaeMemoryOptions.Exact;
         var warnings = new List<string>();
-        using var outcome = ImageEditor.Edit(p, image, "a cat", new[] { "a tiger" }, Options(tiling), null, new EditObserver { Warning = warnings.Add });
+        using var outcome = EditPipeline.Edit(p, image, "a cat", new[] { "a tiger" }, Options(tiling), null, new EditObserver { Warning = warnings.Add });
         using var expectedSource = DirectEncode(p, image, memory);
         using var otherSource = DirectEncode(p, image, tiling ? VaeMemoryOptions.Exact : VaeMemoryOptions.Tiled());
         Assert.Equal(0, TensorAssert.MaxAbsDiff(expectedSource, outcome.SourceLatent));

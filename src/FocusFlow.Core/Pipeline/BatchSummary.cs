@@ -1,8 +1,0 @@
-namespace FocusFlow.Core.Pipeline;
-
-/// <summary>The one line a batch ends with, the same wording on every surface.</summary>
-public static class BatchSummary
-{
-    public static string Line(int edited, int skipped, int failed) =>
-        $"FocusFlow: {edited} edited, {skipped} skipped (already made), {failed} failed.";
-}
