@@ -118,7 +118,7 @@ Describe 'Safety: -WhatIf, existing files, bad items' {
 
     It '-WhatIf writes nothing and loads no model' {
         Remove-FocusFlowModel
-        $before = [FocusFlow.Core.PipeLine.ModelRegistry]::LoadCount
+        $before = [FocusFlow.Core.Sessions.ModelRegistry]::LoadCount
         Invoke-FocusFlowEdit -Path (Join-Path $dir '*.png') @edit -SaveMask -SaveLatents -WhatIf
         (Get-ChildItem $dir).Name | Should -Be @('good.png')
         [FocusFlow.Core.Sessions.ModelRegistry]::LoadCount | Should -Be $before

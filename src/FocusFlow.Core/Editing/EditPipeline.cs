@@ -20,7 +20,8 @@ namespace FocusFlow.Core.Editing;
 /// prompt embeddings once, then the masks (FocusFlow; reused from the pipeline's mask cache where made before)
 /// and the method's loop for all targets together on the same conditioning and noise, then the decodes.
 /// Each target's result equals the edit of that target alone (to float rounding). The model's family gives the velocity,
-/// the working latents (SD3: the grid; FLUX.1: packed) and the schedule (<see cref="IEditModel.Space"/>).
+/// the working latents (SD3: the grid; FLUX.1: packed) and the schedule (<see cref="IEditModel.Space"/>); the latent
+/// half, between the encoding and the decoding, is <see cref="LatentEdit"/>.
 /// </summary>
 public static class EditPipeline
 {
@@ -40,15 +41,15 @@ public static class EditPipeline
             var peak = new PeakMemory(pipeline.Placement.Device);
             Report(observer, EditPhase.Encoding, 0, 2);
             var xSrc = pipeline.ImageToLatent(image, options.VaeMemory, observer.Warning);
-            using var space = pipeline.Space(xSrc.shape[^2], xSrc.shape[^1]);
-            using var working = space.ToWorking(xSrc);
             var masks = new EditMask?[targetPrompts.Count];
             var latents = new Tensor?[targetPrompts.Count];
             var outcomes = new List<EditOutcome>();
             try
             {
+                using var space = pipeline.Space(xSrc.shape[^2], xSrc.shape[^1]);
                 Report(observer, EditPhase.Encoding, 1, 2);
-                using var field = Field(pipeline, space, xSrc, sourcePrompt, targetPrompts, options, observer);
+                using var edit = Prepare(pipeline, space, xSrc, sourcePrompt, targetPrompts, options, observer);
+                var field = edit.Field;
                 Report(observer, EditPhase.Encoding, 2, 2);
                 peak.Sample();
                 observer.Verbose?.Invoke($"Source latent and {targetPrompts.Count + 2} prompts ready in {clock.Elapsed.TotalSeconds:F1} s; up to {field.MaxBatchRows} rows per model call.");
@@ -56,20 +57,21 @@ public static class EditPipeline
 
                 using var noise = new NoiseSource(options.Seed, pipeline.Placement.Device);
                 var run = new EditRun(noise, observer.Progress, observer.Cancellation);
-                var schedule = space.Schedule(options.Steps);
+                // The user's mask for every target; else the masks made before come from the cache, the others are made in the run.
+                var keys = method.UsesMask && userMask is null ? MaskKeys(image, sourcePrompt, targetPrompts, options) : null;
                 if (method.UsesMask)
+                    for (int k = 0; k < masks.Length; k++)
+                        masks[k] = keys is null
+                            ? FocusFlowMask.FromSoft(userMask!.to(ScalarType.Float32, xSrc.device, copy: true), options.Mask.Threshold)
+                            : pipeline.Masks.TryGet(keys[k]);
+                var edited = edit.Run(run, masks, computed =>
                 {
-                    if (userMask is not null)
-                        for (int k = 0; k < masks.Length; k++)
-                            masks[k] = FocusFlowMask.FromSoft(userMask.to(ScalarType.Float32, xSrc.device, copy: true), options.Mask.Threshold);
-                    else
-                        AutomaticMasks(pipeline, MaskKey.Digest(image), field, working, schedule, sourcePrompt, targetPrompts, options, run, masks);
+                    foreach (int k in computed) pipeline.Masks.Add(keys![k], masks[k]!);
                     for (int k = 0; k < masks.Length; k++)
                         observer.Verbose?.Invoke($"Mask for '{targetPrompts[k]}' covers {masks[k]!.Coverage:P1} of the image.");
                     peak.Sample();
-                }
-                var edited = method.Run(field, working, schedule, options, method.UsesMask ? masks.Select(m => m!.Soft).ToList() : null, run);
-                for (int k = 0; k < edited.Length; k++) latents[k] = space.TakeGrid(edited[k]);
+                });
+                edited.CopyTo(latents, 0);
                 peak.Sample();
                 observer.Verbose?.Invoke($"{options.Method}, {targetPrompts.Count} target(s): {field.Calls} transformer calls, {field.Rows} rows in {clock.Elapsed.TotalSeconds:F1} s.");
                 for (int k = 0; k < targetPrompts.Count; k++)
@@ -104,16 +106,15 @@ public static class EditPipeline
         lock (pipeline.EditLock)
         {
             using var noGrad = torch.no_grad();
-            var masks = new EditMask?[1];
-            var key = MaskKey.For(MaskKey.Digest(image), sourcePrompt, targetPrompt, options);
+            var key = MaskKeys(image, sourcePrompt, new[] { targetPrompt }, options)[0];
             if (pipeline.Masks.TryGet(key) is { } cached) return cached;
             using var xSrc = pipeline.ImageToLatent(image, options.VaeMemory, observer.Warning);
             using var space = pipeline.Space(xSrc.shape[^2], xSrc.shape[^1]);
-            using var working = space.ToWorking(xSrc);
-            using var field = Field(pipeline, space, xSrc, sourcePrompt, new[] { targetPrompt }, options, observer);
+            using var edit = Prepare(pipeline, space, xSrc, sourcePrompt, new[] { targetPrompt }, options, observer);
             using var noise = new NoiseSource(options.Seed, pipeline.Placement.Device);
-            var run = new EditRun(noise, observer.Progress, observer.Cancellation);
-            AutomaticMasks(pipeline, key.ImageDigest, field, working, space.Schedule(options.Steps), sourcePrompt, new[] { targetPrompt }, options, run, masks);
+            var masks = new EditMask?[1];
+            edit.CompleteMasks(masks, new EditRun(noise, observer.Progress, observer.Cancellation));
+            pipeline.Masks.Add(key, masks[0]!);
             return masks[0]!;
         }
     }
@@ -122,29 +123,19 @@ public static class EditPipeline
     public static EditOptions MaskOptions(EditOptions options) =>
         (options.Method == EditMethod.FocusFlow ? options : options with { Method = EditMethod.FocusFlow }).EnsureValid();
 
-    static GuidedVelocityField Field(IEditModel pipeline, IEditSpace space, Tensor xSrc, string sourcePrompt, IReadOnlyList<string> targetPrompts,
+    /// <summary>The latent edit of <paramref name="xSrc"/> on <paramref name="space"/> with the prompts' guidance batch.</summary>
+    static LatentEdit Prepare(IEditModel pipeline, IEditSpace space, Tensor xSrc, string sourcePrompt, IReadOnlyList<string> targetPrompts,
         EditOptions options, EditObserver observer)
     {
         using var guidance = pipeline.Encode(sourcePrompt, targetPrompts, options.NegativePrompt, observer.Warning, observer.Verbose);
-        int rows = RowBudget.For(space.Velocity, xSrc.shape[^2], xSrc.shape[^1], guidance.Sequence.shape[1], options.MaxBatchRows);
-        return new GuidedVelocityField(space.Velocity, guidance, rows);
+        return new LatentEdit(space, guidance, xSrc, options);
     }
 
-    /// <summary>Fills <paramref name="masks"/>: from the pipeline's cache where there, the others computed together and cached.</summary>
-    static void AutomaticMasks(IEditModel pipeline, string digest, GuidedVelocityField field, Tensor working, FlowMatchSchedule schedule,
-        string sourcePrompt, IReadOnlyList<string> targetPrompts, EditOptions options, EditRun run, EditMask?[] masks)
+    /// <summary>The mask cache's keys of the targets' FocusFlow masks on <paramref name="image"/>.</summary>
+    static List<MaskKey> MaskKeys(Image<Rgb24> image, string sourcePrompt, IReadOnlyList<string> targetPrompts, EditOptions options)
     {
-        var keys = targetPrompts.Select(t => MaskKey.For(digest, sourcePrompt, t, options)).ToList();
-        var missing = new List<int>();
-        for (int k = 0; k < keys.Count; k++)
-            if ((masks[k] = pipeline.Masks.TryGet(keys[k])) is null) missing.Add(k);
-        if (missing.Count == 0) return;
-        var computed = FocusFlowMask.Compute(field, working, schedule, options, run, missing);
-        for (int j = 0; j < missing.Count; j++)
-        {
-            masks[missing[j]] = computed[j];
-            pipeline.Masks.Add(keys[missing[j]], computed[j]);
-        }
+        var digest = MaskKey.Digest(image);
+        return targetPrompts.Select(t => MaskKey.For(digest, sourcePrompt, t, options)).ToList();
     }
 
     static void Report(EditObserver observer, EditPhase phase, int step, int total) =>

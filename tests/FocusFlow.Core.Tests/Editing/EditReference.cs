@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Transformer;
@@ -75,6 +76,9 @@ public sealed class EditReference : IDisposable
     }
 
     public FlowMatchSchedule Schedule(EditOptions o) => Scheduler.SetTimesteps(o.Steps);
+
+    /// <summary>SD3's edit space (the one <see cref="Sd3Model.Space"/> gives) on the reference's transformer and scheduler.</summary>
+    public IEditSpace Space() => new Sd3EditSpace(new TransformerVelocity(Transformer), Scheduler);
 
     public void Dispose()
     {

@@ -27,21 +27,16 @@ public class GroupedEditTests : IClassFixture<EditReference>
 
     GuidanceBatch Guidance(IReadOnlyList<string> targets) => Pipeline().Encode(SourcePrompt, targets, "");
 
-    /// <summary>Mask phase (FocusFlow) and loop for the targets together, with every noise draw recorded.</summary>
-    (Tensor[] Outputs, EditMask[]? Masks, List<Tensor> Draws, int Rows) Edit(EditOptions o, IReadOnlyList<string> targets, int maxBatchRows = RowBudget.MaxRows)
+    /// <summary>The latent edit (mask phase for FocusFlow, then the method's loop) for the targets together, as EditPipeline runs it, with every noise draw recorded.</summary>
+    (Tensor[] Outputs, IReadOnlyList<EditMask>? Masks, List<Tensor> Draws, int Rows) Edit(EditOptions o, IReadOnlyList<string> targets, int maxBatchRows = RowBudget.MaxRows)
     {
         using var guidance = Guidance(targets);
-        using var field = _ref.Field(guidance, maxBatchRows);
+        using var space = _ref.Space();
         using var xSrc = _ref.Load("x_src");
         var draws = new List<Tensor>();
         using var noise = new NoiseSource(o.Seed) { OnDraw = t => draws.Add(t.clone().DetachFromDisposeScope()) };
-        var run = new EditRun(noise);
-        var schedule = _ref.Schedule(o);
-        var masks = o.Method == EditMethod.FocusFlow ? FocusFlowMask.Compute(field, xSrc, schedule, o, run) : null;
-        var outputs = o.Method == EditMethod.SDEdit
-            ? SdEditLoop.Run(field, xSrc, schedule, o, run)
-            : FlowEditLoop.Run(field, xSrc, schedule, o, masks?.Select(m => m.Soft).ToList(), run);
-        return (outputs, masks, draws, field.Rows);
+        var edited = EditedLatents.Run(space, guidance, xSrc, o with { MaxBatchRows = maxBatchRows }, new EditRun(noise));
+        return (edited.Latents.ToArray(), edited.Masks, draws, edited.Rows);
     }
 
     EditOptions Options(EditMethod method, BlendMode blend = BlendMode.Delta) => _ref.Options(method) with { BlendMode = blend };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Safetensors;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Flux;
@@ -52,8 +53,12 @@ public sealed class FluxEditReference : IDisposable
     {
         using var src = Embedding("src");
         using var tar = Embedding("tar");
-        return FluxEditor.Guidance(src, new[] { tar });
+        return FluxModel.Guidance(src, new[] { tar });
     }
+
+    /// <summary>FLUX's edit space for the reference's latents (x_src's size) on <paramref name="transformer"/> (null: the tiny one).</summary>
+    public IEditSpace Space(Tensor xSrc, FluxTransformer2DModel? transformer = null) =>
+        new FluxEditSpace(transformer ?? Transformer, Scheduler, xSrc.shape[2], xSrc.shape[3]);
 
     public PromptEmbedding Embedding(string who) => new(Load($"{who}.prompt_embeds"), Load($"{who}.pooled_prompt_embeds"));
 

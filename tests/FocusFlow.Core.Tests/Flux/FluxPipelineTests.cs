@@ -4,6 +4,7 @@ using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Flux;
 using FocusFlow.Core.Sampling;
+using FocusFlow.Core.Tests.Editing;
 using FocusFlow.Core.Tests.Models;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -19,12 +20,12 @@ public sealed class FluxPipelineFixture : IDisposable
 }
 
 /// <summary>
-/// The engine path on FLUX from files: the PNG through the VAE, the prompts through CLIP and T5, the edit, against the
-/// reference; several targets in one run against single runs; the model folder's recognition and the FLUX defaults.
+/// The engine path on FLUX from files: the PNG through the VAE (the whole edit through EditPipeline against the
+/// reference is ModelFamilyTests'); several targets in one run against single runs; the model folder's recognition and
+/// the FLUX defaults.
 /// </summary>
 public class FluxPipelineTests : IClassFixture<FluxPipelineFixture>, IClassFixture<FluxEditReference>
 {
-    const double EditTolerance = 1e-3;   // FLUX.md: edit outputs
     const double GroupTolerance = 1e-4;  // issue 23: grouped targets equal single edits
     readonly FluxModel _pipeline;
     readonly FluxEditReference _ref;
@@ -39,23 +40,6 @@ public class FluxPipelineTests : IClassFixture<FluxPipelineFixture>, IClassFixtu
 
     string Source => _ref.Edit.GetProperty("src").GetString()!;
     string Target => _ref.Edit.GetProperty("tar").GetString()!;
-
-    [Theory]
-    [InlineData(EditMethod.FlowEdit, "flowedit.out")]
-    [InlineData(EditMethod.FocusFlow, "focusflow_delta.out")]
-    [InlineData(EditMethod.SDEdit, "sdedit.out")]
-    public void EditFromThePngAndThePromptsMatchesTheReference(EditMethod method, string name)
-    {
-        var o = _ref.Options(method);
-        using var image = ImageLoader.Load(Fixtures.FluxReference("source.png"));
-        using var noise = new NoiseSource(o.Seed);
-        using var result = _pipeline.Edit(image, Source, new[] { Target }, o, new EditRun(noise));
-        using var expected = _ref.Load(name);
-        var diff = TensorAssert.Close(expected, result.Latents[0], EditTolerance, name);
-        _output.WriteLine($"{name} from source.png and the prompts: max abs diff {diff:E3}");
-        using var decoded = _pipeline.LatentToImage(result.Latents[0]);
-        Assert.Equal((128, 128), (decoded.Width, decoded.Height));
-    }
 
     [Fact]
     public void TheSourceLatentFromThePngIsTheReferences()
@@ -92,11 +76,13 @@ public class FluxPipelineTests : IClassFixture<FluxPipelineFixture>, IClassFixtu
         Assert.True(ratio <= 0.70, $"{ratio:F3}x the rows of single edits");
     }
 
-    FluxEditResult Run(string[] targets, EditOptions o, Tensor xSrc)
+    /// <summary>The latent edit EditPipeline runs, on the pipeline's space, from <paramref name="xSrc"/>.</summary>
+    EditedLatents Run(string[] targets, EditOptions o, Tensor xSrc)
     {
         using var guidance = _pipeline.Encode(Source, targets);
+        using var space = _pipeline.Space(xSrc.shape[2], xSrc.shape[3]);
         using var noise = new NoiseSource(o.Seed);
-        return FluxEditor.Run(_pipeline.Transformer, _pipeline.Scheduler, guidance, xSrc, o, new EditRun(noise));
+        return EditedLatents.Run(space, guidance, xSrc, o, new EditRun(noise));
     }
 
     [Fact]
@@ -104,11 +90,8 @@ public class FluxPipelineTests : IClassFixture<FluxPipelineFixture>, IClassFixtu
     {
         var o = _ref.Options(EditMethod.FlowEdit);
         using var xSrc = _ref.Load("x_src");
-        using var guidance = _pipeline.Encode(Source, new[] { Target });
-        using var noiseA = new NoiseSource(o.Seed);
-        using var oneRow = FluxEditor.Run(_pipeline.Transformer, _pipeline.Scheduler, guidance, xSrc, o, new EditRun(noiseA), maxBatchRows: 1);
-        using var noiseB = new NoiseSource(o.Seed);
-        using var batched = FluxEditor.Run(_pipeline.Transformer, _pipeline.Scheduler, guidance, xSrc, o, new EditRun(noiseB));
+        using var oneRow = Run(new[] { Target }, o with { MaxBatchRows = 1 }, xSrc);
+        using var batched = Run(new[] { Target }, o, xSrc);
         Assert.True(oneRow.Calls > batched.Calls);
         Assert.Equal(oneRow.Rows, batched.Rows);
         TensorAssert.Close(oneRow.Latents[0], batched.Latents[0], GroupTolerance, "batch-1 calls vs batched");

@@ -4,6 +4,7 @@ using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Flux;
 using FocusFlow.Core.Models.Loading;
 using FocusFlow.Core.Sampling;
+using FocusFlow.Core.Tests.Editing;
 using FocusFlow.Core.Tests.Models;
 using static TorchSharp.torch;
 
@@ -38,10 +39,11 @@ public class FluxSchnellTests : IClassFixture<FluxEditReference>
         using var guidance = _ref.Guidance();
         using var xSrc = _ref.Load("x_src");
         var o = _ref.Options(EditMethod.FlowEdit) with { NMin = 0 };
-        FluxEditResult Edit(EditOptions options)
+        using var space = _ref.Space(xSrc, model);
+        EditedLatents Edit(EditOptions options)
         {
             using var noise = new NoiseSource(options.Seed);
-            return FluxEditor.Run(model, _ref.Scheduler, guidance, xSrc, options, new EditRun(noise));
+            return EditedLatents.Run(space, guidance, xSrc, options, new EditRun(noise));
         }
         using var a = Edit(o);
         using var b = Edit(o with { SourceGuidance = 7, TargetGuidance = 0 });

@@ -100,12 +100,12 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
         Assert.Contains(Sd3Model.ResidentSize(needed), error.Message);
     }
 
-    FluxEditResult Edit(FluxModel pipeline)
+    /// <summary>FocusFlow's edit of the reference's PNG on <paramref name="pipeline"/>, as the surfaces run it.</summary>
+    EditGroupOutcome Edit(FluxModel pipeline)
     {
         var o = _ref.Options(EditMethod.FocusFlow);
         using var image = ImageLoader.Load(Fixtures.FluxReference("source.png"));
-        using var noise = new NoiseSource(o.Seed);
-        return pipeline.Edit(image, _ref.Edit.GetProperty("src").GetString()!, new[] { _ref.Edit.GetProperty("tar").GetString()! }, o, new EditRun(noise));
+        return EditPipeline.Edit(pipeline, image, _ref.Edit.GetProperty("src").GetString()!, new[] { _ref.Edit.GetProperty("tar").GetString()! }, o, null, EditObserver.None);
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
         Assert.Equal(SingleFilePath, fromFile.SingleFile!.Path);
         using var a = Edit(fromFile);
         using var b = Edit(fromFolder);
-        Assert.Equal(0.0, TensorAssert.MaxAbsDiff(b.Latents[0], a.Latents[0]));
+        Assert.Equal(0.0, TensorAssert.MaxAbsDiff(b.Targets[0].Latent, a.Targets[0].Latent));
     }
 
     [Fact]
@@ -142,9 +142,9 @@ public class FluxSingleFileTests : IClassFixture<FluxEditReference>
         using var result = Edit(pipeline);
         using var folder = FluxModel.Load(Fixtures.TinyFlux, TensorPlacement.CpuFloat32);
         using var plain = Edit(folder);
-        Assert.Equal(plain.Latents[0].shape, result.Latents[0].shape);
-        Assert.True(result.Latents[0].isfinite().all().item<bool>());
-        _output.WriteLine($"Q8_0 edit against the folder edit: max abs diff {TensorAssert.MaxAbsDiff(plain.Latents[0], result.Latents[0]):E3}");
+        Assert.Equal(plain.Targets[0].Latent.shape, result.Targets[0].Latent.shape);
+        Assert.True(result.Targets[0].Latent.isfinite().all().item<bool>());
+        _output.WriteLine($"Q8_0 edit against the folder edit: max abs diff {TensorAssert.MaxAbsDiff(plain.Targets[0].Latent, result.Targets[0].Latent):E3}");
     }
 
     [Fact]

@@ -117,13 +117,19 @@ public sealed partial class FluxModel : IEditModel
 
     GuidanceBatch IEditModel.Encode(string sourcePrompt, IReadOnlyList<string> targetPrompts, string negativePrompt, Action<string>? onWarning, Action<string>? verbose)
     {
-        FluxEditor.CheckOptions(new EditOptions { NegativePrompt = negativePrompt });
+        Family.CheckOptions(new EditOptions { NegativePrompt = negativePrompt });
         return Encode(sourcePrompt, targetPrompts, onWarning);
     }
 
     public IEditSpace Space(long latentHeight, long latentWidth) => new FluxEditSpace(Transformer, Scheduler, latentHeight, latentWidth);
 
-    /// <summary>The guidance batch of a source prompt and its targets (FLUX: no negative prompt; see <see cref="FluxEditor.Guidance"/>).</summary>
+    /// <summary>
+    /// The guidance batch of a source and its targets. FLUX has no negative prompt: the negative row repeats the source
+    /// (so the batch keeps its layout) and no FLUX request ever evaluates it.
+    /// </summary>
+    public static GuidanceBatch Guidance(PromptEmbedding source, IReadOnlyList<PromptEmbedding> targets) => GuidanceBatch.Of(source, source, targets);
+
+    /// <summary>The guidance batch of a source prompt and its targets (<see cref="Guidance"/>).</summary>
     public GuidanceBatch Encode(string sourcePrompt, IReadOnlyList<string> targetPrompts, Action<string>? onWarning = null)
     {
         lock (_textGate)
@@ -134,7 +140,7 @@ public sealed partial class FluxModel : IEditModel
                 .Select(e => new PromptEmbedding(e.Sequence.clone(), e.Pooled.clone())).ToList();
             try
             {
-                return FluxEditor.Guidance(rows[0], rows.Skip(1).ToList());
+                return Guidance(rows[0], rows.Skip(1).ToList());
             }
             finally
             {
@@ -184,22 +190,6 @@ public sealed partial class FluxModel : IEditModel
         return ImageTensors.ToImage(unit);
     }
 
-    /// <summary>
-    /// Edits <paramref name="image"/> from <paramref name="sourcePrompt"/> toward each of <paramref name="targetPrompts"/>
-    /// (all in one run: a step's source rows are shared) with <paramref name="options"/>.
-    /// </summary>
-    public FluxEditResult Edit(Image<Rgb24> image, string sourcePrompt, IReadOnlyList<string> targetPrompts, EditOptions options, EditRun run,
-        IReadOnlyList<EditMask>? masks = null, Action<string>? onWarning = null)
-    {
-        FluxEditor.CheckOptions(options.EnsureValid());
-        lock (EditLock)
-        {
-            using var guidance = Encode(sourcePrompt, targetPrompts, onWarning);
-            using var xSrc = ImageToLatent(image, options.VaeMemory);
-            return FluxEditor.Run(Transformer, Scheduler, guidance, xSrc, options, run, masks);
-        }
-    }
-
     public void Dispose()
     {
         if (_disposed) return;
@@ -211,28 +201,4 @@ public sealed partial class FluxModel : IEditModel
         Vae.Dispose();
         SingleFile?.Dispose();
     }
-}
-
-/// <summary>FLUX.1's working space for one latent size: 2x2-packed latents, the FLUX velocity, the schedule shifted for the packed sequence length.</summary>
-sealed class FluxEditSpace : IEditSpace
-{
-    readonly FluxVelocity _velocity;
-    readonly FluxScheduler _scheduler;
-    readonly long _height, _width;
-
-    public FluxEditSpace(FluxTransformer2DModel transformer, FluxScheduler scheduler, long height, long width)
-    {
-        _velocity = new FluxVelocity(transformer, height, width);
-        _scheduler = scheduler;
-        (_height, _width) = (height, width);
-    }
-
-    public IVelocityModel Velocity => _velocity;
-    public Tensor ToWorking(Tensor grid) => FluxLatents.Pack(grid);
-    public Tensor TakeGrid(Tensor working)
-    {
-        using (working) return FluxLatents.Unpack(working, _height, _width);
-    }
-    public FlowMatchSchedule Schedule(int steps) => _scheduler.SetTimesteps(steps, _height / 2 * (_width / 2));
-    public void Dispose() => _velocity.Dispose();
 }

@@ -115,16 +115,7 @@ public sealed partial class Sd3Model : IEditModel
     public bool UsesT5 => Options.UseT5 && Model.Optional("text_encoder_3") is not null;
 
     /// <summary>SD3 works on the latent grid itself, with one schedule for every size.</summary>
-    public IEditSpace Space(long latentHeight, long latentWidth) => new Sd3EditSpace(this);
-
-    sealed class Sd3EditSpace(Sd3Model pipeline) : IEditSpace
-    {
-        public IVelocityModel Velocity => pipeline.Velocity;
-        public Tensor ToWorking(Tensor grid) => grid.alias();
-        public Tensor TakeGrid(Tensor working) => working;
-        public FlowMatchSchedule Schedule(int steps) => pipeline.Schedule(steps);
-        public void Dispose() { }
-    }
+    public IEditSpace Space(long latentHeight, long latentWidth) => new Sd3EditSpace(Velocity, Scheduler);
 
     /// <summary>
     /// The guidance batch for a source prompt and target prompts: rows negative, source, then one per target (the
