@@ -11,7 +11,7 @@ public sealed record OptionCheck(string Name, Func<EditOptions, object?> Value, 
     public void Enforce(EditOptions options)
     {
         if (Value(options) is not { } value || Rule.Allows(value, options)) return;
-        object? Typed(double? bound) => bound is double b && value is int ? (int)b : bound;
+        object? Typed(double? bound) => bound is double b && value is int ? (object)(int)b : bound;
         throw new OptionOutOfRangeException(Name, value, $"{Name} must {Rule.Verb} {Rule.Describe(options)}; got {value}.",
             Typed(Rule.Minimum(options)), Typed(Rule.Maximum(options)));
     }
