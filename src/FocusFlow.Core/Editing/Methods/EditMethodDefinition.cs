@@ -18,7 +18,7 @@ public abstract class EditMethodDefinition
     /// <summary>What the method is, for the help.</summary>
     public abstract string Description { get; }
 
-    /// <summary>Whether it runs FlowEdit's ODE (it reads NMin, NAvg and SourceGuidance).</summary>
+    /// <summary>Whether it runs FlowEdit's ODE (then it reads NMin, NAvg and SourceGuidance: <see cref="Options"/>).</summary>
     public abstract bool IntegratesOde { get; }
 
     /// <summary>Whether it edits within a mask (FocusFlow's automatic one, or a mask image): it reads the mask options and BlendMode, takes a mask image and can write the mask and its overlay.</summary>
