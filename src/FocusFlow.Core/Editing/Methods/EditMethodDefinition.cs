@@ -31,7 +31,7 @@ public abstract class EditMethodDefinition
 
     IReadOnlyList<string>? _options;
 
-    /// <summary>The options the method reads, by catalogue name: validation checks these for it, and the help lists it under them.</summary>
+    /// <summary>The options the method reads, by catalogue name: Validate checks these for it, and the catalogue lists the method under them.</summary>
     public IReadOnlyList<string> Options => _options ??= [.. Common, .. IntegratesOde ? Ode : [], .. UsesMask ? Masked : []];
 
     /// <summary>Whether the method reads <paramref name="option"/> (any case); the others accept it and ignore it.</summary>
