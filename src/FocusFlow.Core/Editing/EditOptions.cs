@@ -87,52 +87,16 @@ public sealed record EditOptions
     public EditOptions EnsureValid() => ValidatedOptions.Contains(this) ? this : Validate();
 
     /// <summary>
-    /// Throws <see cref="ArgumentOutOfRangeException"/> for the first impossible value, naming the
-    /// parameter (as the cmdlets call it) and the allowed range.
+    /// Throws <see cref="OptionOutOfRangeException"/> for the first impossible value, naming the parameter (as the
+    /// cmdlets call it) and the allowed range: the rules of <see cref="EditOptionRules"/>, for the options the method reads.
     /// </summary>
     public EditOptions Validate()
     {
-        Check(Enum.IsDefined(Method), nameof(Method), Method, $"must be one of {string.Join(", ", Enum.GetNames<EditMethod>())}");
-        Check(Enum.IsDefined(BlendMode), nameof(BlendMode), BlendMode, $"must be one of {string.Join(", ", Enum.GetNames<BlendMode>())}");
-        Check(Steps >= 1 && Steps <= MaxSteps, nameof(Steps), Steps, $"must be between 1 and {MaxSteps}");
-        Check(NMax >= 0 && NMax <= Steps, nameof(NMax), NMax, $"must be between 0 and Steps ({Steps})");
+        EditOptionRules.Method.Enforce(this);
         var method = EditMethods.Of(Method);
-        if (method.IntegratesOde)
-        {
-            Check(NMin >= 0 && NMin <= NMax, nameof(NMin), NMin, $"must be between 0 and NMax ({NMax})");
-            Check(NAvg >= 1 && NAvg <= MaxNAvg, nameof(NAvg), NAvg, $"must be between 1 and {MaxNAvg}");
-        }
-        if (MaxBatchRows is int rows) Check(rows >= 1 && rows <= MaxBatchRowsLimit, nameof(MaxBatchRows), rows, $"must be between 1 and {MaxBatchRowsLimit}");
-        CheckGuidance(SourceGuidance, nameof(SourceGuidance));
-        CheckGuidance(TargetGuidance, nameof(TargetGuidance));
-        if (method.UsesMask)
-        {
-            var m = Mask;
-            Check(m.Strength > 0 && m.Strength <= 1, "MaskStrength", m.Strength, "must be greater than 0 and at most 1");
-            Check(m.Samples >= 1 && m.Samples <= MaxMaskSamples, "MaskSamples", m.Samples, $"must be between 1 and {MaxMaskSamples}");
-            CheckGuidance(m.Guidance, "MaskGuidance");
-            CheckKernel(m.Blur, "MaskBlur");
-            CheckKernel(m.Dilate, "MaskDilate");
-            Check(m.Threshold >= 0 && m.Threshold <= 1, "MaskThreshold", m.Threshold, "must be between 0 and 1");
-            Check(m.QuantileLow >= 0 && m.QuantileLow < m.QuantileHigh && m.QuantileHigh <= 1, "MaskQuantile",
-                $"{m.QuantileLow}..{m.QuantileHigh}", "must satisfy 0 <= low < high <= 1");
-        }
-        var vae = VaeMemory;
-        if (vae.TileSize is int tile) Check(tile >= 16 && tile <= MaxTileSize && tile % 8 == 0, "VaeTileSize", tile, $"must be a multiple of 8 from 16 to {MaxTileSize}");
-        Check(vae.TileOverlap >= 0 && vae.TileOverlap < 1, "VaeTileOverlap", vae.TileOverlap, "must be at least 0 and below 1");
+        foreach (var check in EditOptionRules.Checks)
+            if (check.EveryMethod || method.Reads(check.Name)) check.Enforce(this);
         ValidatedOptions.Add(this);
         return this;
     }
-
-    static void CheckGuidance(double value, string name) =>
-        Check(value >= 0 && double.IsFinite(value), name, value, "must be a finite number of at least 0");
-
-    static void CheckKernel(int value, string name) =>
-        Check(value >= 0 && value <= MaxKernel && (value <= 1 || value % 2 == 1), name, value, $"must be an odd kernel size (1, 3, 5, ... {MaxKernel}), or 0 for none");
-
-    static void Check(bool ok, string name, object value, string rule)
-    {
-        if (!ok) throw new OptionOutOfRangeException(name, value, $"{name} {rule}; got {value}.");
-    }
 }
-

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FocusFlow.Core.Editing;
+using FocusFlow.Core.Editing.Methods;
 using FocusFlow.Core.Families;
 
 namespace FocusFlow.Core.Settings;
@@ -7,22 +8,23 @@ namespace FocusFlow.Core.Settings;
 /// <summary>
 /// One edit option as every surface names it (the Invoke-FocusFlowEdit parameter, the MSBuild task parameter and
 /// item metadata, the evaluation override): its type, the methods it applies to, its range and what it does. The
-/// default of a method is read from <see cref="EditOptions.Defaults"/>, the one published table.
+/// methods and the range come from the method types and <see cref="EditOptionRules"/>, the default of a method from
+/// <see cref="EditOptions.Defaults"/>: each is declared once.
 /// </summary>
 public sealed class EditOption
 {
     readonly Func<EditOptions, object?> _get;
     readonly Func<EditOptions, object, EditOptions> _set;
 
-    internal EditOption(string name, Type type, string range, string description, EditMethod[] methods,
+    internal EditOption(string name, Type type, string description,
         Func<EditOptions, object?> get, Func<EditOptions, object, EditOptions> set, string? defaultNote = null)
     {
         DefaultNote = defaultNote;
         Name = name;
         Type = type;
-        Range = range;
+        Range = EditOptionRules.For(name)?.Describe() ?? "";
         Description = description;
-        Methods = methods;
+        Methods = EditMethods.Where(m => m.Reads(name));
         _get = get;
         _set = set;
     }
@@ -31,10 +33,10 @@ public sealed class EditOption
     public string Name { get; }
     /// <summary>int, long, double, bool, string or <see cref="BlendMode"/>.</summary>
     public Type Type { get; }
-    /// <summary>The allowed values, in words (empty: any value of the type).</summary>
+    /// <summary>The allowed values, in words (empty: any value of the type): the rule <see cref="EditOptions.Validate"/> enforces, described.</summary>
     public string Range { get; }
     public string Description { get; }
-    /// <summary>The methods the option changes; for the others it is accepted and has no effect.</summary>
+    /// <summary>The methods that read the option (<see cref="EditMethodDefinition.Options"/>); for the others it is accepted and has no effect.</summary>
     public IReadOnlyList<EditMethod> Methods { get; }
 
     public bool AppliesTo(EditMethod method) => Methods.Contains(method);

@@ -1,4 +1,3 @@
-using FocusFlow.Core.Editing.Methods;
 using FocusFlow.Core.Editing;
 
 namespace FocusFlow.Core.Settings;
@@ -9,53 +8,48 @@ namespace FocusFlow.Core.Settings;
 /// </summary>
 public static class EditOptionCatalog
 {
-    // Which methods read an option, from the methods' own definitions.
-    static readonly EditMethod[] All = EditMethods.Where(_ => true);
-    static readonly EditMethod[] Ode = EditMethods.Where(m => m.IntegratesOde);
-    static readonly EditMethod[] FocusFlowOnly = EditMethods.Where(m => m.UsesMask);
-
     /// <summary>The options, in the order the help lists them.</summary>
     public static IReadOnlyList<EditOption> Options { get; } = new[]
     {
-        new EditOption("Steps", typeof(int), $"1 to {EditOptions.MaxSteps}", "Scheduler steps T; NMax and NMin not given keep their share of the schedule.", All,
+        new EditOption("Steps", typeof(int), "Scheduler steps T; NMax and NMin not given keep their share of the schedule.",
             o => o.Steps, (o, v) => o with { Steps = (int)v }),
-        new EditOption("NMax", typeof(int), "0 to Steps", "Steps from the noisy end that take part (FlowEdit/FocusFlow: ODE and sampling; SDEdit: the strength).", All,
+        new EditOption("NMax", typeof(int), "Steps from the noisy end that take part (FlowEdit/FocusFlow: ODE and sampling; SDEdit: the strength).",
             o => o.NMax, (o, v) => o with { NMax = (int)v }),
-        new EditOption("NMin", typeof(int), "0 to NMax", "Last steps run as plain sampling with the target prompt.", Ode,
+        new EditOption("NMin", typeof(int), "Last steps run as plain sampling with the target prompt.",
             o => o.NMin, (o, v) => o with { NMin = (int)v }),
-        new EditOption("NAvg", typeof(int), $"1 to {EditOptions.MaxNAvg}", "Noise samples averaged per ODE step.", Ode,
+        new EditOption("NAvg", typeof(int), "Noise samples averaged per ODE step.",
             o => o.NAvg, (o, v) => o with { NAvg = (int)v }),
-        new EditOption("SourceGuidance", typeof(double), "a finite number of at least 0", "Classifier-free guidance of the source prompt.", Ode,
+        new EditOption("SourceGuidance", typeof(double), "Classifier-free guidance of the source prompt.",
             o => o.SourceGuidance, (o, v) => o with { SourceGuidance = (double)v }),
-        new EditOption("TargetGuidance", typeof(double), "a finite number of at least 0", "Classifier-free guidance of the target prompt.", All,
+        new EditOption("TargetGuidance", typeof(double), "Classifier-free guidance of the target prompt.",
             o => o.TargetGuidance, (o, v) => o with { TargetGuidance = (double)v }),
-        new EditOption("NegativePrompt", typeof(string), "", "The negative prompt of both guidance rows.", All,
+        new EditOption("NegativePrompt", typeof(string), "The negative prompt of both guidance rows.",
             o => o.NegativePrompt, (o, v) => o with { NegativePrompt = (string)v }),
-        new EditOption("Seed", typeof(long), "", "Seed of the edit's noise.", All,
+        new EditOption("Seed", typeof(long), "Seed of the edit's noise.",
             o => o.Seed, (o, v) => o with { Seed = (long)v }, defaultNote: "random, reported in the result"),
-        new EditOption("BlendMode", typeof(BlendMode), "Delta or Raw", "How FocusFlow integrates the blend: Delta, M*(V_tar - V_src), or Raw, the blend itself.", FocusFlowOnly,
+        new EditOption("BlendMode", typeof(BlendMode), "How FocusFlow integrates the blend: Delta, M*(V_tar - V_src), or Raw, the blend itself.",
             o => o.BlendMode, (o, v) => o with { BlendMode = (BlendMode)v }),
-        new EditOption("MaskStrength", typeof(double), "greater than 0 and at most 1", "Noise level of the mask samples as a share of the schedule.", FocusFlowOnly,
+        new EditOption("MaskStrength", typeof(double), "Noise level of the mask samples as a share of the schedule.",
             o => o.Mask.Strength, (o, v) => o with { Mask = o.Mask with { Strength = (double)v } }),
-        new EditOption("MaskSamples", typeof(int), $"1 to {EditOptions.MaxMaskSamples}", "Noisy samples averaged to measure where the prompts disagree.", FocusFlowOnly,
+        new EditOption("MaskSamples", typeof(int), "Noisy samples averaged to measure where the prompts disagree.",
             o => o.Mask.Samples, (o, v) => o with { Mask = o.Mask with { Samples = (int)v } }),
-        new EditOption("MaskGuidance", typeof(double), "a finite number of at least 0", "Guidance of both prompts while measuring the mask.", FocusFlowOnly,
+        new EditOption("MaskGuidance", typeof(double), "Guidance of both prompts while measuring the mask.",
             o => o.Mask.Guidance, (o, v) => o with { Mask = o.Mask with { Guidance = (double)v } }),
-        new EditOption("MaskBlur", typeof(int), $"an odd kernel size up to {EditOptions.MaxKernel}, or 0 for none", "Box blur of the mask in latent pixels.", FocusFlowOnly,
+        new EditOption("MaskBlur", typeof(int), "Box blur of the mask in latent pixels.",
             o => o.Mask.Blur, (o, v) => o with { Mask = o.Mask with { Blur = (int)v } }),
-        new EditOption("MaskDilate", typeof(int), $"an odd kernel size up to {EditOptions.MaxKernel}, or 0 for none", "Dilation of the mask in latent pixels.", FocusFlowOnly,
+        new EditOption("MaskDilate", typeof(int), "Dilation of the mask in latent pixels.",
             o => o.Mask.Dilate, (o, v) => o with { Mask = o.Mask with { Dilate = (int)v } }),
-        new EditOption("MaskThreshold", typeof(double), "0 to 1", "Soft mask values at or above this are in the binary mask.", FocusFlowOnly,
+        new EditOption("MaskThreshold", typeof(double), "Soft mask values at or above this are in the binary mask.",
             o => o.Mask.Threshold, (o, v) => o with { Mask = o.Mask with { Threshold = (double)v } }),
-        new EditOption("MaskSeed", typeof(long), "", "Seed of the mask samples (sample k uses MaskSeed + 100k).", FocusFlowOnly,
+        new EditOption("MaskSeed", typeof(long), "Seed of the mask samples (sample k uses MaskSeed + 100k).",
             o => o.Mask.Seed, (o, v) => o with { Mask = o.Mask with { Seed = (long)v } }, defaultNote: "the edit's Seed"),
-        new EditOption("VaeTiling", typeof(bool), "", "Run the VAE on overlapping tiles (less memory, results differ slightly from a whole-image pass).", All,
+        new EditOption("VaeTiling", typeof(bool), "Run the VAE on overlapping tiles (less memory, results differ slightly from a whole-image pass).",
             o => o.VaeMemory.Tiling, (o, v) => o with { VaeMemory = o.VaeMemory with { Tiling = (bool)v, SliceBatch = (bool)v } }),
-        new EditOption("VaeTileSize", typeof(int), $"a multiple of the VAE's downscale factor (8), 16 to {EditOptions.MaxTileSize}", "Tile side in pixels when tiling.", All,
+        new EditOption("VaeTileSize", typeof(int), "Tile side in pixels when tiling.",
             o => o.VaeMemory.TileSize, (o, v) => o with { VaeMemory = o.VaeMemory with { TileSize = (int)v } }, defaultNote: "the VAE's sample_size (1024 for SD3)"),
-        new EditOption("VaeTileOverlap", typeof(double), "0 to below 1", "Share of a tile blended with its neighbour when tiling.", All,
+        new EditOption("VaeTileOverlap", typeof(double), "Share of a tile blended with its neighbour when tiling.",
             o => o.VaeMemory.TileOverlap, (o, v) => o with { VaeMemory = o.VaeMemory with { TileOverlap = (double)v } }),
-        new EditOption("MaxBatchRows", typeof(int), $"1 to {EditOptions.MaxBatchRowsLimit}", "The most transformer rows one model call takes (speed and memory only; the result is the same to float rounding).", All,
+        new EditOption("MaxBatchRows", typeof(int), "The most transformer rows one model call takes (speed and memory only; the result is the same to float rounding).",
             o => o.MaxBatchRows, (o, v) => o with { MaxBatchRows = (int)v }, defaultNote: "chosen from the device's free memory (CUDA), at most 64; a bounded number on the CPU"),
     };
 

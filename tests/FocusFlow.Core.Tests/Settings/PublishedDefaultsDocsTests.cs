@@ -60,6 +60,22 @@ public class PublishedDefaultsDocsTests
         }
     }
 
+    /// <summary>The help states each option's range in the words of its declared rule (enums aside: PowerShell lists their values).</summary>
+    [Theory]
+    [InlineData("module/help/Invoke-FocusFlowEdit.psd1", "")]
+    [InlineData("module/help/Get-FocusFlowMask.psd1", "Steps MaskStrength MaskSamples MaskGuidance MaskBlur MaskDilate MaskThreshold VaeTileSize VaeTileOverlap")]
+    public void EveryOptionsHelpStatesItsDeclaredRange(string file, string only)
+    {
+        var text = File.ReadAllText(Repo(file));
+        var options = only.Length == 0 ? EditOptionCatalog.Options.Where(o => o.Range.Length > 0 && !o.Type.IsEnum) : only.Split(' ').Select(EditOptionCatalog.Find);
+        foreach (var option in options)
+        {
+            var line = Regex.Match(text, $@"^\s+{option.Name}\s*=\s*'(.*)'\s*$", RegexOptions.Multiline);
+            Assert.True(line.Success, $"{file} has no help for -{option.Name}");
+            Assert.True(Flat(line.Groups[1].Value).Contains(option.Range, StringComparison.Ordinal), $"{file}: -{option.Name} should say \"{option.Range}\"; it is \"{line.Groups[1].Value}\"");
+        }
+    }
+
     [Fact]
     public void TheDocumentedDefaultsAreTheTablesValues()
     {

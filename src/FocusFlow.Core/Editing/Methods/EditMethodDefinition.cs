@@ -18,11 +18,24 @@ public abstract class EditMethodDefinition
     /// <summary>What the method is, for the help.</summary>
     public abstract string Description { get; }
 
-    /// <summary>Whether it runs FlowEdit's ODE (it reads NMin, NAvg and SourceGuidance).</summary>
+    /// <summary>Whether it runs FlowEdit's ODE (then it reads NMin, NAvg and SourceGuidance: <see cref="Options"/>).</summary>
     public abstract bool IntegratesOde { get; }
 
     /// <summary>Whether it edits within a mask (FocusFlow's automatic one, or a mask image): it reads the mask options and BlendMode, takes a mask image and can write the mask and its overlay.</summary>
     public abstract bool UsesMask { get; }
+
+    // The options, by catalogue name, that every method reads, that the ODE reads, and that editing within a mask reads.
+    static readonly string[] Common = { "Steps", "NMax", "TargetGuidance", "NegativePrompt", "Seed", "VaeTiling", "VaeTileSize", "VaeTileOverlap", "MaxBatchRows" };
+    static readonly string[] Ode = { "NMin", "NAvg", "SourceGuidance" };
+    static readonly string[] Masked = { "BlendMode", "MaskStrength", "MaskSamples", "MaskGuidance", "MaskBlur", "MaskDilate", "MaskThreshold", "MaskQuantile", "MaskSeed" };
+
+    IReadOnlyList<string>? _options;
+
+    /// <summary>The options the method reads, by catalogue name: Validate checks these for it, and the catalogue lists the method under them.</summary>
+    public IReadOnlyList<string> Options => _options ??= [.. Common, .. IntegratesOde ? Ode : [], .. UsesMask ? Masked : []];
+
+    /// <summary>Whether the method reads <paramref name="option"/> (any case); the others accept it and ignore it.</summary>
+    public bool Reads(string option) => Options.Contains(option, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The method's defaults on <paramref name="family"/>.</summary>
     public EditOptions Defaults(IModelFamily family, int? steps = null) => family.Defaults(Id, steps);
