@@ -173,7 +173,6 @@ public sealed record Provenance
         try { p = ProvenanceJson.Read(text); }
         catch (JsonException e) { throw new InvalidDataException($"it is not its JSON ({e.Message})", e); }
         if (!Enum.IsDefined(p.Kind)) throw new InvalidDataException($"Kind {(int)p.Kind} is not one of {string.Join(", ", Enum.GetNames<OutputKind>())}");
-        p.Options.Validate();
         if (p.Size is not null) WorkingSize.CheckSize(p.Size);
         if (p.Width is < 1 or > WorkingSize.MaxSide || p.Height is < 1 or > WorkingSize.MaxSide)
             throw new InvalidDataException($"its size {p.Width}x{p.Height} is not one an edit is made at (1 to {WorkingSize.MaxSide} a side)");

@@ -56,8 +56,8 @@ static class ProvenanceJson
     }, RecipeJson.Compact);
 
     /// <summary>
-    /// The provenance in <paramref name="text"/>, of either format; its values are not yet validated (see
-    /// <see cref="Provenance.ParseValid"/>), only that what they are read into is there.
+    /// The provenance in <paramref name="text"/>, of either format, its options checked (<see cref="RecipeJson.Checked"/>);
+    /// its other values are checked by <see cref="Provenance.ParseValid"/>.
     /// </summary>
     public static Provenance Read(string text)
     {
@@ -68,9 +68,9 @@ static class ProvenanceJson
             Provenance.Format1 => JsonSerializer.Deserialize<Provenance>(text, Legacy),
             _ => throw new InvalidDataException($"its format is '{format}', not {Provenance.CurrentFormat} (or {Provenance.Format1})"),
         } ?? throw new InvalidDataException("it is empty");
-        if (p.Options is null || p.Options.Mask is null || p.Options.VaeMemory is null || p.Options.NegativePrompt is null
-            || string.IsNullOrWhiteSpace(p.Source) || string.IsNullOrWhiteSpace(p.Model) || p.SourcePrompt is null || p.TargetPrompt is null)
-            throw new InvalidDataException("it lacks the options, the source, the prompts or the model");
+        RecipeJson.Checked(p.Options, "it");
+        if (string.IsNullOrWhiteSpace(p.Source) || string.IsNullOrWhiteSpace(p.Model) || p.SourcePrompt is null || p.TargetPrompt is null)
+            throw new InvalidDataException("it lacks the source, the prompts or the model");
         return p;
     }
 
