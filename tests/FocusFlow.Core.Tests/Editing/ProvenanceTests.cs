@@ -130,7 +130,7 @@ public class ProvenanceTests
         // Nothing of the recipe is written twice.
         Assert.Null(json["Options"]);
         Assert.Null(json["SourcePrompt"]);
-        Assert.Equal(sample with { Kind = OutputKind.Edit }, Provenance.Parse(sample.Text(OutputKind.Edit)) with { Options = sample.Options, Size = sample.Size });
+        Assert.Equal(sample with { Kind = OutputKind.Edit }, Provenance.Parse(sample.Text(OutputKind.Edit))! with { Options = sample.Options, Size = sample.Size });
         Assert.Equal(sample.Options, Provenance.Parse(sample.Text(OutputKind.Edit))!.Options);
     }
 
@@ -154,7 +154,7 @@ public class ProvenanceTests
         Assert.False(ExistingOutputs.AlreadyMade(request with { Options = request.Options with { Seed = 6 } }, seedGiven: true));
 
         // Re-written, it is the current format with the same meaning.
-        Assert.Equal(p with { Format = Provenance.CurrentFormat, Size = null }, Provenance.Parse(p.Text(OutputKind.Edit)) with { Size = null });
+        Assert.Equal(p with { Format = Provenance.CurrentFormat, Size = null }, Provenance.Parse(p.Text(OutputKind.Edit))! with { Size = null });
     }
 
     [Theory]
