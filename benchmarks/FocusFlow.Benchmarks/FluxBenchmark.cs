@@ -76,11 +76,10 @@ static class FluxBenchmark
         using var pipeline = FluxModel.Load(Path.Combine(fixtures, "tiny-flux"), new TensorPlacement(device, ScalarType.Float32));
         using var reference = SafetensorsFile.Open(Path.Combine(fixtures, "tiny-flux-ref/edit.safetensors"));
         using var image = FocusFlow.Core.IO.Images.ImageLoader.Load(Path.Combine(fixtures, "tiny-flux-ref/source.png"));
-        using var noise = new NoiseSource(options.Seed, device);
         var clock = Stopwatch.StartNew();
-        using var result = pipeline.Edit(image, meta.GetProperty("src").GetString()!, new[] { meta.GetProperty("tar").GetString()! }, options, new EditRun(noise));
+        using var result = EditPipeline.Edit(pipeline, image, meta.GetProperty("src").GetString()!, new[] { meta.GetProperty("tar").GetString()! }, options, null, EditObserver.None);
         using var expected = reference.Load("focusflow_delta.out");
-        using var diff = (result.Latents[0].cpu() - expected).abs().max();
+        using var diff = (result.Targets[0].Latent.cpu() - expected).abs().max();
         Console.WriteLine($"fixture FLUX FocusFlow edit on {device.type}: max abs difference to focusflow_delta.out {diff.item<float>():E2} (tolerance 1e-3), {clock.Elapsed.TotalSeconds:F2} s");
     }
 
@@ -98,10 +97,13 @@ static class FluxBenchmark
         using var noise = new NoiseSource(options.Seed, device);
         Timing.Sync(device);
         var clock = Stopwatch.StartNew();
-        using var result = FluxEditor.Run(transformer, scheduler, guidance, xSrc, options, new EditRun(noise));
+        // The latent half of the surfaces' edit (LatentEdit on FLUX's space), as a user's edit runs it.
+        using var space = new FluxEditSpace(transformer, scheduler, h, h);
+        using var edit = new LatentEdit(space, guidance, xSrc, options);
+        foreach (var latent in edit.Run(new EditRun(noise))) latent.Dispose();
         Timing.Sync(device);
         peak.Sample();
-        Console.WriteLine($"engine FLUX FlowEdit {side}px, official settings: {result.Calls} transformer calls ({result.Rows} rows) in {clock.Elapsed.TotalSeconds:F2} s; memory {Memory(device, peak)}");
+        Console.WriteLine($"engine FLUX FlowEdit {side}px, official settings: {edit.Field.Calls} transformer calls ({edit.Field.Rows} rows) in {clock.Elapsed.TotalSeconds:F2} s; memory {Memory(device, peak)}");
     }
 
     static string Memory(Device device, PeakMemory peak) => device.type == DeviceType.CUDA

@@ -4,8 +4,9 @@
 Every PNG FocusFlow writes carries its provenance in a PNG text chunk (keyword focusflow, JSON): the
 method, the prompts and negative prompt, the seed, the steps and every option the edit ran with, the
 user's mask image if any, the working size asked for, the model (a Hugging Face id with its commit, or a
-folder) and how it was loaded, the source image and the module version. Get-FocusFlowProvenance reads
-that chunk (not the pixels) and returns one object per file.
+folder) and how it was loaded, the source image and the module version: the edit's recipe, with how it
+ran (row budget, VAE memory) beside it. Get-FocusFlowProvenance reads that chunk (not the pixels) and
+returns one object per file; chunks written by earlier versions are read too.
 
 The object's properties carry Invoke-FocusFlowEdit's parameter names (Path: the source image, with any
 wildcard characters escaped; From,

@@ -33,7 +33,8 @@ thumbnail for the full image.
 - grid/<image>.png: a contact sheet per image, for where one picture travels better than a page (a pull
 request comment, a chat): the gallery's columns, labelled, one row per target with its prompt and numbers.
 
-- settings.json: what the run used: each method's options, the seed, the size, the models and the device.
+- settings.json: what the run used: each method's options (written as an edit's recipe writes them, the row
+  budget and VAE memory beside them), the seed, the size, the models and the device.
 
 The case list is YAML in the published evaluation's format: a list of entries with input_img,
 source_prompt, target_prompts and target_codes (one code per target prompt; codes name the output

@@ -165,8 +165,8 @@ Describe 'Invoke-FocusFlowEvaluation' {
         ($rows | Where-Object method -eq 'FocusFlow').mask | ForEach-Object { Join-Path $whole $_ | Should -Exist }
         $settings = Get-Content (Join-Path $whole 'settings.json') -Raw | ConvertFrom-Json
         $settings.seed | Should -Be 0
-        $settings.options.FocusFlow.steps | Should -Be 4
-        $settings.options.FocusFlow.mask.samples | Should -Be 2
+        $settings.recipe_options.FocusFlow.Steps | Should -Be 4
+        $settings.recipe_options.FocusFlow.Mask.Samples | Should -Be 2
     }
 
     It 'writes CSVs, a report and a chart that agree with each other' {
@@ -351,10 +351,10 @@ Describe 'Invoke-FocusFlowEvaluation on a FLUX.1 model' {
         $rows | ForEach-Object { $_.status | Should -Be 'ok'; Join-Path $out $_.output | Should -Exist }
         foreach ($file in 'summary.csv', 'report.md', 'clip-lpips.svg', 'gallery.html', 'settings.json') { Join-Path $out $file | Should -Exist }
         # FLUX's defaults with the run's 4 steps: FlowEdit NMax keeps 24/28 of the schedule, NAvg 1, guidance 1.5 / 5.5.
-        $flowEdit = (Get-Content (Join-Path $out 'settings.json') -Raw | ConvertFrom-Json).options.FlowEdit
-        $flowEdit.n_max | Should -Be 3
-        $flowEdit.n_avg | Should -Be 1
-        $flowEdit.target_guidance | Should -Be 5.5
+        $flowEdit = (Get-Content (Join-Path $out 'settings.json') -Raw | ConvertFrom-Json).recipe_options.FlowEdit
+        $flowEdit.NMax | Should -Be 3
+        $flowEdit.NAvg | Should -Be 1
+        $flowEdit.TargetGuidance | Should -Be 5.5
         ([FocusFlow.Core.Outputs.Provenance]::OfOutput((Join-Path $out $rows[0].output))).Family | Should -Be 'FLUX.1'
     }
 }

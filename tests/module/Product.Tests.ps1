@@ -100,7 +100,11 @@ Describe 'A replay takes the provenance as data, not instructions' {
         # The real edit with its chunk changed, as a hostile download would carry it.
         function script:New-Forged([string] $name, [hashtable] $changes) {
             $p = $json | ConvertFrom-Json
-            foreach ($k in $changes.Keys) { $p | Add-Member -NotePropertyName $k -NotePropertyValue $changes[$k] -Force }
+            # What decides the pixels (Model, Options, ...) is in the recipe; the file's facts (Source, MaskImage, Kind) beside it.
+            foreach ($k in $changes.Keys) {
+                $on = if ($p.Recipe.PSObject.Properties[$k]) { $p.Recipe } else { $p }
+                $on | Add-Member -NotePropertyName $k -NotePropertyValue $changes[$k] -Force
+            }
             $img = [SixLabors.ImageSharp.Image]::Load([string] $made.Output)
             try {
                 $png = [SixLabors.ImageSharp.MetadataExtensions]::GetPngMetadata($img.Metadata)
@@ -131,6 +135,30 @@ Describe 'A replay takes the provenance as data, not instructions' {
         $r.Errors.Count | Should -Be 0
         $r.Results[0].Output | Should -Be (Join-Path $r.Here 'cat.focusflow.png')
         Get-ChildItem $elsewhere | ForEach-Object Name | Should -Be @('cat.png')
+        Get-MaxPixelDifference $r.Results[0].Output $made.Output | Should -Be 0
+    }
+
+    It 'replays a chunk in the first format (focusflow-provenance/1, written by 0.1.0) to the same pixels' {
+        # That format had the recipe's fields and the options, execution choices inside, at the top level.
+        $p = $json | ConvertFrom-Json
+        $options = $p.Recipe.Options
+        foreach ($e in $p.Execution.PSObject.Properties) { $options | Add-Member -NotePropertyName $e.Name -NotePropertyValue $e.Value -Force }
+        $old = [ordered]@{ Format = 'focusflow-provenance/1'; Kind = $p.Kind; Source = $p.Source; SourcePrompt = $p.Recipe.SourcePrompt
+            TargetPrompt = $p.Recipe.TargetPrompt; Options = $options; Size = $p.Recipe.Size; Width = $p.Width; Height = $p.Height
+            OutputSize = $p.OutputSize; OutputWidth = $p.OutputWidth; OutputHeight = $p.OutputHeight; Model = $p.Recipe.Model
+            Precision = $p.Recipe.Precision; UseT5 = $p.Recipe.UseT5; Device = $p.Device; ModuleVersion = '0.1.0' }
+        $png = New-Forged 'first-format.png' @{ Old = 1 }
+        $img = [SixLabors.ImageSharp.Image]::Load([string] $png)
+        try {
+            $meta = [SixLabors.ImageSharp.MetadataExtensions]::GetPngMetadata($img.Metadata)
+            $meta.TextData.Clear()
+            $meta.TextData.Add([SixLabors.ImageSharp.Formats.Png.PngTextData]::new('focusflow', ($old | ConvertTo-Json -Depth 10 -Compress), '', ''))
+            [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($img, $png)
+        }
+        finally { $img.Dispose() }
+        (Get-FocusFlowProvenance -LiteralPath $png).Seed | Should -Be 5
+        $r = Invoke-Replay $png
+        $r.Errors.Count | Should -Be 0
         Get-MaxPixelDifference $r.Results[0].Output $made.Output | Should -Be 0
     }
 
@@ -192,7 +220,7 @@ Describe 'A replay takes the provenance as data, not instructions' {
 
     It 'reports a provenance that fails validation as an error naming the file' {
         foreach ($case in @(@{ Name = 'kind.png'; Changes = @{ Kind = 42 }; Message = 'Kind 42 is not one of' },
-                @{ Name = 'steps.png'; Changes = @{ Options = (($json | ConvertFrom-Json).Options | Add-Member -NotePropertyName Steps -NotePropertyValue ([int]::MaxValue) -Force -PassThru) }; Message = 'Steps must be between 1 and 1000' })) {
+                @{ Name = 'steps.png'; Changes = @{ Options = (($json | ConvertFrom-Json).Recipe.Options | Add-Member -NotePropertyName Steps -NotePropertyValue ([int]::MaxValue) -Force -PassThru) }; Message = 'Steps must be between 1 and 1000' })) {
             $png = New-Forged $case.Name $case.Changes
             $err = $null
             $out = @(Get-FocusFlowProvenance -LiteralPath $png -ErrorVariable err -ErrorAction SilentlyContinue)

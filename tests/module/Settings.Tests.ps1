@@ -51,8 +51,8 @@ Describe 'The same settings on every surface' {
             -MethodOptions @{ FocusFlow = @{ NMax = 5; NAvg = 1; MaskSamples = 2 } } @evaluationModels
         $summary.Method | Should -Be 'FocusFlow'
         $settings = Get-Content (Join-Path $work 'run/settings.json') -Raw | ConvertFrom-Json
-        $e = $settings.options.FocusFlow
-        ($e.steps, $e.n_max, $e.n_min, $e.n_avg, $e.mask.samples, $e.seed) | Should -Be (30, 5, 5, 1, 2, 3)
+        $e = $settings.recipe_options.FocusFlow
+        ($e.Steps, $e.NMax, $e.NMin, $e.NAvg, $e.Mask.Samples, $e.Seed) | Should -Be (30, 5, 5, 1, 2, 3)
         $evaluated = Get-ChildItem (Join-Path $work 'run/focusflow') -Recurse -Filter tiger.png | Select-Object -First 1
         Get-MaxPixelDifference $edit.Output $evaluated.FullName | Should -Be 0
     }

@@ -2,7 +2,6 @@ using FocusFlow.Core.Families;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.Recipes;
@@ -20,7 +19,8 @@ public enum OutputKind { Edit, Mask, Overlay, Comparison, Difference }
 
 /// <summary>
 /// What made an output: the method and every setting, the model (hub id and commit, or folder), the source
-/// image and the module version. Written into every image this module writes: in a PNG as one text chunk (keyword
+/// image and the module version. Written as the edit's recipe and, beside it, how it ran and the file's facts
+/// (<see cref="ProvenanceJson"/>). Written into every image this module writes: in a PNG as one text chunk (keyword
 /// <see cref="Keyword"/>, JSON), the way other image tools record their parameters, so an edit can be traced,
 /// rerun exactly, and recognised as this module's output (a rerun skips it as an input); in a JPEG or WebP the same JSON
 /// as COM segments or a chunk (see <see cref="ImageFileWriter"/>).
@@ -29,8 +29,10 @@ public sealed record Provenance
 {
     /// <summary>The PNG text chunk keyword.</summary>
     public const string Keyword = "focusflow";
-    /// <summary>The format of the chunk's JSON; a reader refuses other formats.</summary>
-    public const string CurrentFormat = "focusflow-provenance/1";
+    /// <summary>The format of the chunk's JSON written now: the recipe (<see cref="RecipeJson"/>), execution choices beside it; a reader refuses formats other than it and <see cref="Format1"/>.</summary>
+    public const string CurrentFormat = "focusflow-provenance/2";
+    /// <summary>The format earlier versions wrote (the options, execution choices inside, at the top level); still read.</summary>
+    public const string Format1 = "focusflow-provenance/1";
     /// <summary>The most bytes of the chunk's text that are read (after inflation).</summary>
     public const int MaxChunkBytes = 256 * 1024;
 
@@ -60,6 +62,8 @@ public sealed record Provenance
     public required string Model { get; init; }
     /// <summary>The model's family where it is not SD3 (<see cref="Families.IModelFamily.Name"/>: "FLUX.1"); absent for SD3, as in every provenance written before families were recorded.</summary>
     public string? Family { get; init; }
+    /// <summary>The components a single-file model was completed with (<see cref="ModelIdentity"/>); null for a folder model (and in <see cref="Format1"/>).</summary>
+    public string? Components { get; init; }
     /// <summary>The commit of a hub model (null for a plain folder).</summary>
     public string? Revision { get; init; }
     public string Precision { get; init; } = "";
@@ -80,6 +84,7 @@ public sealed record Provenance
             Source = Path.GetFullPath(request.Source), SourcePrompt = request.SourcePrompt, TargetPrompt = request.TargetPrompt,
             Options = options, MaskImage = maskImage is null ? null : Path.GetFullPath(maskImage), Size = request.Size,
             Width = width, Height = height, Model = model, Revision = revision,
+            Components = EditRecipe.For(request, options, pipeline).Components,
             Family = pipeline.Family == ModelFamilies.Sd3 ? null : pipeline.Family.Name,
             Precision = pipeline.Options.Precision.ToString(), UseT5 = pipeline.Options.UseT5, Device = pipeline.Placement.ToString(),
         };
@@ -98,7 +103,7 @@ public sealed record Provenance
     }
 
     /// <summary>This provenance as the JSON text an output of <paramref name="kind"/> carries (see <see cref="ImageFileWriter"/>).</summary>
-    public string Text(OutputKind kind) => JsonSerializer.Serialize(this with { Kind = kind }, Json);
+    public string Text(OutputKind kind) => ProvenanceJson.Write(this with { Kind = kind });
 
     /// <summary>
     /// The provenance in a PNG file's <see cref="Keyword"/> chunk, or null when it has none (not a PNG, not this
@@ -167,15 +172,10 @@ public sealed record Provenance
     public static Provenance ParseValid(string text)
     {
         if (Encoding.UTF8.GetByteCount(text) > MaxChunkBytes) throw new InvalidDataException($"it is longer than {MaxChunkBytes} bytes");
-        Provenance? p;
-        try { p = JsonSerializer.Deserialize<Provenance>(text, Json); }
+        Provenance p;
+        try { p = ProvenanceJson.Read(text); }
         catch (JsonException e) { throw new InvalidDataException($"it is not its JSON ({e.Message})", e); }
-        if (p is null) throw new InvalidDataException("it is empty");
-        if (p.Format != CurrentFormat) throw new InvalidDataException($"its format is '{p.Format}', not {CurrentFormat}");
         if (!Enum.IsDefined(p.Kind)) throw new InvalidDataException($"Kind {(int)p.Kind} is not one of {string.Join(", ", Enum.GetNames<OutputKind>())}");
-        if (p.Options is null || string.IsNullOrWhiteSpace(p.Source) || string.IsNullOrWhiteSpace(p.Model) || p.SourcePrompt is null || p.TargetPrompt is null)
-            throw new InvalidDataException("it lacks the options, the source, the prompts or the model");
-        p.Options.Validate();
         if (p.Size is not null) WorkingSize.CheckSize(p.Size);
         if (p.Width is < 1 or > WorkingSize.MaxSide || p.Height is < 1 or > WorkingSize.MaxSide)
             throw new InvalidDataException($"its size {p.Width}x{p.Height} is not one an edit is made at (1 to {WorkingSize.MaxSide} a side)");
@@ -186,12 +186,4 @@ public sealed record Provenance
         if (p.Quality is < 1 or > 100) throw new InvalidDataException($"its quality {p.Quality} is not 1 to 100");
         return p;
     }
-
-    static readonly JsonSerializerOptions Json = new()
-    {
-        Converters = { new JsonStringEnumConverter() },
-        IgnoreReadOnlyProperties = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        MaxDepth = 16,
-    };
 }

@@ -24,8 +24,20 @@ public static class RecipeJson
     public static EditRecipe Deserialize(string json)
     {
         var recipe = JsonSerializer.Deserialize<EditRecipe>(json, Compact) ?? throw new InvalidDataException("The recipe is empty.");
-        recipe.Options.Validate();
+        Checked(recipe.Options, "The recipe");
         return recipe;
+    }
+
+    /// <summary>
+    /// Options read from a file (a recipe, or a form earlier versions wrote), checked as a surface checks what a user
+    /// gives (<see cref="EditOptions.Validate"/>), after refusing a part left out or written as null, which validation
+    /// would not survive: <see cref="InvalidDataException"/> naming <paramref name="what"/>, or an <see cref="ArgumentException"/>.
+    /// </summary>
+    public static EditOptions Checked(EditOptions? options, string what)
+    {
+        if (options?.Mask is null || options.VaeMemory is null || options.NegativePrompt is null)
+            throw new InvalidDataException($"{what} lacks the options or a part of them (Mask, VaeMemory, NegativePrompt)");
+        return options.Validate();
     }
 
     static JsonSerializerOptions Create(bool indented)

@@ -50,6 +50,11 @@ public class ExecutionChoicesTests
             Assert.DoesNotContain("MaxBatchRows", metadata["recipe"]);
             Assert.DoesNotContain("VaeMemory", metadata["recipe"]);
             Assert.Equal(Other, System.Text.Json.JsonSerializer.Deserialize<ExecutionOptions>(metadata["execution"], RecipeJson.Compact));
+            // The image's provenance writes the same recipe and execution choices, the same way.
+            using var png = File.OpenRead(request.Output);
+            var chunk = System.Text.Json.Nodes.JsonNode.Parse(FocusFlow.Core.IO.Images.ImageFileWriter.ReadText(png, Provenance.Keyword, Provenance.MaxChunkBytes)!)!;
+            Assert.Equal(metadata["recipe"], chunk["Recipe"]!.ToJsonString());
+            Assert.Equal(metadata["execution"], chunk["Execution"]!.ToJsonString());
         }
 
         Assert.True(ExistingOutputs.AlreadyMade(SmallEdit(dir), seedGiven: true));

@@ -59,8 +59,7 @@ public class ProvenanceTests
     public void A_chunk_whose_values_fail_the_settings_validation_is_an_error_naming_the_file(string valid, string forged, string message)
     {
         using var dir = new TempDir();
-        var json = System.Text.Json.JsonSerializer.Serialize(Sample() with { Kind = OutputKind.Overlay },
-            new System.Text.Json.JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } });
+        var json = Sample().Text(OutputKind.Overlay);
         Assert.Contains(valid, json);
         using (var image = new Image<Rgb24>(64, 48))
         {
@@ -97,5 +96,91 @@ public class ProvenanceTests
         Assert.Equal(($"stabilityai/stable-diffusion-3-medium-diffusers@{commit}", commit), Provenance.DescribeModel(snapshot));
         var folder = Path.Combine(Path.GetTempPath(), "my-model");
         Assert.Equal((folder, (string?)null), Provenance.DescribeModel(folder));
+    }
+
+    /// <summary>A chunk as version 0.1.0 wrote it (focusflow-provenance/1: the options, execution choices inside, at the top level), its source put here.</summary>
+    static string Format1Chunk() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Legacy", "provenance-1.json"))
+        .Replace("/work/wt-provenance/tests/fixtures/tiny-sd3-ref/source.png", Fixtures.Reference("source.png").Replace("\\", "\\\\"));
+
+    /// <summary>The message of ParseValid's refusal, which is one of the two exceptions it documents (no other, such as a NullReferenceException).</summary>
+    static string Refusal(string chunk)
+    {
+        var e = Assert.ThrowsAny<Exception>(() => Provenance.ParseValid(chunk));
+        Assert.True(e is InvalidDataException or ArgumentException, e.ToString());
+        return e.Message;
+    }
+
+    static void WritePng(string path, int width, int height, string chunk)
+    {
+        using var image = new Image<Rgb24>(width, height);
+        image.Metadata.GetPngMetadata().TextData.Add(new SixLabors.ImageSharp.Formats.Png.PngTextData(Provenance.Keyword, chunk, "", ""));
+        image.SaveAsPng(path);
+    }
+
+    [Fact]
+    public void Is_written_as_the_recipe_with_the_execution_choices_and_the_file_facts_beside_it()
+    {
+        var sample = Sample() with { Options = Sample().Options with { MaxBatchRows = 3 }, OutputWidth = 128, OutputHeight = 96, Quality = 80 };
+        var json = System.Text.Json.Nodes.JsonNode.Parse(sample.Text(OutputKind.Edit))!.AsObject();
+        Assert.Equal(Provenance.CurrentFormat, (string?)json["Format"]);
+        var recipe = Recipes.RecipeJson.Deserialize(json["Recipe"]!.ToJsonString());
+        Assert.Equal(sample.Options.WithoutExecution(), recipe.Options);
+        Assert.Equal((sample.SourcePrompt, sample.TargetPrompt, sample.Model, Runtime.Precision.Float16, false),
+            (recipe.SourcePrompt, recipe.TargetPrompt, recipe.Model, recipe.Precision, recipe.UseT5));
+        Assert.DoesNotContain("MaxBatchRows", json["Recipe"]!.ToJsonString());
+        Assert.Equal(ExecutionOptions.Of(sample.Options), System.Text.Json.JsonSerializer.Deserialize<ExecutionOptions>(json["Execution"]!.ToJsonString(), Recipes.RecipeJson.Compact));
+        Assert.Equal((128, 96, 80), ((int)json["OutputWidth"]!, (int)json["OutputHeight"]!, (int)json["Quality"]!));
+        // Nothing of the recipe is written twice.
+        Assert.Null(json["Options"]);
+        Assert.Null(json["SourcePrompt"]);
+        Assert.Equal(sample with { Kind = OutputKind.Edit }, Provenance.Parse(sample.Text(OutputKind.Edit))! with { Options = sample.Options, Size = sample.Size });
+        Assert.Equal(sample.Options, Provenance.Parse(sample.Text(OutputKind.Edit))!.Options);
+    }
+
+    [Fact]
+    public void A_chunk_written_by_the_first_format_is_still_read_and_its_edit_still_counts_as_made()
+    {
+        using var dir = new TempDir();
+        WritePng(dir.File("edit.png"), 128, 128, Format1Chunk());
+        var p = Provenance.OfOutput(dir.File("edit.png"));
+        Assert.NotNull(p);
+        Assert.Equal((Provenance.Format1, OutputKind.Edit, EditMethod.FocusFlow, 5L, 3), (p!.Format, p.Kind, p.Options.Method, p.Options.Seed, p.Options.MaxBatchRows));
+        Assert.Equal(("a photo of a cat", "a photo of a tiger", "Float32", OutputSize.Source), (p.SourcePrompt, p.TargetPrompt, p.Precision, p.OutputSize));
+
+        var request = new EditJobRequest
+        {
+            Source = Fixtures.Reference("source.png"), SourcePrompt = "a photo of a cat", TargetPrompt = "a photo of a tiger",
+            Options = EditOptions.Defaults(EditMethod.FocusFlow, steps: 2) with { Seed = 5, NAvg = 1, Mask = new MaskOptions { Samples = 1 } },
+            Size = new[] { 32 }, Output = dir.File("edit.png"),
+        };
+        Assert.True(ExistingOutputs.AlreadyMade(request, seedGiven: true));
+        Assert.False(ExistingOutputs.AlreadyMade(request with { Options = request.Options with { Seed = 6 } }, seedGiven: true));
+
+        // Re-written, it is the current format with the same meaning.
+        Assert.Equal(p with { Format = Provenance.CurrentFormat, Size = null }, Provenance.Parse(p.Text(OutputKind.Edit))! with { Size = null });
+    }
+
+    [Theory]
+    [InlineData("\"NAvg\":1", "\"NAvg\":100000000", "NAvg must be between 1 and 64")]
+    [InlineData("\"MaxBatchRows\":3", "\"MaxBatchRows\":-3", "MaxBatchRows must be between")]
+    [InlineData("\"Kind\":\"Edit\"", "\"Kind\":42", "Kind 42 is not one of")]
+    [InlineData("\"VaeMemory\":{\"Tiling\":false,\"TileOverlap\":0.25,\"SliceBatch\":false}", "\"VaeMemory\":null", "lacks the options")]
+    public void A_first_format_chunk_is_validated_as_strictly(string valid, string forged, string message)
+    {
+        Assert.Contains(valid, Format1Chunk());
+        Assert.Contains(message, Refusal(Format1Chunk().Replace(valid, forged)));
+    }
+
+    [Theory]
+    [InlineData("\"Precision\":\"Float16\"", "\"Precision\":42", "Precision 42 is not one of")]
+    [InlineData("\"Execution\":{", "\"Ignored\":{", "Execution")]
+    [InlineData("\"MaxBatchRows\":3", "\"MaxBatchRows\":0", "MaxBatchRows must be between")]
+    [InlineData("\"Mask\":{", "\"Mask\":null,\"X\":{", "lacks the options")]
+    [InlineData("\"Format\":\"focusflow-provenance/2\"", "\"Format\":\"focusflow-provenance/3\"", "its format is 'focusflow-provenance/3'")]
+    public void A_current_format_chunk_is_validated(string valid, string forged, string message)
+    {
+        var json = (Sample() with { Options = Sample().Options with { MaxBatchRows = 3 } }).Text(OutputKind.Edit);
+        Assert.Contains(valid, json);
+        Assert.Contains(message, Refusal(json.Replace(valid, forged)));
     }
 }

@@ -12,7 +12,7 @@ namespace FocusFlow.Core.Models.Flux;
 /// so a step costs 1 + K rows for K targets); the schedule shifted for the packed sequence length. FocusFlow measures
 /// its mask on the unpacked grid, averaged over the 16 channels, and blends on packed latents.
 /// </summary>
-sealed class FluxEditSpace : IEditSpace
+public sealed class FluxEditSpace : IEditSpace
 {
     readonly FluxVelocity _velocity;
     readonly FluxScheduler _scheduler;
