@@ -11,6 +11,7 @@ namespace FocusFlow.Core.Editing;
 /// </summary>
 public sealed record EditOptions
 {
+    // The initialisers are the published FocusFlow settings (Defaults' first row); the other methods' rows are in Defaults.
     public EditMethod Method { get; init; } = EditMethod.FocusFlow;
     /// <summary>Scheduler steps T.</summary>
     public int Steps { get; init; } = 60;
@@ -58,7 +59,7 @@ public sealed record EditOptions
     {
         var o = method switch
         {
-            EditMethod.FocusFlow => new EditOptions { Method = method, NMax = 60, NMin = 15, NAvg = 4, SourceGuidance = 3.5, TargetGuidance = 21.5 },
+            EditMethod.FocusFlow => new EditOptions(),   // the initialisers above are FocusFlow's row, written once
             EditMethod.FlowEdit => new EditOptions { Method = method, NMax = 33, NMin = 0, NAvg = 4, SourceGuidance = 3.5, TargetGuidance = 16.5 },
             EditMethod.SDEdit => new EditOptions { Method = method, NMax = 25, NMin = 0, NAvg = 1, SourceGuidance = 3.5, TargetGuidance = 13.5 },
             _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown editing method."),
