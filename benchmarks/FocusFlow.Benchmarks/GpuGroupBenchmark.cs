@@ -9,9 +9,6 @@ using FocusFlow.Core.Sampling;
 using FocusFlow.Core.Text;
 using TorchSharp;
 using static TorchSharp.torch;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Benchmarks;

@@ -2,10 +2,7 @@ using System.Runtime.CompilerServices;
 using FocusFlow.MSBuild.Build;
 using FocusFlow.MSBuild.Tasks;
 using Microsoft.Build.Utilities;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.MSBuild.Tests;

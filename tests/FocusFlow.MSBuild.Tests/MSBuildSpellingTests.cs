@@ -6,10 +6,7 @@ using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.UserMessages;
 using FocusFlow.MSBuild.Build;
 using FocusFlow.MSBuild.Tasks;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
-using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.MSBuild.Tests;
 

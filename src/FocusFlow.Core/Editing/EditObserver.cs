@@ -1,8 +1,5 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
-using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Editing;
 

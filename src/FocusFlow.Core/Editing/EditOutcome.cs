@@ -2,9 +2,6 @@ using FocusFlow.Core.Editing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Editing;

@@ -1,7 +1,6 @@
 using FocusFlow.Core.Editing.Methods;
 using System.Globalization;
 using System.Text;
-using FocusFlow.Core.Editing;
 
 namespace FocusFlow.Core.Evaluation;
 

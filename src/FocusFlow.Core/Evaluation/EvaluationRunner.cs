@@ -9,7 +9,6 @@ using SixLabors.ImageSharp;
 using FocusFlow.Core.UserMessages;
 using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Evaluation;

@@ -1,7 +1,6 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.Models;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;

@@ -1,10 +1,6 @@
 using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.IO.SingleFile;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
-using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Families;
 

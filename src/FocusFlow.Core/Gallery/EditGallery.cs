@@ -6,7 +6,6 @@ using FocusFlow.Core.IO;
 using static FocusFlow.Core.Gallery.GalleryPage;
 using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Gallery;

@@ -1,7 +1,5 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
-using FocusFlow.Core.Models.Sd3;
 namespace FocusFlow.Core.Jobs;
 
 /// <summary>

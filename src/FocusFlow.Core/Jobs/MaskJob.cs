@@ -5,7 +5,6 @@ using FocusFlow.Core.IO;
 using FocusFlow.Core.IO.Images;
 using SixLabors.ImageSharp;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Jobs;

@@ -6,7 +6,6 @@ using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Outputs;

@@ -1,7 +1,3 @@
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Sessions;
-using FocusFlow.Core.Models.Sd3;
 namespace FocusFlow.Core.Outputs;
 
 /// <summary>

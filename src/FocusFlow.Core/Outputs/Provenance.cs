@@ -9,7 +9,6 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Metadata;
 using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Outputs;

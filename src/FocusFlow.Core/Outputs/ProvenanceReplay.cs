@@ -3,8 +3,6 @@ using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.UserMessages;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Outputs;

@@ -2,7 +2,6 @@ using FocusFlow.Core.Editing;
 using FocusFlow.Core.Families;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 

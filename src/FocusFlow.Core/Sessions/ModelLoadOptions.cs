@@ -1,8 +1,6 @@
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Sessions;

@@ -3,8 +3,6 @@ using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.SingleFile;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Sessions;

@@ -2,8 +2,6 @@ using FocusFlow.Core.Families;
 using FocusFlow.Core.Runtime;
 using FocusFlow.Core.UserMessages;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Sessions;

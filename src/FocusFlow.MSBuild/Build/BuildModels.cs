@@ -4,7 +4,6 @@ using FocusFlow.Core.Metrics;
 using FocusFlow.Core.Models;
 using Microsoft.Build.Framework;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;

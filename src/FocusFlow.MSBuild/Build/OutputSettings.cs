@@ -1,9 +1,7 @@
 using System.Globalization;
 using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.MSBuild.Build;

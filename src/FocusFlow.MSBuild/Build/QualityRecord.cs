@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using FocusFlow.Core.IO;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.MSBuild.Build;

@@ -7,8 +7,6 @@ using FocusFlow.MSBuild.Build;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using FocusFlow.Core.UserMessages;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 

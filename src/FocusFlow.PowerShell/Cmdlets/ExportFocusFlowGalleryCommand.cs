@@ -1,11 +1,7 @@
 using System.Management.Automation;
 using FocusFlow.Core.Gallery;
 using FocusFlow.PowerShell.Infrastructure;
-using FocusFlow.Core.Editing;
 using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
-using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Cmdlets;
 

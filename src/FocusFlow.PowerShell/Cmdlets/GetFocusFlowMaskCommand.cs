@@ -3,7 +3,6 @@ using FocusFlow.Core.Editing;
 using FocusFlow.PowerShell.Infrastructure;
 using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Cmdlets;

@@ -3,10 +3,8 @@ using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.SingleFile;
 using FocusFlow.PowerShell.Infrastructure;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
-using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Cmdlets;
 

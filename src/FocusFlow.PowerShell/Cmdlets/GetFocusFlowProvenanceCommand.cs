@@ -3,10 +3,7 @@ using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Settings;
 using FocusFlow.PowerShell.Infrastructure;
 using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
-using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Cmdlets;
 

@@ -1,9 +1,6 @@
 using System.Management.Automation;
 using FocusFlow.Core.Runtime;
 using FocusFlow.PowerShell.Infrastructure;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 

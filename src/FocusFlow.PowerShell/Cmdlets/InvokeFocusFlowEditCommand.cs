@@ -4,7 +4,6 @@ using FocusFlow.Core.IO.Images;
 using FocusFlow.PowerShell.Infrastructure;
 using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.PowerShell.Cmdlets;

@@ -1,7 +1,5 @@
 using System.Management.Automation;
 using FocusFlow.PowerShell.Infrastructure;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;

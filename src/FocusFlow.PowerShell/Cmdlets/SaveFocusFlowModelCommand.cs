@@ -4,9 +4,6 @@ using FocusFlow.Core.Families;
 using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.Runtime;
 using FocusFlow.PowerShell.Infrastructure;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 

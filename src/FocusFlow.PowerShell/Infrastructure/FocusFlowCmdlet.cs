@@ -7,8 +7,6 @@ using FocusFlow.Core.IO.Hub;
 using FocusFlow.Core.IO.Models;
 using FocusFlow.Core.IO.SingleFile;
 using FocusFlow.Core.Runtime;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 

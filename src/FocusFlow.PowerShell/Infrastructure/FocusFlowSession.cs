@@ -1,7 +1,4 @@
 using FocusFlow.Core.Runtime;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 

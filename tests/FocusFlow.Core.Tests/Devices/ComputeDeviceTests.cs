@@ -1,8 +1,5 @@
 using FocusFlow.Core.UserMessages;
 using FocusFlow.Core.Runtime;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 

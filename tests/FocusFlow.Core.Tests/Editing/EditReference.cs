@@ -7,9 +7,6 @@ using FocusFlow.Core.Models.Transformer;
 using FocusFlow.Core.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Editing;

@@ -8,8 +8,6 @@ using FocusFlow.Core.Settings;
 using FocusFlow.Core.Tests.Evaluation;
 using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
-using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Editing;
 

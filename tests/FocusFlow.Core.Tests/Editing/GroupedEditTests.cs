@@ -3,7 +3,6 @@ using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;

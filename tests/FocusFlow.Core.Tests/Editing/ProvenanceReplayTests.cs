@@ -3,10 +3,7 @@ using FocusFlow.Core.IO.Images;
 using FocusFlow.Core.Tests.Hub;
 using static FocusFlow.Core.Tests.Hub.HubTestSupport;
 using FocusFlow.Core.UserMessages;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Editing;

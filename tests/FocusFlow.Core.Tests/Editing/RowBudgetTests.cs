@@ -1,9 +1,6 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Models.Transformer;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Editing;

@@ -1,4 +1,3 @@
-using FocusFlow.Core.Editing;
 using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.IO;
 using static FocusFlow.Core.Tests.Evaluation.EvaluationRunTests;

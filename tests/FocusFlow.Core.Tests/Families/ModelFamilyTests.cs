@@ -7,10 +7,6 @@ using FocusFlow.Core.Settings;
 using FocusFlow.Core.Tests.Flux;
 using FocusFlow.Core.Tests.Models;
 using Xunit.Abstractions;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
-using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Families;
 

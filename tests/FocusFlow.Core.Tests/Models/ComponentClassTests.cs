@@ -5,9 +5,6 @@ using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Models;
 using FocusFlow.Core.Tests.Text;
 using FocusFlow.Core.Text;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 

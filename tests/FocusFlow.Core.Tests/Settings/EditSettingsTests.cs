@@ -3,9 +3,7 @@ using FocusFlow.Core.Evaluation;
 using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Settings;
 using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
-using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.Settings;
 

@@ -8,10 +8,7 @@ using FocusFlow.Core.Models.Transformer;
 using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.UserMessages;
 using static TorchSharp.torch;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
-using FocusFlow.Core.Models.Sd3;
 
 namespace FocusFlow.Core.Tests.UserMessages;
 

@@ -5,9 +5,6 @@ using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Runtime;
 using static TorchSharp.torch;
 using FocusFlow.Core.UserMessages;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 

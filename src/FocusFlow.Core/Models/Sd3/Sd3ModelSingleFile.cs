@@ -11,9 +11,6 @@ using FocusFlow.Core.Runtime;
 using FocusFlow.Core.Sampling;
 using static TorchSharp.torch;
 using FocusFlow.Core.UserMessages;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 
 namespace FocusFlow.Core.Models.Sd3;

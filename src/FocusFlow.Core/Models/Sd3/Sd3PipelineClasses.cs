@@ -3,10 +3,7 @@ using FocusFlow.Core.Models.Transformer;
 using FocusFlow.Core.Models.Vae;
 using FocusFlow.Core.Sampling;
 using FocusFlow.Core.Text;
-using FocusFlow.Core.Editing;
-using FocusFlow.Core.Jobs;
 using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 
 namespace FocusFlow.Core.Models.Sd3;
 

@@ -1,9 +1,6 @@
 using FocusFlow.Core.Editing;
 using FocusFlow.Core.Models.Transformer;
 using static TorchSharp.torch;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
-using FocusFlow.Core.Sessions;
 
 namespace FocusFlow.Core.Models.Sd3;
 

@@ -8,8 +8,6 @@ using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 using FocusFlow.Core.UserMessages;
-using FocusFlow.Core.Jobs;
-using FocusFlow.Core.Outputs;
 using FocusFlow.Core.Sessions;
 using FocusFlow.Core.Models.Sd3;
 
