@@ -136,12 +136,12 @@ public sealed record EvaluationSettings
         if (a.TotalWork != b.TotalWork) return $"{a.TotalWork} vs {b.TotalWork} edits in all";
         foreach (var m in a.Methods)
         {
-            // What decides the pixels; execution choices (row budget, VAE memory) may differ between slices.
-            string Recipe(EvaluationSettings s) => JsonSerializer.Serialize(s.Options.GetValueOrDefault(m), RecipeJson.Compact);
-            if (Recipe(a) != Recipe(b))
-                return a.Options.GetValueOrDefault(m) is { } oa && b.Options.GetValueOrDefault(m) is { } ob && Settings.EditOptionCatalog.FirstDifference(oa, ob) is { } d
-                    ? $"{m} {d.Option.Name} {d.A} vs {d.B}"
-                    : $"{m} options {Recipe(a)} vs {Recipe(b)}";
+            // What decides the pixels (EditOptions.SameRecipe); execution choices (row budget, VAE memory) may differ between slices.
+            var (oa, ob) = (a.Options.GetValueOrDefault(m), b.Options.GetValueOrDefault(m));
+            if (oa is not null && ob is not null ? oa.SameRecipe(ob) : oa == ob) continue;
+            return oa is not null && ob is not null && Settings.EditOptionCatalog.FirstDifference(oa, ob) is { } d
+                ? $"{m} {d.Option.Name} {d.A} vs {d.B}"
+                : $"{m} options {JsonSerializer.Serialize(oa, RecipeJson.Compact)} vs {JsonSerializer.Serialize(ob, RecipeJson.Compact)}";
         }
         return null;
     }
